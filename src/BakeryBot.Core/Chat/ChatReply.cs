@@ -1,0 +1,30 @@
+namespace BakeryBot.Core.Chat;
+
+/// <summary>The answer to the person who typed the command or clicked the button.</summary>
+public sealed record ChatReply(string Text, IReadOnlyList<Card> Cards, ReplyKind Kind = ReplyKind.Private)
+{
+    public static ChatReply Private(string text, params Card[] cards) => new(text, cards);
+
+    public static ChatReply Warning(string text) => new(text, [], ReplyKind.Warning);
+
+    public static ChatReply Error(string text) => new(text, [], ReplyKind.Error);
+
+    /// <summary>Nothing to say to the author (a button whose effect is the updated card).</summary>
+    public static ChatReply None { get; } = new("", [], ReplyKind.None);
+}
+
+/// <summary>How the reply is meant: always to its author alone.</summary>
+public enum ReplyKind
+{
+    /// <summary>An ordinary answer.</summary>
+    Private,
+
+    /// <summary>The person asked for something that can't be done; says what and how.</summary>
+    Warning,
+
+    /// <summary>Something unexpected failed; carries a reference for the logs.</summary>
+    Error,
+
+    /// <summary>No answer is needed.</summary>
+    None,
+}

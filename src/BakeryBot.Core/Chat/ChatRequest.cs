@@ -1,0 +1,46 @@
+namespace BakeryBot.Core.Chat;
+
+/// <summary>
+/// What an adapter hands to the core: a typed command or a button click, with who, where and from which tenant.
+/// </summary>
+public sealed record ChatRequest
+{
+    /// <summary>The adapter's key, lower case (stored with tenants, identities and posted cards).</summary>
+    public required string Platform { get; init; }
+
+    /// <summary>The workspace or directory id on that platform.</summary>
+    public required string TenantId { get; init; }
+
+    public string? TenantName { get; init; }
+
+    public required string ChannelId { get; init; }
+
+    public string? ChannelName { get; init; }
+
+    /// <summary>Thread or reply-chain id inside the channel, where the request came from one.</summary>
+    public string? ThreadId { get; init; }
+
+    public required string UserId { get; init; }
+
+    public string? UserName { get; init; }
+
+    /// <summary>The command word without its slash (<c>incident</c>); empty for a button click.</summary>
+    public string Command { get; init; } = "";
+
+    /// <summary>Everything typed after the command word.</summary>
+    public string Text { get; init; } = "";
+
+    /// <summary>For a button click: the registered action id (<c>incident.ack</c>).</summary>
+    public string? ActionId { get; init; }
+
+    /// <summary>For a button click: the button's value (usually a record id).</summary>
+    public string? ActionValue { get; init; }
+
+    /// <summary>The platform's id for this delivery, so that a retried delivery has one effect.</summary>
+    public string? DeliveryId { get; init; }
+
+    /// <summary>Mentions whose display text stands in <see cref="Text"/> as <c>&lt;at&gt;name&lt;/at&gt;</c>, mapped to user ids.</summary>
+    public IReadOnlyDictionary<string, string>? MentionIds { get; init; }
+
+    public bool IsAction => ActionId is not null;
+}

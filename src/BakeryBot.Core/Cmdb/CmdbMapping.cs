@@ -1,0 +1,44 @@
+using System.Text.Json;
+using BakeryBot.Core.People;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace BakeryBot.Core.Cmdb;
+
+internal sealed class ConfigurationItemMapping : IEntityTypeConfiguration<ConfigurationItem>
+{
+    public void Configure(EntityTypeBuilder<ConfigurationItem> b)
+    {
+        b.Property(c => c.Type).HasConversion<string>().HasMaxLength(16);
+        b.Property(c => c.Name).HasMaxLength(200);
+        b.Property(c => c.Key).HasMaxLength(200);
+        b.Property(c => c.Health).HasMaxLength(32);
+        b.Property(c => c.Version).IsConcurrencyToken();
+        b.Property(c => c.Attributes)
+            .HasConversion(
+                v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),
+                v => JsonSerializer.Deserialize<Dictionary<string, string>>(v, (JsonSerializerOptions?)null) ?? new Dictionary<string, string>(),
+                new ValueComparer<Dictionary<string, string>>(
+                    (a, c) => a!.Count == c!.Count && !a.Except(c).Any(),
+                    v => v.Aggregate(0, (h, kv) => HashCode.Combine(h, kv.Key, kv.Value)),
+                    v => new Dictionary<string, string>(v)));
+        b.HasIndex(c => new { c.TenantId, c.Key }).IsUnique();
+        b.HasIndex(c => new { c.TenantId, c.Type });
+        b.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Person>().WithMany().HasForeignKey(c => c.OwnerId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+internal sealed class CiRelationshipMapping : IEntityTypeConfiguration<CiRelationship>
+{
+    public void Configure(EntityTypeBuilder<CiRelationship> b)
+    {
+        b.Property(r => r.Relation).HasConversion<string>().HasMaxLength(16);
+        b.HasOne(r => r.Source).WithMany().HasForeignKey(r => r.SourceId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne(r => r.Target).WithMany().HasForeignKey(r => r.TargetId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(r => new { r.SourceId, r.Relation, r.TargetId }).IsUnique();
+        // Impact analysis walks edges backwards: who points at this CI.
+        b.HasIndex(r => new { r.TargetId, r.Relation });
+    }
+}

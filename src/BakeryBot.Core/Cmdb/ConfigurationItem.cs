@@ -1,0 +1,89 @@
+using BakeryBot.Core.Data;
+
+namespace BakeryBot.Core.Cmdb;
+
+/// <summary>The CI types of the CMDB.</summary>
+public enum CiType
+{
+    Facility,
+    Service,
+    Asset,
+    Component,
+    Software,
+    Cloud,
+    Team,
+    Person,
+}
+
+/// <summary>A configuration item: a bakery, a service, an oven, a piece of software, a team.</summary>
+public sealed class ConfigurationItem : IAudited, IVersioned
+{
+    public int Id { get; set; }
+
+    public int TenantId { get; set; }
+
+    public CiType Type { get; set; }
+
+    /// <summary>The name as written (<c>oven-2</c>).</summary>
+    public required string Name { get; set; }
+
+    /// <summary>The name folded to lower case: unique per tenant.</summary>
+    public required string Key { get; set; }
+
+    /// <summary>Service tier (1 = most critical), for services.</summary>
+    public int? Tier { get; set; }
+
+    public string? Health { get; set; }
+
+    public int? OwnerId { get; set; }
+
+    /// <summary>Free attributes (serial, version, vendor, uptime...).</summary>
+    public Dictionary<string, string> Attributes { get; set; } = [];
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public int Version { get; set; }
+
+    string IAudited.AuditType => "ci";
+
+    string IAudited.AuditKey => Name;
+
+    public static string KeyOf(string name) => name.Trim().ToLowerInvariant();
+}
+
+/// <summary>The relations between CIs.</summary>
+public enum CiRelation
+{
+    DependsOn,
+    RunsOn,
+    PartOf,
+    LocatedIn,
+    OwnedBy,
+    SuppliedBy,
+}
+
+/// <summary>A typed edge: <c>Source</c> depends-on / runs-on / ... <c>Target</c>.</summary>
+public sealed class CiRelationship : IAudited
+{
+    public int Id { get; set; }
+
+    public int TenantId { get; set; }
+
+    public int SourceId { get; set; }
+
+    public ConfigurationItem? Source { get; set; }
+
+    public CiRelation Relation { get; set; }
+
+    public int TargetId { get; set; }
+
+    public ConfigurationItem? Target { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    string IAudited.AuditType => "ci-relationship";
+
+    string IAudited.AuditKey => $"{SourceId}-{Relation}-{TargetId}";
+}

@@ -1,0 +1,201 @@
+using System.Text.Json;
+using BakeryBot.Core.Cmdb;
+using BakeryBot.Core.Data.Outbox;
+using BakeryBot.Core.Incidents;
+using BakeryBot.Core.People;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace BakeryBot.Core.Data;
+
+/// <summary>
+/// The one database: the CMDB, the ITSM records, the audit trail and the outbox. Each provider has a
+/// subclass with its own migrations (<see cref="SqliteBakeryDbContext"/>, <see cref="PostgresBakeryDbContext"/>).
+/// </summary>
+public abstract class BakeryDbContext(DbContextOptions options, OutboxSignal? outboxSignal, TimeProvider? clock) : DbContext(options)
+{
+    private static readonly JsonSerializerOptions AuditJson = new() { WriteIndented = false };
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private bool _outboxWaitingForCommit;
+
+    /// <summary>Who the changes of this unit of work are by; written to the audit trail.</summary>
+    public AuditActor? Actor { get; set; }
+
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+
+    public DbSet<Person> People => Set<Person>();
+
+    public DbSet<PersonIdentity> PersonIdentities => Set<PersonIdentity>();
+
+    public DbSet<RoleAssignment> RoleAssignments => Set<RoleAssignment>();
+
+    public DbSet<ConfigurationItem> ConfigurationItems => Set<ConfigurationItem>();
+
+    public DbSet<CiRelationship> CiRelationships => Set<CiRelationship>();
+
+    public DbSet<Incident> Incidents => Set<Incident>();
+
+    public DbSet<IncidentEvent> IncidentEvents => Set<IncidentEvent>();
+
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+
+    public DbSet<PostedCard> PostedCards => Set<PostedCard>();
+
+    public DbSet<RecordCounter> RecordCounters => Set<RecordCounter>();
+
+    public DbSet<InboundDelivery> InboundDeliveries => Set<InboundDelivery>();
+
+    /// <summary>Hands out the next number of a record kind in a tenant, inside the caller's transaction.</summary>
+    public async Task<int> NextNumberAsync(int tenantId, string kind, CancellationToken ct)
+    {
+        if (Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("Record numbers are taken inside the transaction that stores the record.");
+        }
+
+        // One statement that both creates and bumps the counter row: the row lock (PostgreSQL) or the
+        // write lock (SQLite) serialises concurrent declares, so numbers are distinct and consecutive.
+        var numbers = await Database.SqlQuery<int>($"""
+            INSERT INTO "RecordCounters" ("TenantId", "Kind", "Last") VALUES ({tenantId}, {kind}, 1)
+            ON CONFLICT ("TenantId", "Kind") DO UPDATE SET "Last" = "RecordCounters"."Last" + 1
+            RETURNING "Last" AS "Value"
+            """).ToListAsync(ct);
+        return numbers.Single();
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        throw new NotSupportedException("Use SaveChangesAsync.");
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        ChangeTracker.DetectChanges();
+        var now = _clock.GetUtcNow();
+        var outboxAdded = false;
+        var pendingAudits = new List<(EntityEntry Entry, string Action, Dictionary<string, object?[]> Changes)>();
+        foreach (var entry in ChangeTracker.Entries().ToList())
+        {
+            if (entry.State == EntityState.Added && entry.Entity is OutboxMessage)
+            {
+                outboxAdded = true;
+            }
+
+            if (entry.Entity is IVersioned versioned && entry.State == EntityState.Modified)
+            {
+                versioned.Version++;
+            }
+
+            if (entry.Entity is IAudited && entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+            {
+                pendingAudits.Add((entry, entry.State.ToString().ToLowerInvariant(), DescribeChanges(entry)));
+            }
+        }
+
+        if (pendingAudits.Count == 0)
+        {
+            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            NoteOutbox(outboxAdded);
+            return saved;
+        }
+
+        // The audit rows are written after the records so that generated keys are known, and in the
+        // same transaction so that a record never commits without its audit.
+        var ownTransaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
+        try
+        {
+            var result = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            foreach (var (entry, action, changes) in pendingAudits)
+            {
+                var audited = (IAudited)entry.Entity;
+                AuditEntries.Add(new AuditEntry
+                {
+                    TenantId = audited.TenantId,
+                    At = now,
+                    ActorId = Actor?.PersonId,
+                    Platform = Actor?.Platform,
+                    RecordType = audited.AuditType,
+                    RecordKey = audited.AuditKey,
+                    Action = action == "added" ? "created" : action,
+                    Changes = JsonSerializer.Serialize(changes, AuditJson),
+                });
+            }
+
+            result += await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            if (ownTransaction is not null)
+            {
+                await ownTransaction.CommitAsync(cancellationToken);
+            }
+
+            NoteOutbox(outboxAdded);
+            return result;
+        }
+        finally
+        {
+            if (ownTransaction is not null)
+            {
+                await ownTransaction.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Commits the caller's transaction and wakes the outbox dispatcher if it has work.</summary>
+    public async Task CommitAsync(IDbContextTransaction transaction, CancellationToken ct)
+    {
+        await transaction.CommitAsync(ct);
+        if (_outboxWaitingForCommit)
+        {
+            _outboxWaitingForCommit = false;
+            outboxSignal?.Notify();
+        }
+    }
+
+    private void NoteOutbox(bool added)
+    {
+        if (!added)
+        {
+            return;
+        }
+
+        if (Database.CurrentTransaction is null)
+        {
+            outboxSignal?.Notify();
+        }
+        else
+        {
+            _outboxWaitingForCommit = true;
+        }
+    }
+
+    private static Dictionary<string, object?[]> DescribeChanges(EntityEntry entry)
+    {
+        var changes = new Dictionary<string, object?[]>();
+        foreach (var property in entry.Properties)
+        {
+            if (property.Metadata.IsPrimaryKey() && entry.State != EntityState.Deleted)
+            {
+                continue;
+            }
+
+            switch (entry.State)
+            {
+                case EntityState.Added when property.CurrentValue is not null:
+                    changes[property.Metadata.Name] = [null, property.CurrentValue];
+                    break;
+                case EntityState.Modified when property.IsModified && !Equals(property.OriginalValue, property.CurrentValue)
+                                               && property.Metadata.Name != nameof(IVersioned.Version):
+                    changes[property.Metadata.Name] = [property.OriginalValue, property.CurrentValue];
+                    break;
+                case EntityState.Deleted:
+                    changes[property.Metadata.Name] = [property.OriginalValue, null];
+                    break;
+            }
+        }
+
+        return changes;
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(BakeryDbContext).Assembly);
+}

@@ -1,0 +1,20 @@
+using BakeryBot.Core.Data.Outbox;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace BakeryBot.Core.Data;
+
+/// <summary>The SQLite flavour (the embedded default), with its own migrations.</summary>
+public sealed class SqliteBakeryDbContext(DbContextOptions<SqliteBakeryDbContext> options, OutboxSignal? outboxSignal = null, TimeProvider? clock = null)
+    : BakeryDbContext(options, outboxSignal, clock)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no time type: stored as sortable integers so that due-time queries compare in SQL.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+    }
+}
+
+/// <summary>The PostgreSQL flavour (several instances on one database), with its own migrations.</summary>
+public sealed class PostgresBakeryDbContext(DbContextOptions<PostgresBakeryDbContext> options, OutboxSignal? outboxSignal = null, TimeProvider? clock = null)
+    : BakeryDbContext(options, outboxSignal, clock);
