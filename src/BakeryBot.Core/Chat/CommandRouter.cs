@@ -1,0 +1,119 @@
+using System.Security.Cryptography;
+using BakeryBot.Core.Data;
+using BakeryBot.Core.People;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace BakeryBot.Core.Chat;
+
+/// <summary>
+/// Turns a <see cref="ChatRequest"/> into a reply: finds the command verb or button in the
+/// <see cref="CommandMap"/>, checks roles, runs the handler in its own scope, and is the one place
+/// that catches. A rule broken by the person becomes a private warning with the usage; anything
+/// unexpected is logged with a short reference the person sees.
+/// </summary>
+public sealed class CommandRouter(CommandMap map, IServiceScopeFactory scopes, TimeProvider clock, ILogger<CommandRouter> logger)
+{
+    public async Task<ChatReply> HandleAsync(ChatRequest request, CancellationToken ct)
+    {
+        CommandVerb? verb = null;
+        string? usage = null;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var services = scope.ServiceProvider;
+            var db = services.GetRequiredService<BakeryDbContext>();
+
+            CommandArgs args;
+            if (request.IsAction)
+            {
+                verb = map.FindAction(request.ActionId!)
+                    ?? throw new UserException("That button no longer does anything here. Try the command instead (`/bakery help`).");
+                args = new CommandArgs(string.IsNullOrEmpty(request.ActionValue) ? [] : [new CommandToken(TokenKind.Word, request.ActionValue)]);
+            }
+            else
+            {
+                (verb, args, var help) = Resolve(request);
+                if (help is not null)
+                {
+                    return ChatReply.Private(help);
+                }
+            }
+
+            usage = verb.Usage;
+            var identity = await services.GetRequiredService<IdentityService>().ResolveAsync(request, ct);
+            if (request.DeliveryId is { } deliveryId)
+            {
+                if (await db.InboundDeliveries.AnyAsync(d => d.Platform == request.Platform && d.DeliveryId == deliveryId, ct))
+                {
+                    logger.LogInformation("Delivery {DeliveryId} from {Platform} was handled already", deliveryId, request.Platform);
+                    return ChatReply.None;
+                }
+
+                // Saved by the handler's own SaveChanges, in its transaction: a retry then finds it.
+                // (Added after the identity is resolved, which may save on its own.)
+                db.InboundDeliveries.Add(new InboundDelivery { Platform = request.Platform, DeliveryId = deliveryId, ReceivedAt = clock.GetUtcNow() });
+            }
+
+            db.Actor = new AuditActor(identity.Person.Id, request.Platform);
+            if (verb.Role is { } role && !identity.Roles.Contains(role))
+            {
+                return ChatReply.Warning($"Only people with the `{role}` role can do that. An admin can grant it with `/bakery role add @you {role}`.");
+            }
+
+            var context = new CommandContext(request, args, identity.Tenant, identity.Person, identity.Roles, clock.GetUtcNow(), services, ct);
+            return await verb.Handler(context);
+        }
+        catch (UserException ex)
+        {
+            return ChatReply.Warning(usage is null || request.IsAction ? ex.Message : $"{ex.Message}\nUsage: `{usage}`");
+        }
+        catch (DbUpdateException ex) when (ex.Entries.Any(e => e.Entity is InboundDelivery))
+        {
+            // The same delivery is being handled by a concurrent retry: it has one effect.
+            return ChatReply.None;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return ChatReply.Warning("Someone changed that at the same moment. Look at the card again and retry if it is still needed.");
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            var reference = Convert.ToHexString(RandomNumberGenerator.GetBytes(4));
+            logger.LogError(ex, "Request {Reference} failed: {Platform} {Command} {Verb} {ActionId}", reference, request.Platform, request.Command, verb?.Name, request.ActionId);
+            return ChatReply.Error($"Something went wrong on our side; nothing was changed. Reference: {reference}.");
+        }
+    }
+
+    private (CommandVerb Verb, CommandArgs Args, string? Help) Resolve(ChatRequest request)
+    {
+        var command = map.FindCommand(request.Command)
+            ?? throw new UserException($"`/{request.Command}` is not a command I know.\n{map.Overview()}");
+        var tokens = CommandTokenizer.Tokenize(request.Text, request.MentionIds);
+        var first = tokens.Count > 0 && tokens[0].Kind == TokenKind.Word ? tokens[0].Text : null;
+        if (first is not null && string.Equals(first, "help", StringComparison.OrdinalIgnoreCase))
+        {
+            var about = tokens.Count > 1 ? command.Find(tokens[1].Text) : null;
+            var text = about is not null ? $"`{about.Usage}`: {about.Summary}" : command.Help();
+            return (command.Default ?? command.Verbs[0], CommandArgs.Empty, text);
+        }
+
+        if (first is not null && command.Find(first) is { } verb)
+        {
+            return (verb, new CommandArgs(tokens.Skip(1)), null);
+        }
+
+        if (command.Default is not null && tokens.Count > 0)
+        {
+            return (command.Default, new CommandArgs(tokens), null);
+        }
+
+        var what = first is null ? $"`/{command.Name}` needs more." : $"`{first}` is not something `/{command.Name}` can do.";
+        throw new UserException($"{what}\n{command.Help()}");
+    }
+}

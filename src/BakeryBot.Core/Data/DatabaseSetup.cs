@@ -1,0 +1,114 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BakeryBot.Core.Data;
+
+/// <summary>The <c>Database</c> section.</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+    public const string Sqlite = "Sqlite";
+    public const string Postgres = "Postgres";
+
+    public string Provider { get; set; } = Sqlite;
+}
+
+/// <summary>Chooses the provider at start and registers <see cref="BakeryDbContext"/> for it.</summary>
+public static class DatabaseSetup
+{
+    public static IServiceCollection AddBakeryDatabase(this IServiceCollection services, string provider, string connectionString)
+    {
+        if (string.Equals(provider, DatabaseOptions.Sqlite, StringComparison.OrdinalIgnoreCase))
+        {
+            var sqlite = SqliteConnectionString(connectionString);
+            services.AddDbContext<SqliteBakeryDbContext>(o => ConfigureSqlite(o, sqlite));
+            services.AddScoped<BakeryDbContext>(sp => sp.GetRequiredService<SqliteBakeryDbContext>());
+        }
+        else if (string.Equals(provider, DatabaseOptions.Postgres, StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddDbContext<PostgresBakeryDbContext>(o => ConfigurePostgres(o, connectionString));
+            services.AddScoped<BakeryDbContext>(sp => sp.GetRequiredService<PostgresBakeryDbContext>());
+        }
+        else
+        {
+            throw new InvalidOperationException($"Database:Provider is '{provider}'; it must be '{DatabaseOptions.Sqlite}' or '{DatabaseOptions.Postgres}'.");
+        }
+
+        return services;
+    }
+
+    public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseSqlite(connectionString).AddInterceptors(SqlitePragmas.Instance);
+
+    public static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString);
+
+    /// <summary>Adds a busy timeout so that concurrent writers wait for each other instead of failing.</summary>
+    public static string SqliteConnectionString(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (builder.DefaultTimeout == 30)
+        {
+            builder.DefaultTimeout = 15;
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>Applies pending migrations; on SQLite also switches the file to WAL (it stays so).</summary>
+    public static async Task MigrateAsync(BakeryDbContext db, CancellationToken ct)
+    {
+        await db.Database.MigrateAsync(ct);
+        if (db.Database.IsSqlite())
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        }
+    }
+
+    /// <summary>Per-connection SQLite settings: wait on a busy database, and fsync less often under WAL (still durable across a process crash).</summary>
+    private sealed class SqlitePragmas : DbConnectionInterceptor
+    {
+        public static readonly SqlitePragmas Instance = new();
+
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+
+        public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            Apply(connection);
+            return Task.CompletedTask;
+        }
+
+        private static void Apply(DbConnection connection)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL;";
+            command.ExecuteNonQuery();
+        }
+    }
+}
+
+/// <summary>Lets <c>dotnet ef</c> build the SQLite context for migrations.</summary>
+public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteBakeryDbContext>
+{
+    public SqliteBakeryDbContext CreateDbContext(string[] args)
+    {
+        var options = new DbContextOptionsBuilder<SqliteBakeryDbContext>();
+        DatabaseSetup.ConfigureSqlite(options, "Data Source=design-time.db");
+        return new SqliteBakeryDbContext(options.Options);
+    }
+}
+
+/// <summary>Lets <c>dotnet ef</c> build the PostgreSQL context for migrations (no server is contacted).</summary>
+public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresBakeryDbContext>
+{
+    public PostgresBakeryDbContext CreateDbContext(string[] args)
+    {
+        var options = new DbContextOptionsBuilder<PostgresBakeryDbContext>();
+        DatabaseSetup.ConfigurePostgres(options, "Host=localhost;Database=bakerybot_design");
+        return new PostgresBakeryDbContext(options.Options);
+    }
+}

@@ -1,0 +1,79 @@
+using BakeryBot.Core.Chat;
+using Microsoft.EntityFrameworkCore;
+
+namespace BakeryBot.Core.Data.Outbox;
+
+/// <summary>
+/// Adds outbox rows to the caller's unit of work: they commit with the change that caused them and
+/// the dispatcher delivers them afterwards.
+/// </summary>
+public sealed class CardPublisher(BakeryDbContext db, TimeProvider clock)
+{
+    /// <summary>Posts a record's card in a channel and remembers where, so later changes update it.</summary>
+    public PostedCard Post(int tenantId, string platform, string channelId, string? threadId, string recordType, string recordKey, Card card)
+    {
+        var now = clock.GetUtcNow();
+        var posted = new PostedCard
+        {
+            TenantId = tenantId,
+            Platform = platform,
+            ChannelId = channelId,
+            ThreadId = threadId,
+            RecordType = recordType,
+            RecordKey = recordKey,
+            CreatedAt = now,
+        };
+        db.PostedCards.Add(posted);
+        var row = NewRow(tenantId, platform, channelId, threadId, OutboxKind.Post, card.Fallback, card, now);
+        row.PostedCard = posted;
+        db.Outbox.Add(row);
+        return posted;
+    }
+
+    /// <summary>Re-renders a record's card everywhere it was posted. Only the newest waiting update of a card is sent.</summary>
+    public async Task UpdateEverywhereAsync(int tenantId, string recordType, string recordKey, Card card, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var posted = await db.PostedCards
+            .Where(c => c.TenantId == tenantId && c.RecordType == recordType && c.RecordKey == recordKey)
+            .ToListAsync(ct);
+        // Cards added in this unit of work and not yet saved are updated too (their post carries the old card).
+        posted.AddRange(db.ChangeTracker.Entries<PostedCard>()
+            .Where(e => e.State == EntityState.Added && e.Entity.RecordType == recordType && e.Entity.RecordKey == recordKey)
+            .Select(e => e.Entity));
+        foreach (var target in posted.Distinct())
+        {
+            var row = NewRow(tenantId, target.Platform, target.ChannelId, target.ThreadId, OutboxKind.Update, card.Fallback, card, now);
+            row.PostedCard = target;
+            row.CoalesceKey = target.Id == 0 ? null : $"card:{target.Id}";
+            db.Outbox.Add(row);
+        }
+    }
+
+    /// <summary>A plain message in a channel (or thread).</summary>
+    public void PostText(int tenantId, string platform, string channelId, string? threadId, string text) =>
+        db.Outbox.Add(NewRow(tenantId, platform, channelId, threadId, OutboxKind.Post, text, null, clock.GetUtcNow()));
+
+    /// <summary>A message in a channel that only one person sees.</summary>
+    public void PostPrivate(int tenantId, string platform, string channelId, string userId, string text, Card? card = null)
+    {
+        var row = NewRow(tenantId, platform, channelId, null, OutboxKind.Private, text, card, clock.GetUtcNow());
+        row.UserId = userId;
+        db.Outbox.Add(row);
+    }
+
+    private static OutboxMessage NewRow(int tenantId, string platform, string channelId, string? threadId, OutboxKind kind, string text, Card? card, DateTimeOffset now) =>
+        new()
+        {
+            TenantId = tenantId,
+            Platform = platform,
+            ChannelId = channelId,
+            ThreadId = threadId,
+            Kind = kind,
+            Text = text,
+            CardJson = card is null ? null : ChatJson.Serialize(card),
+            Status = OutboxStatus.Pending,
+            CreatedAt = now,
+            NextAttemptAt = now,
+        };
+}

@@ -1,0 +1,27 @@
+namespace BakeryBot.Core.Data.Outbox;
+
+/// <summary>The <c>Outbox</c> section: how the dispatcher paces and retries.</summary>
+public sealed class OutboxOptions
+{
+    public const string Section = "Outbox";
+
+    /// <summary>Rows claimed per round.</summary>
+    public int BatchSize { get; set; } = 64;
+
+    /// <summary>Deliveries in flight at once (to different channels).</summary>
+    public int Parallelism { get; set; } = 16;
+
+    /// <summary>How long a claim holds a row before another dispatcher may take it over.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often to look for rows that other instances wrote.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>After this many failed attempts a row is given up and logged (about a day at the longest backoff).</summary>
+    public int MaxAttempts { get; set; } = 300;
+
+    /// <summary>A row sent later than this after it was written is logged and counted as delayed.</summary>
+    public TimeSpan DelayedAfter { get; set; } = TimeSpan.FromMinutes(1);
+}

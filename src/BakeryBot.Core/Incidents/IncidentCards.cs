@@ -1,0 +1,79 @@
+using System.Globalization;
+using BakeryBot.Core.Chat;
+using Humanizer;
+
+namespace BakeryBot.Core.Incidents;
+
+/// <summary>What a card needs besides the incident: names resolved from other tables.</summary>
+public sealed record IncidentView(Incident Incident, IReadOnlyList<string> CiNames, string DeclaredBy, string? Commander);
+
+/// <summary>Turns an incident into the neutral card. Pure: incident, now, zone and culture in; card out.</summary>
+public static class IncidentCards
+{
+    public static Card Card(IncidentView view, DateTimeOffset now, TimeZoneInfo zone, CultureInfo culture, bool withTimeline = false)
+    {
+        var incident = view.Incident;
+        var id = incident.RecordId.ToString();
+        var fields = new List<CardField>
+        {
+            new("Status", StateText(incident.State)),
+            new("Severity", $"SEV{incident.Severity}"),
+            new("Commander", view.Commander ?? "nobody yet"),
+            new("Affected CIs", view.CiNames.Count == 0 ? "none named" : string.Join(", ", view.CiNames)),
+            new("Declared", When(incident.DeclaredAt, now, zone, culture)),
+            incident.ResolvedAt is { } resolved
+                ? new("Resolved after", (resolved - incident.DeclaredAt).Humanize(2, culture, minUnit: TimeUnit.Minute))
+                : new("Open for", Duration(now - incident.DeclaredAt, culture)),
+        };
+
+        var sections = new List<CardSection> { new FieldsSection(fields) };
+        if (withTimeline && incident.Timeline.Count > 0)
+        {
+            sections.Add(new DividerSection());
+            sections.Add(new TextSection(string.Join('\n', incident.Timeline
+                .OrderBy(e => e.At)
+                .TakeLast(20)
+                .Select(e => $"{TimeZoneInfo.ConvertTime(e.At, zone).ToString("dd MMM HH:mm", culture)}  {e.Text}"))));
+        }
+
+        var buttons = new List<CardButton>();
+        if (incident.State == IncidentState.Declared)
+        {
+            buttons.Add(new CardButton("Acknowledge", IncidentCommands.AckAction, id, ButtonStyle.Primary));
+        }
+
+        if (incident.IsOpen)
+        {
+            buttons.Add(new CardButton("Resolve", IncidentCommands.ResolveAction, id, ButtonStyle.Danger));
+        }
+
+        var accent = incident.IsOpen ? Severity.Accent(incident.Severity) : CardAccent.Success;
+        return new Card($"{id}: {incident.Title}", accent, sections, buttons, $"Declared by {view.DeclaredBy}");
+    }
+
+    /// <summary>One line per incident for lists.</summary>
+    public static string Line(Incident incident, DateTimeOffset now, CultureInfo culture) =>
+        $"{incident.RecordId} · SEV{incident.Severity} · {StateText(incident.State)} · {incident.Title} · declared {(now - incident.DeclaredAt).Humanize(1, culture)} ago";
+
+    public static string StateText(IncidentState state) => state switch
+    {
+        IncidentState.Declared => "Declared",
+        IncidentState.Acknowledged => "Acknowledged",
+        IncidentState.Mitigated => "Mitigated",
+        IncidentState.Resolved => "Resolved",
+        IncidentState.Closed => "Closed",
+        _ => state.ToString(),
+    };
+
+    private static string When(DateTimeOffset at, DateTimeOffset now, TimeZoneInfo zone, CultureInfo culture)
+    {
+        var local = TimeZoneInfo.ConvertTime(at, zone);
+        return $"{local.ToString("dd MMM HH:mm", culture)} {ZoneName(zone, local)} ({at.Humanize(now, culture)})";
+    }
+
+    private static string Duration(TimeSpan span, CultureInfo culture) =>
+        span < TimeSpan.FromMinutes(1) ? "less than a minute" : span.Humanize(2, culture, minUnit: TimeUnit.Minute);
+
+    private static string ZoneName(TimeZoneInfo zone, DateTimeOffset local) =>
+        zone == TimeZoneInfo.Utc ? "UTC" : $"UTC{local:zzz}";
+}

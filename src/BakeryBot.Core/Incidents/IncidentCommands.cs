@@ -1,0 +1,83 @@
+using BakeryBot.Core.Chat;
+
+namespace BakeryBot.Core.Incidents;
+
+/// <summary>The <c>/incident</c> command and the incident card's buttons.</summary>
+public sealed class IncidentCommands : IChatModule
+{
+    public const string AckAction = "incident.ack";
+    public const string ResolveAction = "incident.resolve";
+    private const string DeclareUsage = "/incident <title> [sev1..sev4] [ci:<name>[,<name>...]]";
+
+    public void Map(CommandMap map)
+    {
+        map.Command("incident", "declare and run incidents")
+            .Fallback(DeclareUsage, "declare an incident and post its card here", DeclareAsync)
+            .Verb("declare", "/incident declare <title> [sev1..sev4] [ci:<name>]", "the same, when the title starts like a verb", DeclareAsync)
+            .Verb("list", "/incident list [all]", "open incidents (or the latest 20 of any state)", ListAsync)
+            .Verb("show", "/incident show INC-42", "an incident with its timeline", ShowAsync)
+            .Verb("ack", "/incident ack INC-42", "acknowledge: you become its commander if it has none", AckAsync)
+            .Verb("resolve", "/incident resolve INC-42 [note]", "resolve it, with an optional note", ResolveAsync);
+        map.Action(AckAction, "Acknowledge", AckAsync);
+        map.Action(ResolveAction, "Resolve", ResolveAsync);
+    }
+
+    private static async Task<ChatReply> DeclareAsync(CommandContext ctx)
+    {
+        ctx.Args.RejectUnknownOptions("ci", "sev", "severity");
+        var severity = ctx.Args.TakeSeverity();
+        var cis = ctx.Args.Option("ci")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        var title = ctx.Args.RestAsText();
+        var result = await ctx.Get<IncidentService>().DeclareAsync(
+            ctx.Tenant, ctx.Actor, ctx.Request.Platform, ctx.Request.ChannelId, title, severity, cis, ctx.Cancellation);
+        var text = $"{result.Incident.RecordId} declared; its card is posted in this channel.";
+        if (result.Assumptions.Count > 0)
+        {
+            text += "\nAssumed: " + string.Join("; ", result.Assumptions) + ".";
+        }
+
+        return ChatReply.Private(text);
+    }
+
+    private static async Task<ChatReply> ListAsync(CommandContext ctx)
+    {
+        var all = ctx.Args.Take(t => t.Kind == TokenKind.Word && t.Text.Equals("all", StringComparison.OrdinalIgnoreCase)) is not null;
+        var incidents = await ctx.Get<IncidentService>().ListAsync(ctx.Tenant.Id, all, ctx.Cancellation);
+        if (incidents.Count == 0)
+        {
+            return ChatReply.Private(all ? "No incidents yet." : "No open incidents. 🎉");
+        }
+
+        var lines = string.Join('\n', incidents.Select(i => IncidentCards.Line(i, ctx.Now, ctx.Culture)));
+        var title = all ? "Latest incidents" : $"Open incidents ({incidents.Count})";
+        return ChatReply.Private("", new Card(title, CardAccent.Info, [new TextSection(lines)], []));
+    }
+
+    private static async Task<ChatReply> ShowAsync(CommandContext ctx)
+    {
+        var service = ctx.Get<IncidentService>();
+        var id = ctx.Args.RequireRecordId(RecordId.Incident, "/incident show INC-42");
+        var incident = await service.GetAsync(ctx.Tenant.Id, id, ctx.Cancellation);
+        var view = await service.ViewAsync(incident, ctx.Cancellation);
+        return ChatReply.Private("", IncidentCards.Card(view, ctx.Now, ctx.TimeZone, ctx.Culture, withTimeline: true));
+    }
+
+    private static async Task<ChatReply> AckAsync(CommandContext ctx)
+    {
+        var id = ctx.Args.RequireRecordId(RecordId.Incident, "/incident ack INC-42");
+        var changed = await ctx.Get<IncidentService>().AcknowledgeAsync(ctx.Tenant, ctx.Actor, id, ctx.Cancellation);
+        return Outcome(ctx, changed, $"{id} acknowledged; you are its commander unless it had one.", $"{id} was already acknowledged.");
+    }
+
+    private static async Task<ChatReply> ResolveAsync(CommandContext ctx)
+    {
+        var id = ctx.Args.RequireRecordId(RecordId.Incident, "/incident resolve INC-42 [note]");
+        var note = ctx.Args.RestAsText();
+        var changed = await ctx.Get<IncidentService>().ResolveAsync(ctx.Tenant, ctx.Actor, id, note, ctx.Cancellation);
+        return Outcome(ctx, changed, $"{id} resolved.", $"{id} was already resolved.");
+    }
+
+    /// <summary>A button's effect is the updated card; a second click says why nothing changed.</summary>
+    private static ChatReply Outcome(CommandContext ctx, bool changed, string done, string already) =>
+        changed ? (ctx.Request.IsAction ? ChatReply.None : ChatReply.Private(done)) : ChatReply.Private(already);
+}

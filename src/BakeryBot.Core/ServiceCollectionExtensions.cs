@@ -1,0 +1,34 @@
+using BakeryBot.Core.Admin;
+using BakeryBot.Core.Chat;
+using BakeryBot.Core.Cmdb;
+using BakeryBot.Core.Data.Outbox;
+using BakeryBot.Core.Incidents;
+using BakeryBot.Core.People;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BakeryBot.Core;
+
+/// <summary>Registers the platform-neutral core: areas, router, outbox.</summary>
+public static class ServiceCollectionExtensions
+{
+    /// <summary>Every area's chat module, listed once: help and the router read the map they fill.</summary>
+    public static IReadOnlyList<IChatModule> Modules { get; } =
+    [
+        new IncidentCommands(),
+        new CmdbCommands(),
+        new BakeryCommands(),
+    ];
+
+    public static IServiceCollection AddBakeryCore(this IServiceCollection services)
+    {
+        services.AddSingleton(new CommandMap(Modules));
+        services.AddSingleton<CommandRouter>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddScoped<IdentityService>();
+        services.AddScoped<CardPublisher>();
+        services.AddScoped<CmdbService>();
+        services.AddScoped<IncidentService>();
+        return services;
+    }
+}

@@ -1,0 +1,210 @@
+using System.Text.Json;
+using BakeryBot.Core.Chat;
+
+namespace BakeryBot.Slack;
+
+public static partial class SlackPayloadMapper
+{
+    /// <summary>
+    /// Maps the JSON of an interactivity payload (the form field <c>payload</c>): <c>block_actions</c>,
+    /// <c>message_action</c> and <c>view_submission</c>; other types are <see cref="SlackInteraction.Unsupported"/>.
+    /// </summary>
+    public static SlackInteraction FromInteraction(string? payloadJson)
+    {
+        if (string.IsNullOrWhiteSpace(payloadJson))
+        {
+            return new SlackInteraction.Invalid("The payload is empty.");
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(payloadJson, SlackJsonReader.DocumentOptions);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return new SlackInteraction.Invalid("The payload is not a JSON object.");
+            }
+
+            return root.String("type") switch
+            {
+                "block_actions" => BlockActions(root),
+                "message_action" => MessageAction(root),
+                "view_submission" => ViewSubmission(root),
+                { Length: > 0 } type => new SlackInteraction.Unsupported(type),
+                _ => new SlackInteraction.Invalid("The payload has no type."),
+            };
+        }
+        catch (JsonException e)
+        {
+            // The message names the position and what was wrong; it never quotes the payload.
+            return new SlackInteraction.Invalid($"The payload is not valid JSON: {e.Message}");
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // Invalid UTF-16 in the input or in an escaped string value.
+            return new SlackInteraction.Invalid("The payload contains invalid text.");
+        }
+    }
+
+    /// <summary>
+    /// The renderer makes action ids unique within a block by appending <c>#2</c>, <c>#3</c>…; this takes the
+    /// suffix off again so the registered action id comes back.
+    /// </summary>
+    public static string StripActionSuffix(string actionId)
+    {
+        var hash = actionId.LastIndexOf('#');
+        if (hash <= 0 || hash == actionId.Length - 1)
+        {
+            return actionId;
+        }
+
+        for (var i = hash + 1; i < actionId.Length; i++)
+        {
+            if (!char.IsAsciiDigit(actionId[i]))
+            {
+                return actionId;
+            }
+        }
+
+        return actionId[..hash];
+    }
+
+    private static SlackInteraction BlockActions(JsonElement root)
+    {
+        var user = root.Object("user");
+        var container = root.Object("container");
+        var message = root.Object("message");
+        var action = root.Array("actions") is { } actions && actions.GetArrayLength() > 0 ? actions[0] : default;
+
+        var userId = user.Required("id");
+        var teamId = root.Object("team").Required("id") ?? user.Required("team_id");
+        var channelId = root.Object("channel").Required("id") ?? container.Required("channel_id");
+        var actionId = action.Required("action_id");
+        if (userId is null || teamId is null || actionId is null)
+        {
+            return new SlackInteraction.Invalid("block_actions needs user.id, a team id and actions[0].action_id.");
+        }
+
+        if (channelId is null)
+        {
+            // A button in a modal or on the Home tab: no channel to answer in, and no such buttons yet.
+            return container.String("type") is "view"
+                ? new SlackInteraction.Unsupported("block_actions in a view")
+                : new SlackInteraction.Invalid("block_actions needs a channel.");
+        }
+
+        var actionTs = action.Required("action_ts");
+        var request = new ChatRequest
+        {
+            Platform = Platform,
+            TenantId = teamId,
+            TenantName = root.Object("team").String("domain"),
+            ChannelId = channelId,
+            ChannelName = root.Object("channel").String("name"),
+            ThreadId = message.Required("thread_ts"),
+            UserId = userId,
+            UserName = user.Required("username") ?? user.Required("name"),
+            ActionId = StripActionSuffix(actionId),
+            ActionValue = action.String("value") ?? action.Object("selected_option").String("value"),
+            // Two clicks are two deliveries (each has its own action_ts); a retried payload is the same one.
+            DeliveryId = actionTs is null ? null : $"act:{actionTs}:{userId}",
+        };
+        return new SlackInteraction.BlockAction(
+            request,
+            root.Required("response_url"),
+            container.Required("message_ts") ?? message.Required("ts"),
+            request.ThreadId,
+            container?.Bool("is_ephemeral") ?? false,
+            root.Required("trigger_id"));
+    }
+
+    private static SlackInteraction MessageAction(JsonElement root)
+    {
+        var user = root.Object("user");
+        var message = root.Object("message");
+        var userId = user.Required("id");
+        var teamId = root.Object("team").Required("id") ?? user.Required("team_id");
+        var channelId = root.Object("channel").Required("id");
+        var callbackId = root.Required("callback_id");
+        var messageTs = root.Required("message_ts") ?? message.Required("ts");
+        if (userId is null || teamId is null || channelId is null || callbackId is null || messageTs is null)
+        {
+            return new SlackInteraction.Invalid("message_action needs user.id, a team id, channel.id, callback_id and the message ts.");
+        }
+
+        var actionTs = root.Required("action_ts");
+        var request = new ChatRequest
+        {
+            Platform = Platform,
+            TenantId = teamId,
+            TenantName = root.Object("team").String("domain"),
+            ChannelId = channelId,
+            ChannelName = root.Object("channel").String("name"),
+            ThreadId = message.Required("thread_ts"),
+            UserId = userId,
+            UserName = user.Required("username") ?? user.Required("name"),
+            ActionId = callbackId,
+            ActionValue = message.String("text") ?? "",
+            DeliveryId = actionTs is null ? null : $"act:{actionTs}:{userId}",
+        };
+        return new SlackInteraction.MessageShortcut(
+            request,
+            root.Required("response_url"),
+            messageTs,
+            request.ThreadId,
+            root.Required("trigger_id"));
+    }
+
+    private static SlackInteraction ViewSubmission(JsonElement root)
+    {
+        var user = root.Object("user");
+        var view = root.Object("view");
+        var userId = user.Required("id");
+        var teamId = root.Object("team").Required("id") ?? user.Required("team_id");
+        var callbackId = view.Required("callback_id");
+        if (userId is null || teamId is null || callbackId is null)
+        {
+            return new SlackInteraction.Invalid("view_submission needs user.id, a team id and view.callback_id.");
+        }
+
+        var values = new Dictionary<string, IReadOnlyDictionary<string, string?>>(StringComparer.Ordinal);
+        if (view.Object("state").Object("values") is { } blocks)
+        {
+            foreach (var block in blocks.EnumerateObject())
+            {
+                if (block.Value.ValueKind != JsonValueKind.Object)
+                {
+                    continue;
+                }
+
+                var inputs = new Dictionary<string, string?>(StringComparer.Ordinal);
+                foreach (var input in block.Value.EnumerateObject())
+                {
+                    inputs[input.Name] = InputValue(input.Value);
+                }
+
+                values[block.Name] = inputs;
+            }
+        }
+
+        return new SlackInteraction.ViewSubmission(
+            callbackId,
+            view.String("private_metadata"),
+            teamId,
+            userId,
+            user.Required("username") ?? user.Required("name"),
+            view.Required("id"),
+            values,
+            root.Required("trigger_id"));
+    }
+
+    /// <summary>The one value of an input element, whatever its type; null when it was left empty.</summary>
+    private static string? InputValue(JsonElement input) =>
+        input.String("value")
+        ?? input.Object("selected_option").String("value")
+        ?? input.String("selected_user")
+        ?? input.String("selected_channel")
+        ?? input.String("selected_conversation")
+        ?? input.String("selected_date")
+        ?? input.String("selected_time");
+}
