@@ -130,6 +130,11 @@ public static class CommandTokenizer
         var body = text[(i + 1)..close];
         var bar = body.IndexOf('|', StringComparison.Ordinal);
         var target = bar < 0 ? body : body[..bar];
+        if (target.Length == 0)
+        {
+            return null;
+        }
+
         CommandToken? token = target[0] switch
         {
             '@' when IsId(target.AsSpan(1)) => new CommandToken(TokenKind.Mention, target[1..]),

@@ -41,6 +41,11 @@ public static class DurationParser
             }
 
             var number = long.Parse(s.AsSpan(numStart, i - numStart), CultureInfo.InvariantCulture);
+            while (i < s.Length && s[i] == ' ')
+            {
+                i++;
+            }
+
             var unitStart = i;
             while (i < s.Length && char.IsAsciiLetter(s[i]))
             {

@@ -1,0 +1,154 @@
+using System.Globalization;
+using System.Net.Http;
+using BakeryBot.Core.Chat;
+using BakeryBot.Core.Data.Outbox;
+
+namespace BakeryBot.Slack;
+
+/// <summary>
+/// Delivers outbox rows to Slack: one Web API call per attempt, its result mapped to a <see cref="PostOutcome"/>.
+/// Posts carry the outbox id in message metadata so that a post that may have gone through can be found again.
+/// </summary>
+public sealed class SlackChatPoster(SlackWebApiClient client) : IChatPoster
+{
+    /// <summary>The metadata <c>event_type</c> that marks the bot's own posts.</summary>
+    public const string OutboxEventType = "bakerybot_outbox";
+
+    public const string OutboxIdKey = "outbox_id";
+
+    // Slack: how far before the first attempt to look, for clock differences between us and Slack.
+    private static readonly TimeSpan LookBack = TimeSpan.FromSeconds(10);
+
+    // Slack error codes that no retry will fix (api.slack.com/methods/chat.postMessage and chat.update, "Errors").
+    private static readonly HashSet<string> PermanentErrors = new(StringComparer.Ordinal)
+    {
+        "channel_not_found", "not_in_channel", "is_archived", "invalid_auth", "not_authed", "account_inactive",
+        "token_revoked", "token_expired", "no_permission", "missing_scope", "not_allowed_token_type", "ekm_access_denied",
+        "team_access_not_granted", "restricted_action", "message_not_found", "cant_update_message", "edit_window_closed",
+        "msg_too_long", "msg_blocks_too_long", "invalid_blocks", "invalid_blocks_format", "invalid_attachments",
+        "too_many_attachments", "no_text", "invalid_arguments", "invalid_metadata_format", "invalid_metadata_schema",
+        "metadata_too_large", "user_not_in_channel", "user_not_found", "channel_type_not_supported",
+    };
+
+    public string Platform => SlackPayloadMapper.Platform;
+
+    /// <summary>Slack: chat.postMessage allows about one message per second per channel.</summary>
+    public TimeSpan ChannelInterval { get; } = TimeSpan.FromSeconds(1);
+
+    public async Task<PostOutcome> SendAsync(OutboundMessage message, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var text = MessageText(message);
+        var attachments = message.Card is null ? null : SlackBlockKitRenderer.RenderAttachments(message.Card);
+        try
+        {
+            switch (message.Kind)
+            {
+                case OutboxKind.Post:
+                    var metadata = new SlackMessageMetadata(OutboxEventType, new Dictionary<string, string>
+                    {
+                        [OutboxIdKey] = message.OutboxId.ToString(CultureInfo.InvariantCulture),
+                    });
+                    var posted = await client.PostMessageAsync(message.ChannelId, text, attachments, message.ThreadId, metadata, ct);
+                    return new PostOutcome.Sent(posted.Ts);
+
+                case OutboxKind.Update when string.IsNullOrEmpty(message.MessageId):
+                    return new PostOutcome.Permanent("update without the id of the message to update");
+
+                case OutboxKind.Update:
+                    var updated = await client.UpdateAsync(message.ChannelId, message.MessageId, text, attachments, ct);
+                    return new PostOutcome.Sent(updated.Ts);
+
+                case OutboxKind.Private when string.IsNullOrEmpty(message.UserId):
+                    return new PostOutcome.Permanent("private message without a user");
+
+                case OutboxKind.Private:
+                    var ephemeralTs = await client.PostEphemeralAsync(message.ChannelId, message.UserId, text, attachments, ct);
+                    return new PostOutcome.Sent(ephemeralTs);
+
+                default:
+                    return new PostOutcome.Permanent($"unknown outbox kind {message.Kind}");
+            }
+        }
+        catch (SlackRateLimitedException e)
+        {
+            return new PostOutcome.RetryAfter(e.RetryAfter);
+        }
+        catch (SlackServerException e)
+        {
+            return new PostOutcome.Transient(e.Error, MaybeDelivered: true);
+        }
+        catch (SlackApiException e) when (PermanentErrors.Contains(e.Error))
+        {
+            return new PostOutcome.Permanent(e.Error);
+        }
+        catch (SlackApiException e)
+        {
+            // A 200 we could not read may well have been a post that went through.
+            return new PostOutcome.Transient(e.Error, MaybeDelivered: e.Error == SlackApiException.InvalidResponse);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // HttpClient.Timeout: the request may have reached Slack.
+            return new PostOutcome.Transient("timeout", MaybeDelivered: true);
+        }
+        catch (HttpRequestException e)
+        {
+            return new PostOutcome.Transient($"connection failed ({e.HttpRequestError})", MaybeDelivered: MayHaveBeenSent(e));
+        }
+        catch (IOException)
+        {
+            return new PostOutcome.Transient("connection dropped", MaybeDelivered: true);
+        }
+    }
+
+    /// <summary>
+    /// For a post only: looks for a message carrying this outbox id in the channel (or thread) since shortly before the
+    /// first attempt. Slack errors propagate: "could not look" must not read as "not there".
+    /// </summary>
+    public async Task<string?> FindDeliveredAsync(OutboundMessage message, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (message.Kind != OutboxKind.Post)
+        {
+            return null;
+        }
+
+        var oldest = ToSlackTs(message.FirstAttemptAt - LookBack);
+        var messages = string.IsNullOrEmpty(message.ThreadId)
+            ? await client.ConversationsHistoryAsync(message.ChannelId, oldest, includeAllMetadata: true, ct: ct)
+            : await client.ConversationsRepliesAsync(message.ChannelId, message.ThreadId, oldest, includeAllMetadata: true, ct: ct);
+
+        var id = message.OutboxId.ToString(CultureInfo.InvariantCulture);
+        foreach (var found in messages)
+        {
+            if (found.Metadata is { EventType: OutboxEventType } metadata
+                && metadata.EventPayload.TryGetValue(OutboxIdKey, out var value)
+                && value == id)
+            {
+                return found.Ts;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A Slack ts: Unix seconds, a dot, six digits of microseconds.</summary>
+    public static string ToSlackTs(DateTimeOffset time)
+    {
+        var micros = (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / (TimeSpan.TicksPerMillisecond / 1000);
+        var seconds = Math.DivRem(Math.Max(micros, 0), 1_000_000, out var fraction);
+        return seconds.ToString(CultureInfo.InvariantCulture) + "." + fraction.ToString("D6", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The notification text: the row's text, or the card's summary when the row has none.</summary>
+    private static string MessageText(OutboundMessage message)
+    {
+        var text = string.IsNullOrEmpty(message.Text) && message.Card is not null ? message.Card.Fallback : message.Text ?? "";
+        return SlackText.Escape(text);
+    }
+
+    /// <summary>Nothing was sent when the connection was never made (DNS, refused, TLS handshake).</summary>
+    private static bool MayHaveBeenSent(HttpRequestException e) =>
+        e.HttpRequestError is not (HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError);
+}

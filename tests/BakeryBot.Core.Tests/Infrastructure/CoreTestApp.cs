@@ -1,0 +1,81 @@
+using BakeryBot.Core.Chat;
+using BakeryBot.Core.Data;
+using BakeryBot.Core.People;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace BakeryBot.Core.Tests.Infrastructure;
+
+/// <summary>The core wired as the host wires it, on a test database, with a fake clock.</summary>
+public sealed class CoreTestApp : IAsyncDisposable
+{
+    public static readonly DateTimeOffset Start = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
+
+    private CoreTestApp(TestDatabase database, ServiceProvider services, FakeTimeProvider clock)
+    {
+        Database = database;
+        Services = services;
+        Clock = clock;
+    }
+
+    public TestDatabase Database { get; }
+
+    public ServiceProvider Services { get; }
+
+    public FakeTimeProvider Clock { get; }
+
+    public CommandRouter Router => Services.GetRequiredService<CommandRouter>();
+
+    public static async Task<CoreTestApp> CreateAsync(DbProvider provider, Action<IServiceCollection>? configure = null)
+    {
+        var database = await TestDatabase.CreateAsync(provider);
+        var clock = new FakeTimeProvider(Start);
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddOptions();
+        services.Configure<SecurityOptions>(o => o.Admins = ["test:T1/admin"]);
+        services.AddBakeryCore();
+        services.AddBakeryDatabase(database.ProviderName, database.ConnectionString);
+        configure?.Invoke(services);
+        return new CoreTestApp(database, services.BuildServiceProvider(), clock);
+    }
+
+    /// <summary>A typed command as <paramref name="user"/> in tenant T1, channel C1.</summary>
+    public Task<ChatReply> SendAsync(string command, string text, string user = "alice", string tenant = "T1", string channel = "C1") =>
+        Router.HandleAsync(Request(user, tenant, channel) with { Command = command, Text = text }, CancellationToken.None);
+
+    /// <summary>A button click.</summary>
+    public Task<ChatReply> ClickAsync(string actionId, string value, string user = "alice", string tenant = "T1", string channel = "C1") =>
+        Router.HandleAsync(Request(user, tenant, channel) with { ActionId = actionId, ActionValue = value }, CancellationToken.None);
+
+    public static ChatRequest Request(string user, string tenant = "T1", string channel = "C1") => new()
+    {
+        Platform = "test",
+        TenantId = tenant,
+        ChannelId = channel,
+        UserId = user,
+        UserName = char.ToUpperInvariant(user[0]) + user[1..],
+    };
+
+    /// <summary>Reads the database in a fresh unit of work.</summary>
+    public async Task<T> QueryAsync<T>(Func<BakeryDbContext, Task<T>> query)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<BakeryDbContext>());
+    }
+
+    /// <summary>Row counts of every table that a command may write, to show that bad input changed nothing.</summary>
+    public Task<string> SnapshotAsync() => QueryAsync(async db =>
+        $"incidents={await db.Incidents.CountAsync()} events={await db.IncidentEvents.CountAsync()} audit={await db.AuditEntries.CountAsync()} " +
+        $"outbox={await db.Outbox.CountAsync()} cards={await db.PostedCards.CountAsync()} cis={await db.ConfigurationItems.CountAsync()} " +
+        $"roles={await db.RoleAssignments.CountAsync()} counters={await db.RecordCounters.SumAsync(c => c.Last)}");
+
+    public async ValueTask DisposeAsync()
+    {
+        await Services.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}
