@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http;
 using BakeryBot.Core.Chat;
 using BakeryBot.Core.Data.Outbox;
 
@@ -136,7 +135,7 @@ public sealed class SlackChatPoster(SlackWebApiClient client) : IChatPoster
     /// <summary>A Slack ts: Unix seconds, a dot, six digits of microseconds.</summary>
     public static string ToSlackTs(DateTimeOffset time)
     {
-        var micros = (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / (TimeSpan.TicksPerMillisecond / 1000);
+        var micros = (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerMicrosecond;
         var seconds = Math.DivRem(Math.Max(micros, 0), 1_000_000, out var fraction);
         return seconds.ToString(CultureInfo.InvariantCulture) + "." + fraction.ToString("D6", CultureInfo.InvariantCulture);
     }

@@ -117,7 +117,7 @@ public abstract class BakeryDbContext(DbContextOptions options, OutboxSignal? ou
                     Platform = Actor?.Platform,
                     RecordType = audited.AuditType,
                     RecordKey = audited.AuditKey,
-                    Action = action == "added" ? "created" : action,
+                    Action = action switch { "added" => "created", "modified" => "updated", _ => action },
                     Changes = JsonSerializer.Serialize(changes, AuditJson),
                 });
             }
