@@ -1,6 +1,11 @@
+using BakeryBot.Host;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddBakeryBot();
 var app = builder.Build();
+await app.MigrateDatabaseAsync();
+app.MapBakeryBot();
+await app.RunAsync();
 
-app.MapGet("/", () => "Hello World!");
-
-app.Run();
+/// <summary>The entry point (public for the integration tests' WebApplicationFactory).</summary>
+public partial class Program;

@@ -99,6 +99,11 @@ public sealed class SlackChatPoster(SlackWebApiClient client) : IChatPoster
         {
             return new PostOutcome.Transient("connection dropped", MaybeDelivered: true);
         }
+        catch (ArgumentException e)
+        {
+            // A row without a channel (or with an unusable one) will not get better by retrying.
+            return new PostOutcome.Permanent($"unusable message ({e.ParamName})");
+        }
     }
 
     /// <summary>

@@ -14,6 +14,7 @@ public sealed record Card(
     string? Context = null)
 {
     /// <summary>A short plain-text summary for notifications and screen readers.</summary>
+    [JsonIgnore]
     public string Fallback => Context is null ? Title : $"{Title} ({Context})";
 }
 

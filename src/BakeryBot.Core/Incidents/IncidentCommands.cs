@@ -14,7 +14,7 @@ public sealed class IncidentCommands : IChatModule
         map.Command("incident", "declare and run incidents")
             .Fallback(DeclareUsage, "declare an incident and post its card here", DeclareAsync)
             .Verb("declare", "/incident declare <title> [sev1..sev4] [ci:<name>]", "the same, when the title starts like a verb", DeclareAsync)
-            .Verb("list", "/incident list [all]", "open incidents (or the latest 20 of any state)", ListAsync)
+            .Verb("list", "/incident list [all] [since:<duration>]", "open incidents (or the latest 20 of any state), optionally only recent ones", ListAsync)
             .Verb("show", "/incident show INC-42", "an incident with its timeline", ShowAsync)
             .Verb("ack", "/incident ack INC-42", "acknowledge: you become its commander if it has none", AckAsync)
             .Verb("resolve", "/incident resolve INC-42 [note]", "resolve it, with an optional note", ResolveAsync);
@@ -41,8 +41,10 @@ public sealed class IncidentCommands : IChatModule
 
     private static async Task<ChatReply> ListAsync(CommandContext ctx)
     {
+        ctx.Args.RejectUnknownOptions("since");
         var all = ctx.Args.Take(t => t.Kind == TokenKind.Word && t.Text.Equals("all", StringComparison.OrdinalIgnoreCase)) is not null;
-        var incidents = await ctx.Get<IncidentService>().ListAsync(ctx.Tenant.Id, all, ctx.Cancellation);
+        var since = ctx.Args.Option("since") is { } window ? ctx.Now - DurationParser.Parse(window) : (DateTimeOffset?)null;
+        var incidents = await ctx.Get<IncidentService>().ListAsync(ctx.Tenant.Id, all, since, ctx.Cancellation);
         if (incidents.Count == 0)
         {
             return ChatReply.Private(all ? "No incidents yet." : "No open incidents. 🎉");

@@ -82,9 +82,14 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, CardPu
     public Task<bool> ResolveAsync(Tenant tenant, Person actor, RecordId id, string? note, CancellationToken ct) =>
         ChangeAsync(tenant, id, incident => incident.Resolve(actor.Id, clock.GetUtcNow(), note), ct);
 
-    public async Task<List<Incident>> ListAsync(int tenantId, bool all, CancellationToken ct)
+    public async Task<List<Incident>> ListAsync(int tenantId, bool all, DateTimeOffset? since, CancellationToken ct)
     {
         var query = db.Incidents.AsNoTracking().Where(i => i.TenantId == tenantId);
+        if (since is { } from)
+        {
+            query = query.Where(i => i.DeclaredAt >= from);
+        }
+
         return all
             ? await query.OrderByDescending(i => i.Number).Take(20).ToListAsync(ct)
             : await query

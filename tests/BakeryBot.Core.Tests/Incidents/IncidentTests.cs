@@ -117,6 +117,12 @@ public abstract class IncidentTests(DbProvider provider)
         var otherText = Assert.IsType<TextSection>(Assert.Single(otherList.Cards).Sections[0]).Text;
         Assert.Contains("INC-1 · SEV3 · Declared · other tenant's oven", otherText, StringComparison.Ordinal);
 
+        app.Clock.Advance(TimeSpan.FromHours(3));
+        await app.SendAsync("incident", "late sev3");
+        var recent = await app.SendAsync("incident", "list since:1h");
+        Assert.DoesNotContain("burnt-cookie", Assert.IsType<TextSection>(Assert.Single(recent.Cards).Sections[0]).Text, StringComparison.Ordinal);
+        Assert.Contains("INC-3 · SEV3 · Declared · late", Assert.IsType<TextSection>(recent.Cards[0].Sections[0]).Text, StringComparison.Ordinal);
+
         var show = await app.SendAsync("incident", "show INC-2", tenant: "T2");
         Assert.Equal(ReplyKind.Warning, show.Kind);
         Assert.Contains("There is no INC-2", show.Text, StringComparison.Ordinal);
@@ -135,6 +141,7 @@ public abstract class IncidentTests(DbProvider provider)
     [InlineData("incident", "burnt sev2 colour:red", "`colour:` is not an option")]
     [InlineData("incident", "burnt \"unclosed", "never closed")]
     [InlineData("incident", "sev2", "Give the incident a title")]
+    [InlineData("incident", "list since:5x", "is not a duration")]
     [InlineData("frobnicate", "now", "is not a command")]
     [InlineData("cmdb", "add gadget oven-9", "is not a CI type")]
     [InlineData("cmdb", "teleport", "is not something `/cmdb` can do")]

@@ -1,0 +1,86 @@
+using BakeryBot.Core;
+using BakeryBot.Core.Data;
+using BakeryBot.Core.Data.Outbox;
+using BakeryBot.Core.People;
+using BakeryBot.Host.Outbox;
+using BakeryBot.Host.Playground;
+using BakeryBot.Host.Slack;
+using BakeryBot.Slack;
+using Microsoft.EntityFrameworkCore;
+
+namespace BakeryBot.Host;
+
+/// <summary>Wires the core, the database, the adapters and the endpoints.</summary>
+public static class BakeryHostSetup
+{
+    public static WebApplicationBuilder AddBakeryBot(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.Configure<SecurityOptions>(configuration.GetSection(SecurityOptions.Section));
+        services.Configure<OutboxOptions>(configuration.GetSection(OutboxOptions.Section));
+        services.Configure<AdminOptions>(configuration.GetSection(AdminOptions.Section));
+        services.AddBakeryCore();
+
+        var provider = configuration[$"{DatabaseOptions.Section}:Provider"] ?? DatabaseOptions.Sqlite;
+        var connectionString = configuration.GetConnectionString("BakeryBot") ?? "Data Source=bakerybot.db";
+        services.AddBakeryDatabase(provider, connectionString);
+
+        var slackEnabled = builder.AddSlack();
+        var playgroundEnabled = configuration.GetValue<bool?>($"{PlaygroundOptions.Section}:Enabled")
+            ?? !(slackEnabled || !string.IsNullOrEmpty(configuration["Teams:AppId"]));
+        if (playgroundEnabled)
+        {
+            services.AddPlayground();
+        }
+
+        services.AddHostedService<OutboxWorker>();
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RawBody.MaxBytes);
+        return builder;
+    }
+
+    public static WebApplication MapBakeryBot(this WebApplication app)
+    {
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/readyz", ReadyAsync);
+        if (app.Services.GetService<SlackEndpoints>() is not null)
+        {
+            app.MapSlack();
+        }
+
+        if (app.Services.GetService<PlaygroundChannels>() is not null)
+        {
+            app.MapPlayground();
+        }
+
+        return app;
+    }
+
+    /// <summary>Applies pending migrations before the first request is served.</summary>
+    public static async Task MigrateDatabaseAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        await DatabaseSetup.MigrateAsync(scope.ServiceProvider.GetRequiredService<BakeryDbContext>(), app.Lifetime.ApplicationStopping);
+    }
+
+    private static async Task<IResult> ReadyAsync(BakeryDbContext db, CancellationToken ct)
+    {
+        try
+        {
+            if (!await db.Database.CanConnectAsync(ct))
+            {
+                return Results.Text("database unreachable", statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+
+            var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+            return pending.Count == 0
+                ? Results.Text("ready")
+                : Results.Text($"migrations pending: {string.Join(", ", pending)}", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return Results.Text("database unreachable", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System.Text.RegularExpressions;
+using BakeryBot.Core.Chat;
+using BakeryBot.Core.Data;
+using BakeryBot.Core.People;
+using Microsoft.EntityFrameworkCore;
+
+namespace BakeryBot.Host.Playground;
+
+/// <summary>
+/// The playground at <c>GET /</c>: a local chat page that sends commands and clicks through the same
+/// router as the platforms and shows what the outbox posted.
+/// </summary>
+public static partial class PlaygroundEndpoints
+{
+    public sealed record CommandBody(string? User, string? Channel, string? Text);
+
+    public sealed record ActionBody(string? User, string? Channel, string? ActionId, string? Value);
+
+    public static IServiceCollection AddPlayground(this IServiceCollection services)
+    {
+        services.AddSingleton<PlaygroundChannels>();
+        services.AddSingleton<IChatPoster>(sp => sp.GetRequiredService<PlaygroundChannels>());
+        // The playground's first user runs the place.
+        services.PostConfigure<SecurityOptions>(o => o.Admins.Add($"{PlaygroundChannels.PlatformKey}:{PlaygroundChannels.TenantKey}/alice"));
+        return services;
+    }
+
+    public static void MapPlayground(this WebApplication app)
+    {
+        app.MapGet("/", () => Results.Stream(OpenPage(), "text/html; charset=utf-8"));
+        var api = app.MapGroup("/playground/api");
+        api.MapGet("/setup", SetupAsync);
+        api.MapPost("/command", CommandAsync);
+        api.MapPost("/action", ActionAsync);
+        api.MapGet("/channels/{channel}/messages", (string channel, PlaygroundChannels channels) =>
+        {
+            var (version, messages) = channels.Read(channel);
+            return Results.Json(new { version, messages }, ChatJson.Options);
+        });
+    }
+
+    private static Stream OpenPage() =>
+        typeof(PlaygroundEndpoints).Assembly.GetManifestResourceStream("BakeryBot.Host.Playground.index.html")
+        ?? throw new InvalidOperationException("The playground page is not embedded.");
+
+    private static async Task<IResult> SetupAsync(BakeryDbContext db, CancellationToken ct)
+    {
+        var tenant = await db.Tenants.FirstOrDefaultAsync(t => t.Platform == PlaygroundChannels.PlatformKey && t.ExternalId == PlaygroundChannels.TenantKey, ct);
+        var roles = tenant is null
+            ? []
+            : await db.PersonIdentities
+                .Where(i => i.TenantId == tenant.Id)
+                .Join(db.RoleAssignments, i => i.PersonId, r => r.PersonId, (i, r) => new { i.ExternalId, r.Role })
+                .ToListAsync(ct);
+        var users = PlaygroundChannels.Users.Select(u => new
+        {
+            id = u.Id,
+            name = u.Name,
+            roles = roles.Where(r => r.ExternalId == u.Id).Select(r => r.Role).Order(StringComparer.Ordinal)
+                .Concat(u.Id == "alice" && roles.All(r => r.ExternalId != "alice") ? [Roles.Admin] : []).ToList(),
+        });
+        var channels = PlaygroundChannels.Channels.Select(c => new { id = c.Id, name = c.Name });
+        return Results.Json(new { users, channels }, ChatJson.Options);
+    }
+
+    private static async Task<IResult> CommandAsync(CommandBody body, CommandRouter router, IHostApplicationLifetime lifetime)
+    {
+        if (Validate(body.User, body.Channel) is { } problem)
+        {
+            return problem;
+        }
+
+        var text = (body.Text ?? "").Trim();
+        if (text.Length == 0)
+        {
+            return Reply(ChatReply.Warning("Type a command, like `/incident burnt-cookie sev2`."));
+        }
+
+        // "/incident burnt-cookie" or "incident burnt-cookie": the first word is the command.
+        var space = text.IndexOf(' ', StringComparison.Ordinal);
+        var command = (space < 0 ? text : text[..space]).TrimStart('/');
+        var rest = space < 0 ? "" : text[(space + 1)..];
+        var request = Request(body.User!, body.Channel!) with { Command = command.ToLowerInvariant(), Text = Mentions().Replace(rest, Mention) };
+        return Reply(await router.HandleAsync(request, lifetime.ApplicationStopping));
+    }
+
+    private static async Task<IResult> ActionAsync(ActionBody body, CommandRouter router, IHostApplicationLifetime lifetime)
+    {
+        if (Validate(body.User, body.Channel) is { } problem)
+        {
+            return problem;
+        }
+
+        if (string.IsNullOrWhiteSpace(body.ActionId))
+        {
+            return Results.BadRequest(new { error = "actionId is required." });
+        }
+
+        var request = Request(body.User!, body.Channel!) with { ActionId = body.ActionId, ActionValue = body.Value };
+        return Reply(await router.HandleAsync(request, lifetime.ApplicationStopping));
+    }
+
+    private static ChatRequest Request(string user, string channel) => new()
+    {
+        Platform = PlaygroundChannels.PlatformKey,
+        TenantId = PlaygroundChannels.TenantKey,
+        TenantName = "Playground",
+        ChannelId = channel,
+        ChannelName = PlaygroundChannels.Channels.First(c => c.Id == channel).Name,
+        UserId = user,
+        UserName = PlaygroundChannels.Users.First(u => u.Id == user).Name,
+    };
+
+    private static IResult? Validate(string? user, string? channel)
+    {
+        if (user is null || PlaygroundChannels.Users.All(u => u.Id != user))
+        {
+            return Results.BadRequest(new { error = $"Unknown user '{user}'." });
+        }
+
+        return channel is null || PlaygroundChannels.Channels.All(c => c.Id != channel)
+            ? Results.BadRequest(new { error = $"Unknown channel '{channel}'." })
+            : null;
+    }
+
+    private static IResult Reply(ChatReply reply) => Results.Json(new { reply }, ChatJson.Options);
+
+    /// <summary>The playground's people are mentioned as <c>@bob</c>; the router reads <c>&lt;@bob&gt;</c>.</summary>
+    private static string Mention(Match match) =>
+        PlaygroundChannels.Users.Any(u => u.Id == match.Groups[1].Value) ? $"<@{match.Groups[1].Value}>" : match.Value;
+
+    [GeneratedRegex(@"(?<![<\w])@([a-z]+)\b")]
+    private static partial Regex Mentions();
+}

@@ -1,0 +1,63 @@
+using BakeryBot.Core.Chat;
+using BakeryBot.Slack;
+using Microsoft.Extensions.Options;
+
+namespace BakeryBot.Host.Slack;
+
+/// <summary>Turns Slack on when its signing secret is configured.</summary>
+public static class SlackSetup
+{
+    /// <summary>Slack: a slash command or interaction must be answered within 3 s; keep room for the network.</summary>
+    public static readonly TimeSpan AnswerBudget = TimeSpan.FromMilliseconds(2500);
+
+    /// <summary>Registers the Slack adapter; false when Slack is not configured.</summary>
+    public static bool AddSlack(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(SlackOptions.SectionName);
+        var services = builder.Services;
+        services.AddOptions<SlackOptions>().Bind(section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SlackOptions>, SlackOptionsValidator>();
+        var options = section.Get<SlackOptions>() ?? new SlackOptions();
+        if (!options.IsEnabled && string.IsNullOrEmpty(options.BotToken))
+        {
+            return false;
+        }
+
+        services.AddHttpClient<SlackWebApiClient>((sp, http) =>
+        {
+            var o = sp.GetRequiredService<IOptions<SlackOptions>>().Value;
+            http.BaseAddress = new Uri(o.ApiBaseUrl.EndsWith('/') ? o.ApiBaseUrl : o.ApiBaseUrl + "/");
+            http.Timeout = TimeSpan.FromSeconds(10);
+        });
+        services.AddHttpClient(SlackEndpoints.ResponseUrlClient, http => http.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<IChatPoster, SlackChatPoster>(sp => new SlackChatPoster(sp.GetRequiredService<SlackWebApiClient>()));
+        services.AddSingleton(sp => new SlackSignatureVerifier(sp.GetRequiredService<IOptions<SlackOptions>>().Value.SigningSecret, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<SlackEndpoints>();
+        return true;
+    }
+
+    /// <summary>A half-filled Slack configuration stops the bot with a clear message.</summary>
+    private sealed class SlackOptionsValidator : IValidateOptions<SlackOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, SlackOptions options)
+        {
+            var failures = new List<string>();
+            if (string.IsNullOrEmpty(options.SigningSecret) != string.IsNullOrEmpty(options.BotToken))
+            {
+                failures.Add("Slack needs both Slack:SigningSecret and Slack:BotToken (or neither, to keep Slack off).");
+            }
+
+            if (!string.IsNullOrEmpty(options.BotToken) && !options.BotToken.StartsWith("xoxb-", StringComparison.Ordinal))
+            {
+                failures.Add("Slack:BotToken must be a bot token (it starts with xoxb-).");
+            }
+
+            if (!Uri.TryCreate(options.ApiBaseUrl, UriKind.Absolute, out _))
+            {
+                failures.Add("Slack:ApiBaseUrl must be an absolute URL such as https://slack.com/api/.");
+            }
+
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        }
+    }
+}
