@@ -139,7 +139,8 @@ public sealed partial class SlackWebApiClient
     private static ReadOnlyMemoryContent JsonContent(ReadOnlyMemory<byte> body)
     {
         var content = new ReadOnlyMemoryContent(body);
-        content.Headers.ContentType = JsonUtf8;
+        // Slack: JSON bodies need Content-Type application/json; charset utf-8 is recommended.
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         return content;
     }
 

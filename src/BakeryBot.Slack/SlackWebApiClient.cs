@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,8 +15,6 @@ public sealed partial class SlackWebApiClient
 {
     // Slack: on 429 wait Retry-After seconds; this stands in when the header is missing.
     private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(1);
-
-    private static readonly MediaTypeHeaderValue JsonUtf8 = new("application/json") { CharSet = "utf-8" };
 
     private readonly HttpClient _http;
     private readonly string _token;

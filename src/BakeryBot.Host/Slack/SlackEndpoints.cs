@@ -11,6 +11,7 @@ namespace BakeryBot.Host.Slack;
 public sealed class SlackEndpoints(
     CommandRouter router,
     SlackSignatureVerifier verifier,
+    SlackReplayGuard replays,
     IHttpClientFactory httpClients,
     IHostApplicationLifetime lifetime,
     ILogger<SlackEndpoints> logger)
@@ -137,6 +138,12 @@ public sealed class SlackEndpoints(
         if (result.Status != SlackSignatureStatus.Valid)
         {
             logger.LogWarning("Refused a request to {Path}: {Reason}", request.Path, result.Reason);
+            return (null, Results.Unauthorized());
+        }
+
+        if (!replays.FirstSight(request.Headers["X-Slack-Signature"].ToString()))
+        {
+            logger.LogWarning("Refused a replayed request to {Path}", request.Path);
             return (null, Results.Unauthorized());
         }
 

@@ -32,6 +32,7 @@ public static class SlackSetup
         services.AddHttpClient(SlackEndpoints.ResponseUrlClient, http => http.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton<IChatPoster, SlackChatPoster>(sp => new SlackChatPoster(sp.GetRequiredService<SlackWebApiClient>()));
         services.AddSingleton(sp => new SlackSignatureVerifier(sp.GetRequiredService<IOptions<SlackOptions>>().Value.SigningSecret, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<SlackReplayGuard>();
         services.AddSingleton<SlackEndpoints>();
         return true;
     }

@@ -1,0 +1,221 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace BakeryBot.Host.Tests.Infrastructure;
+
+/// <summary>How the fake fails a call when it is told to.</summary>
+public enum SlackFault
+{
+    /// <summary>HTTP 500 before doing anything.</summary>
+    ServerError,
+
+    /// <summary>HTTP 429 with Retry-After: 1, before doing anything.</summary>
+    RateLimited,
+
+    /// <summary>Does the work, then answers too late for the client (the post went through).</summary>
+    TimeoutAfterWork,
+
+    /// <summary>Drops the connection before doing anything.</summary>
+    DropConnection,
+}
+
+/// <summary>One message as the fake Slack holds it.</summary>
+public sealed record FakeSlackMessage(string Channel, string Ts, string Text, JsonNode? Attachments, string? OutboxId, string? ThreadTs, int Edits);
+
+/// <summary>
+/// A local stand-in for Slack's Web API and response URLs on 127.0.0.1: records every call, keeps the
+/// channel history (with message metadata, as conversations.history returns it) and fails a chosen
+/// share of calls on demand.
+/// </summary>
+public sealed class FakeSlack : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Lock _gate = new();
+    private readonly List<FakeSlackMessage> _messages = [];
+    private long _ts = 1_700_000_000_000_000;
+
+    private FakeSlack(WebApplication app) => _app = app;
+
+    public string BaseUrl { get; private set; } = "";
+
+    /// <summary>Every call: method (or response URL path) and the JSON body.</summary>
+    public ConcurrentQueue<(string Method, JsonObject Body)> Calls { get; } = new();
+
+    /// <summary>Share of chat.* calls that fail (0..1), and how.</summary>
+    public double FailureRate { get; set; }
+
+    public SlackFault[] Faults { get; set; } = [SlackFault.ServerError, SlackFault.RateLimited, SlackFault.TimeoutAfterWork, SlackFault.DropConnection];
+
+    public TimeSpan TimeoutDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    private int _faultsInjected;
+
+    public int FaultsInjected => Volatile.Read(ref _faultsInjected);
+
+    public IReadOnlyList<FakeSlackMessage> Messages
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _messages.ToList();
+            }
+        }
+    }
+
+    public static async Task<FakeSlack> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeSlack(app);
+        app.MapPost("/api/{method}", fake.HandleApiAsync);
+        app.MapGet("/api/{method}", fake.HandleApiAsync);
+        app.MapPost("/response/{id}", async (string id, HttpRequest request) =>
+        {
+            fake.Calls.Enqueue(($"response:{id}", await ReadJsonAsync(request)));
+            return Results.Ok();
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake.BaseUrl = address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal);
+        return fake;
+    }
+
+    public string ApiBaseUrl => $"{BaseUrl}/api/";
+
+    public string ResponseUrl(string id) => $"{BaseUrl}/response/{id}";
+
+    public IEnumerable<JsonObject> CallsTo(string method) => Calls.Where(c => c.Method == method).Select(c => c.Body);
+
+    private async Task HandleApiAsync(string method, HttpContext context)
+    {
+        var body = context.Request.Method == "GET" ? QueryAsJson(context.Request.Query) : await ReadJsonAsync(context.Request);
+        Calls.Enqueue((method, body));
+        if (context.Request.Headers.Authorization.ToString() != "Bearer xoxb-test-token")
+        {
+            await WriteAsync(context, new JsonObject { ["ok"] = false, ["error"] = "invalid_auth" });
+            return;
+        }
+
+        var fault = method.StartsWith("chat.", StringComparison.Ordinal) && Random.Shared.NextDouble() < FailureRate
+            ? Faults[Random.Shared.Next(Faults.Length)]
+            : (SlackFault?)null;
+        if (fault is not null)
+        {
+            Interlocked.Increment(ref _faultsInjected);
+        }
+
+        switch (fault)
+        {
+            case SlackFault.ServerError:
+                context.Response.StatusCode = 500;
+                return;
+            case SlackFault.RateLimited:
+                context.Response.StatusCode = 429;
+                context.Response.Headers.RetryAfter = "1";
+                return;
+            case SlackFault.DropConnection:
+                context.Abort();
+                return;
+        }
+
+        var result = Apply(method, body);
+        if (fault == SlackFault.TimeoutAfterWork)
+        {
+            await Task.Delay(TimeoutDelay);
+        }
+
+        await WriteAsync(context, result);
+    }
+
+    private JsonObject Apply(string method, JsonObject body)
+    {
+        lock (_gate)
+        {
+            var channel = body["channel"]?.GetValue<string>() ?? "";
+            switch (method)
+            {
+                case "chat.postMessage":
+                    var ts = NextTs();
+                    var outboxId = body["metadata"]?["event_payload"]?["outbox_id"]?.ToString();
+                    _messages.Add(new FakeSlackMessage(channel, ts, body["text"]?.GetValue<string>() ?? "", body["attachments"]?.DeepClone(), outboxId, body["thread_ts"]?.GetValue<string>(), 0));
+                    return new JsonObject { ["ok"] = true, ["channel"] = channel, ["ts"] = ts };
+                case "chat.update":
+                    var target = body["ts"]?.GetValue<string>();
+                    var index = _messages.FindIndex(m => m.Channel == channel && m.Ts == target);
+                    if (index < 0)
+                    {
+                        return new JsonObject { ["ok"] = false, ["error"] = "message_not_found" };
+                    }
+
+                    _messages[index] = _messages[index] with { Text = body["text"]?.GetValue<string>() ?? "", Attachments = body["attachments"]?.DeepClone(), Edits = _messages[index].Edits + 1 };
+                    return new JsonObject { ["ok"] = true, ["channel"] = channel, ["ts"] = target };
+                case "chat.postEphemeral":
+                    return new JsonObject { ["ok"] = true, ["message_ts"] = NextTs() };
+                case "users.info":
+                    var user = body["user"]?.GetValue<string>() ?? "";
+                    return new JsonObject { ["ok"] = true, ["user"] = new JsonObject { ["id"] = user, ["name"] = user.ToLowerInvariant(), ["real_name"] = $"Person {user}", ["tz"] = "Europe/Paris", ["profile"] = new JsonObject { ["display_name"] = $"Person {user}" } } };
+                case "conversations.history":
+                case "conversations.replies":
+                    var history = new JsonArray();
+                    foreach (var m in _messages.Where(m => m.Channel == channel).Reverse())
+                    {
+                        var item = new JsonObject { ["type"] = "message", ["ts"] = m.Ts, ["text"] = m.Text };
+                        if (m.OutboxId is not null)
+                        {
+                            item["metadata"] = new JsonObject { ["event_type"] = "bakerybot_outbox", ["event_payload"] = new JsonObject { ["outbox_id"] = m.OutboxId } };
+                        }
+
+                        history.Add(item);
+                    }
+
+                    return new JsonObject { ["ok"] = true, ["messages"] = history, ["has_more"] = false };
+                default:
+                    return new JsonObject { ["ok"] = false, ["error"] = "unknown_method" };
+            }
+        }
+    }
+
+    private string NextTs()
+    {
+        var value = Interlocked.Increment(ref _ts);
+        return (value / 1_000_000).ToString(CultureInfo.InvariantCulture) + "." + (value % 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<JsonObject> ReadJsonAsync(HttpRequest request)
+    {
+        using var reader = new StreamReader(request.Body);
+        var text = await reader.ReadToEndAsync();
+        if (request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.Ordinal) == true)
+        {
+            var form = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(text);
+            return new JsonObject(form.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value.ToString()))));
+        }
+
+        return text.Length == 0 ? [] : JsonNode.Parse(text) as JsonObject ?? [];
+    }
+
+    private static JsonObject QueryAsJson(IQueryCollection query) =>
+        new(query.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value.ToString()))));
+
+    private static Task WriteAsync(HttpContext context, JsonObject result)
+    {
+        context.Response.StatusCode = (int)HttpStatusCode.OK;
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(result.ToJsonString(new JsonSerializerOptions()));
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}

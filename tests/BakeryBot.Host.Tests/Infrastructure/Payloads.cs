@@ -1,0 +1,53 @@
+using System.Text.Json.Nodes;
+
+namespace BakeryBot.Host.Tests.Infrastructure;
+
+/// <summary>Slack payloads in the shapes of ../shared/fixtures/slack.</summary>
+public static class Payloads
+{
+    /// <summary>A block_actions form body for a button click on a card.</summary>
+    public static string ButtonClick(FakeSlack slack, string actionId, string value, string messageTs, string user = "U0ALICE", string channel = "C0INCIDENTS")
+    {
+        var payload = new JsonObject
+        {
+            ["type"] = "block_actions",
+            ["user"] = new JsonObject { ["id"] = user, ["username"] = user.ToLowerInvariant(), ["team_id"] = BotFactory.Team },
+            ["api_app_id"] = "A0BAKERY",
+            ["token"] = "deprecated",
+            ["container"] = new JsonObject { ["type"] = "message", ["message_ts"] = messageTs, ["channel_id"] = channel, ["is_ephemeral"] = false },
+            ["trigger_id"] = $"{Random.Shared.NextInt64()}.1.abc",
+            ["team"] = new JsonObject { ["id"] = BotFactory.Team, ["domain"] = "bakery" },
+            ["channel"] = new JsonObject { ["id"] = channel, ["name"] = "incidents" },
+            ["response_url"] = slack.ResponseUrl("click"),
+            ["actions"] = new JsonArray(new JsonObject
+            {
+                ["action_id"] = actionId,
+                ["block_id"] = "actions-0",
+                ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = "Acknowledge" },
+                ["value"] = value,
+                ["type"] = "button",
+                ["action_ts"] = $"{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0:F6}{Random.Shared.Next(1000)}",
+            }),
+        };
+        return BotFactory.Form(new() { ["payload"] = payload.ToJsonString() });
+    }
+}
+
+/// <summary>Polls for something a background task does.</summary>
+public static class Eventually
+{
+    public static async Task<T> SingleAsync<T>(Func<IEnumerable<T>> source, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var items = source().ToList();
+            if (items.Count > 0 || DateTime.UtcNow > deadline)
+            {
+                return Assert.Single(items);
+            }
+
+            await Task.Delay(25);
+        }
+    }
+}
