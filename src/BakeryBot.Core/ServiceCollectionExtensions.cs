@@ -25,6 +25,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<CommandRouter>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<ProfileRefreshQueue>();
         services.AddScoped<IdentityService>();
         services.AddScoped<CardPublisher>();
         services.AddScoped<CmdbService>();

@@ -36,6 +36,7 @@ public static class BakeryHostSetup
         }
 
         services.AddHostedService<OutboxWorker>();
+        services.AddHostedService<ProfileRefreshWorker>();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RawBody.MaxBytes);
         return builder;
     }

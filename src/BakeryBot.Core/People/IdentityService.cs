@@ -9,7 +9,7 @@ namespace BakeryBot.Core.People;
 public sealed record Identity(Tenant Tenant, Person Person, IReadOnlySet<string> Roles, bool IsNewPerson);
 
 /// <summary>Finds or creates the tenant and person behind a request, and their roles.</summary>
-public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions> security, TimeProvider clock)
+public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions> security, TimeProvider clock, ProfileRefreshQueue profiles)
 {
     public async Task<Identity> ResolveAsync(ChatRequest request, CancellationToken ct)
     {
@@ -82,6 +82,7 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
         try
         {
             await db.SaveChangesAsync(ct);
+            profiles.Enqueue(new ProfileLookup(person.Id, request.Platform, request.TenantId, request.UserId));
             return (person, true);
         }
         catch (DbUpdateException)

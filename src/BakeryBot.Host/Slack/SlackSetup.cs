@@ -1,4 +1,5 @@
 using BakeryBot.Core.Chat;
+using BakeryBot.Core.People;
 using BakeryBot.Slack;
 using Microsoft.Extensions.Options;
 
@@ -32,6 +33,7 @@ public static class SlackSetup
         services.AddHttpClient(SlackEndpoints.ResponseUrlClient, http => http.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton<IChatPoster, SlackChatPoster>(sp => new SlackChatPoster(sp.GetRequiredService<SlackWebApiClient>()));
         services.AddSingleton(sp => new SlackSignatureVerifier(sp.GetRequiredService<IOptions<SlackOptions>>().Value.SigningSecret, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IProfileSource>(sp => new SlackProfileSource(sp.GetRequiredService<SlackWebApiClient>()));
         services.AddSingleton<SlackReplayGuard>();
         services.AddSingleton<SlackEndpoints>();
         return true;
