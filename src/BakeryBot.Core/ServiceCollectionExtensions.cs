@@ -21,6 +21,7 @@ public static class ServiceCollectionExtensions
 
     public static IServiceCollection AddBakeryCore(this IServiceCollection services)
     {
+        services.AddMetrics();
         services.AddSingleton(new CommandMap(Modules));
         services.AddSingleton<CommandRouter>();
         services.AddSingleton<OutboxSignal>();

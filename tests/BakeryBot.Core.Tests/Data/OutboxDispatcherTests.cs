@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using BakeryBot.Core.Chat;
 using BakeryBot.Core.Data.Outbox;
 using BakeryBot.Core.Tests.Infrastructure;
@@ -70,6 +71,36 @@ public abstract class OutboxDispatcherTests(DbProvider provider)
 
         Assert.Single(poster.Delivered);
         Assert.Equal("ts-1", await app.QueryAsync(db => db.PostedCards.Select(c => c.MessageId).SingleAsync()));
+    }
+
+    [SkippableFact]
+    public async Task A_message_that_waited_longer_than_a_minute_is_counted_as_delayed()
+    {
+        var poster = new ScriptedPoster();
+        poster.Script.Enqueue(new PostOutcome.RetryAfter(TimeSpan.FromSeconds(90)));
+        await using var app = await CoreTestApp.CreateAsync(provider, s => s.AddSingleton<IChatPoster>(poster));
+        var dispatcher = app.Services.GetRequiredService<OutboxDispatcher>();
+        var factory = app.Services.GetRequiredService<IMeterFactory>();
+        var delayed = 0L;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == factory && instrument.Name == "bakerybot.outbox.delayed")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref delayed, value));
+        listener.Start();
+        await app.SendAsync("incident", "burnt-cookie");
+        await app.SendAsync("incident", "on time", channel: "C2");
+
+        await dispatcher.DispatchOnceAsync(CancellationToken.None); // C1 rate limited for 90 s; C2 sent at once
+        app.Clock.Advance(TimeSpan.FromSeconds(91));
+        await dispatcher.DispatchOnceAsync(CancellationToken.None);
+
+        Assert.Equal(2, poster.Delivered.Count);
+        Assert.Equal(1, Interlocked.Read(ref delayed));
     }
 
     [SkippableFact]

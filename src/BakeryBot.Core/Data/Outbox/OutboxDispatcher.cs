@@ -16,22 +16,26 @@ namespace BakeryBot.Core.Data.Outbox;
 /// </summary>
 public sealed class OutboxDispatcher
 {
-    private static readonly Meter Meter = new("BakeryBot.Outbox");
-    private static readonly Counter<long> Delivered = Meter.CreateCounter<long>("bakerybot.outbox.delivered");
-    private static readonly Counter<long> Delayed = Meter.CreateCounter<long>("bakerybot.outbox.delayed");
-    private static readonly Counter<long> Failures = Meter.CreateCounter<long>("bakerybot.outbox.failures");
+    public const string MeterName = "BakeryBot.Outbox";
 
     private readonly IServiceScopeFactory _scopes;
     private readonly Dictionary<string, IChatPoster> _posters;
     private readonly TimeProvider _clock;
     private readonly ILogger<OutboxDispatcher> _logger;
     private readonly OutboxOptions _options;
+    private readonly Counter<long> _delivered;
+    private readonly Counter<long> _delayed;
+    private readonly Counter<long> _failures;
     private readonly ConcurrentDictionary<(string Platform, string Channel), DateTimeOffset> _channelFreeAt = new();
     private readonly string _owner = $"{Environment.ProcessId}:{Guid.NewGuid():N}";
     private long _round;
 
-    public OutboxDispatcher(IServiceScopeFactory scopes, IEnumerable<IChatPoster> posters, TimeProvider clock, IOptions<OutboxOptions> options, ILogger<OutboxDispatcher> logger)
+    public OutboxDispatcher(IServiceScopeFactory scopes, IEnumerable<IChatPoster> posters, TimeProvider clock, IOptions<OutboxOptions> options, IMeterFactory meters, ILogger<OutboxDispatcher> logger)
     {
+        var meter = meters.Create(MeterName);
+        _delivered = meter.CreateCounter<long>("bakerybot.outbox.delivered", description: "Messages delivered to a platform");
+        _delayed = meter.CreateCounter<long>("bakerybot.outbox.delayed", description: "Messages delivered more than a minute after they were written");
+        _failures = meter.CreateCounter<long>("bakerybot.outbox.failures", description: "Delivery attempts that failed");
         _scopes = scopes;
         _posters = posters.ToDictionary(p => p.Platform, StringComparer.Ordinal);
         _clock = clock;
@@ -158,10 +162,10 @@ public sealed class OutboxDispatcher
                     card.PostedAt = now;
                 }
 
-                Delivered.Add(1);
+                _delivered.Add(1);
                 if (now - row.CreatedAt > _options.DelayedAfter)
                 {
-                    Delayed.Add(1);
+                    _delayed.Add(1);
                     _logger.LogWarning("Outbox row {Id} to {Platform}/{Channel} was delivered {Delay} after it was written", row.Id, row.Platform, row.ChannelId, now - row.CreatedAt);
                 }
 
@@ -172,7 +176,7 @@ public sealed class OutboxDispatcher
                 _channelFreeAt[(row.Platform, row.ChannelId)] = now + limited.Delay;
                 break;
             case PostOutcome.Transient transient:
-                Failures.Add(1);
+                _failures.Add(1);
                 row.MaybeSent |= transient.MaybeDelivered;
                 row.LastError = Truncate(transient.Error);
                 if (row.Attempts >= _options.MaxAttempts)
@@ -187,7 +191,7 @@ public sealed class OutboxDispatcher
 
                 break;
             case PostOutcome.Permanent permanent:
-                Failures.Add(1);
+                _failures.Add(1);
                 row.Status = OutboxStatus.Failed;
                 row.LastError = Truncate(permanent.Error);
                 _logger.LogError("Outbox row {Id} to {Platform}/{Channel} refused: {Error}", row.Id, row.Platform, row.ChannelId, row.LastError);
