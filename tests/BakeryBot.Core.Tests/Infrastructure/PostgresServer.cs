@@ -16,7 +16,8 @@ public static class PostgresServer
     public const string EnvironmentVariable = "BAKERYBOT_TEST_POSTGRES";
     private static readonly Lazy<Task<(string? ConnectionString, string? Problem)>> Server = new(StartAsync);
 
-    public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Under CI (<c>CI</c> set to anything but empty, 0 or false) a missing service is a failure, not a skip.</summary>
+    public static bool InCi => Environment.GetEnvironmentVariable("CI") is { Length: > 0 } ci && ci != "0" && !ci.Equals("false", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The admin connection string, or skips (fails under CI) saying why there is none.</summary>
     public static async Task<string> RequireAsync()
