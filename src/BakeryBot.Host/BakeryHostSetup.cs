@@ -52,7 +52,7 @@ public static class BakeryHostSetup
 
         if (app.Services.GetService<PlaygroundChannels>() is not null)
         {
-            app.MapPlayground();
+            app.MapPlayground(localOnly: app.Services.GetService<SlackEndpoints>() is not null || !string.IsNullOrEmpty(app.Configuration["Teams:AppId"]));
         }
 
         return app;

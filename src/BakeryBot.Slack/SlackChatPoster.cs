@@ -1,6 +1,7 @@
 using System.Globalization;
 using BakeryBot.Core.Chat;
 using BakeryBot.Core.Data.Outbox;
+using Microsoft.Extensions.Logging;
 
 namespace BakeryBot.Slack;
 
@@ -8,7 +9,7 @@ namespace BakeryBot.Slack;
 /// Delivers outbox rows to Slack: one Web API call per attempt, its result mapped to a <see cref="PostOutcome"/>.
 /// Posts carry the outbox id in message metadata so that a post that may have gone through can be found again.
 /// </summary>
-public sealed class SlackChatPoster(SlackWebApiClient client) : IChatPoster
+public sealed class SlackChatPoster(SlackWebApiClient client, ILogger<SlackChatPoster>? logger = null) : IChatPoster
 {
     /// <summary>The metadata <c>event_type</c> that marks the bot's own posts.</summary>
     public const string OutboxEventType = "bakerybot_outbox";
@@ -108,7 +109,9 @@ public sealed class SlackChatPoster(SlackWebApiClient client) : IChatPoster
 
     /// <summary>
     /// For a post only: looks for a message carrying this outbox id in the channel (or thread) since shortly before the
-    /// first attempt. Slack errors propagate: "could not look" must not read as "not there".
+    /// first attempt. Passing failures (rate limits, server errors, timeouts) propagate so the dispatcher asks again
+    /// later: "could not look yet" must not read as "not there". When Slack will never let us look (a missing
+    /// history scope, a channel we can't read), the post is sent again: a rare duplicate beats a lost message.
     /// </summary>
     public async Task<string?> FindDeliveredAsync(OutboundMessage message, CancellationToken ct)
     {
@@ -119,9 +122,18 @@ public sealed class SlackChatPoster(SlackWebApiClient client) : IChatPoster
         }
 
         var oldest = ToSlackTs(message.FirstAttemptAt - LookBack);
-        var messages = string.IsNullOrEmpty(message.ThreadId)
-            ? await client.ConversationsHistoryAsync(message.ChannelId, oldest, includeAllMetadata: true, ct: ct)
-            : await client.ConversationsRepliesAsync(message.ChannelId, message.ThreadId, oldest, includeAllMetadata: true, ct: ct);
+        IReadOnlyList<SlackMessage> messages;
+        try
+        {
+            messages = string.IsNullOrEmpty(message.ThreadId)
+                ? await client.ConversationsHistoryAsync(message.ChannelId, oldest, includeAllMetadata: true, ct: ct)
+                : await client.ConversationsRepliesAsync(message.ChannelId, message.ThreadId, oldest, includeAllMetadata: true, ct: ct);
+        }
+        catch (SlackApiException e) when (PermanentErrors.Contains(e.Error))
+        {
+            logger?.LogWarning("Could not look for outbox row {Id} in {Channel} ({Error}); sending it again", message.OutboxId, message.ChannelId, e.Error);
+            return null;
+        }
 
         var id = message.OutboxId.ToString(CultureInfo.InvariantCulture);
         foreach (var found in messages)

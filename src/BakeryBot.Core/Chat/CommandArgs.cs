@@ -6,12 +6,14 @@ namespace BakeryBot.Core.Chat;
 public sealed class CommandArgs
 {
     private readonly List<CommandToken> _positional;
+    private readonly List<CommandToken> _all;
     private readonly Dictionary<string, string> _options = new(StringComparer.OrdinalIgnoreCase);
 
     public CommandArgs(IEnumerable<CommandToken> tokens)
     {
         _positional = [];
-        foreach (var token in tokens)
+        _all = tokens.ToList();
+        foreach (var token in _all)
         {
             if (token.Kind == TokenKind.Option)
             {
@@ -101,6 +103,27 @@ public sealed class CommandArgs
         var sev = 0;
         var token = Take(t => t.Kind == TokenKind.Word && t.Text.StartsWith("sev", StringComparison.OrdinalIgnoreCase) && Severity.TryParse(t.Text, out sev));
         return token is null ? null : sev;
+    }
+
+    /// <summary>
+    /// The positional tokens not taken yet and the options not in <paramref name="known"/>, in the order
+    /// they were written, as free text: prose such as "host:web-1 unreachable" stays in a title.
+    /// </summary>
+    public string RestAsTextKeeping(params string[] known)
+    {
+        var left = new HashSet<CommandToken>(_positional, ReferenceEqualityComparer.Instance);
+        var text = string.Join(' ', _all
+            .Where(t => t.Kind == TokenKind.Option ? Array.IndexOf(known, t.Key) < 0 : left.Contains(t))
+            .Select(t => t.Kind switch
+            {
+                TokenKind.Mention => $"<@{t.Text}>",
+                TokenKind.Channel => $"<#{t.Text}>",
+                TokenKind.Option when t.Text.Contains(' ', StringComparison.Ordinal) => $"{t.Key}:\"{t.Text}\"",
+                TokenKind.Option => $"{t.Key}:{t.Text}",
+                _ => t.Text,
+            }));
+        _positional.Clear();
+        return text;
     }
 
     /// <summary>The rest of the positional tokens as free text (a title, a note).</summary>

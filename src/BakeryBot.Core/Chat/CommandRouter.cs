@@ -42,6 +42,7 @@ public sealed class CommandRouter(CommandMap map, IServiceScopeFactory scopes, T
             }
 
             usage = verb.Usage;
+            db.Actor = new AuditActor(null, request.Platform);
             var identity = await services.GetRequiredService<IdentityService>().ResolveAsync(request, ct);
             if (request.DeliveryId is { } deliveryId)
             {
@@ -69,14 +70,20 @@ public sealed class CommandRouter(CommandMap map, IServiceScopeFactory scopes, T
         {
             return ChatReply.Warning(usage is null || request.IsAction ? ex.Message : $"{ex.Message}\nUsage: `{usage}`");
         }
-        catch (DbUpdateException ex) when (ex.Entries.Any(e => e.Entity is InboundDelivery))
-        {
-            // The same delivery is being handled by a concurrent retry: it has one effect.
-            return ChatReply.None;
-        }
         catch (DbUpdateConcurrencyException)
         {
             return ChatReply.Warning("Someone changed that at the same moment. Look at the card again and retry if it is still needed.");
+        }
+        catch (DbUpdateException ex) when (request.DeliveryId is not null)
+        {
+            if (await WasHandledAsync(request, ct))
+            {
+                // The same delivery was handled by a concurrent retry, which won: it has one effect.
+                logger.LogInformation("Delivery {DeliveryId} from {Platform} was handled concurrently", request.DeliveryId, request.Platform);
+                return ChatReply.None;
+            }
+
+            return Unexpected(ex, request, verb);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -84,10 +91,64 @@ public sealed class CommandRouter(CommandMap map, IServiceScopeFactory scopes, T
         }
         catch (Exception ex)
         {
-            var reference = Convert.ToHexString(RandomNumberGenerator.GetBytes(4));
-            logger.LogError(ex, "Request {Reference} failed: {Platform} {Command} {Verb} {ActionId}", reference, request.Platform, request.Command, verb?.Name, request.ActionId);
-            return ChatReply.Error($"Something went wrong on our side; nothing was changed. Reference: {reference}.");
+            return Unexpected(ex, request, verb);
         }
+    }
+
+    private ChatReply Unexpected(Exception ex, ChatRequest request, CommandVerb? verb)
+    {
+        var reference = Convert.ToHexString(RandomNumberGenerator.GetBytes(4));
+        logger.LogError(ex, "Request {Reference} failed: {Platform} {Command} {Verb} {ActionId}", reference, request.Platform, request.Command, verb?.Name, request.ActionId);
+        return ChatReply.Error($"Something went wrong on our side; nothing was changed. Reference: {reference}.");
+    }
+
+    /// <summary>One edit away (two for longer words): <c>resovle</c>, <c>lsit</c>, <c>ak</c>.</summary>
+    internal static bool LooksLike(string word, string verb)
+    {
+        if (word.Length < 2 || string.Equals(word, verb, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var allowed = verb.Length >= 6 ? 2 : 1;
+        return Math.Abs(word.Length - verb.Length) <= allowed && Distance(word.ToLowerInvariant(), verb) <= allowed;
+    }
+
+    /// <summary>Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours.</summary>
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+
+        for (var j = 0; j <= b.Length; j++)
+        {
+            d[0, j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
+            }
+        }
+
+        return d[a.Length, b.Length];
+    }
+
+    private async Task<bool> WasHandledAsync(ChatRequest request, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BakeryDbContext>();
+        return await db.InboundDeliveries.AnyAsync(d => d.Platform == request.Platform && d.DeliveryId == request.DeliveryId, ct);
     }
 
     private (CommandVerb Verb, CommandArgs Args, string? Help) Resolve(ChatRequest request)
@@ -106,6 +167,12 @@ public sealed class CommandRouter(CommandMap map, IServiceScopeFactory scopes, T
         if (first is not null && command.Find(first) is { } verb)
         {
             return (verb, new CommandArgs(tokens.Skip(1)), null);
+        }
+
+        if (first is not null && command.Verbs.FirstOrDefault(v => LooksLike(first, v.Name)) is { } meant)
+        {
+            var declare = command.Default is null ? "" : $" (If `{first}` was meant as the start of a title, write `/{command.Name} {command.Verbs[0].Name} {first} ...`.)";
+            throw new UserException($"`{first}` looks like a typo for `{meant.Name}`: `{meant.Usage}`.{declare}");
         }
 
         if (command.Default is not null && tokens.Count > 0)

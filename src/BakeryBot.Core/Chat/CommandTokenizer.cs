@@ -92,7 +92,8 @@ public static class CommandTokenizer
 
                 if (value.Length == 0)
                 {
-                    throw new UserException($"`{key}:` needs a value, as in `{key}:something` or `{key}:\"two words\"`.");
+                    // "db down: timeouts" is prose, not an option without a value.
+                    return new CommandToken(TokenKind.Word, text[start..i]);
                 }
 
                 return new CommandToken(TokenKind.Option, value, key);

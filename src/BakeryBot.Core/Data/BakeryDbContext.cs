@@ -105,7 +105,8 @@ public abstract class BakeryDbContext(DbContextOptions options, OutboxSignal? ou
         var ownTransaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
         try
         {
-            var result = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            // Accepted at once: the second save below must not insert these rows again.
+            var result = await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken);
             foreach (var (entry, action, changes) in pendingAudits)
             {
                 var audited = (IAudited)entry.Entity;

@@ -109,13 +109,19 @@ public sealed class Incident : IAudited, IVersioned
 }
 
 /// <summary>A CI the incident affects.</summary>
-public sealed class IncidentCi
+public sealed class IncidentCi : IAudited
 {
+    public int TenantId { get; set; }
+
     public int IncidentId { get; set; }
 
     public int CiId { get; set; }
 
     public ConfigurationItem? Ci { get; set; }
+
+    string IAudited.AuditType => "incident-ci";
+
+    string IAudited.AuditKey => $"incident-{IncidentId}/ci-{CiId}";
 }
 
 /// <summary>One line of an incident's timeline.</summary>

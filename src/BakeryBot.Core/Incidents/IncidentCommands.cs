@@ -12,7 +12,7 @@ public sealed class IncidentCommands : IChatModule
     public void Map(CommandMap map)
     {
         map.Command("incident", "declare and run incidents")
-            .Fallback(DeclareUsage, "declare an incident and post its card here", DeclareAsync)
+            .Fallback(DeclareUsage, "declare an incident and post its card here", DeclareUnlessMistypedAsync)
             .Verb("declare", "/incident declare <title> [sev1..sev4] [ci:<name>]", "the same, when the title starts like a verb", DeclareAsync)
             .Verb("list", "/incident list [all] [since:<duration>]", "open incidents (or the latest 20 of any state), optionally only recent ones", ListAsync)
             .Verb("show", "/incident show INC-42", "an incident with its timeline", ShowAsync)
@@ -22,12 +22,29 @@ public sealed class IncidentCommands : IChatModule
         map.Action(ResolveAction, "Resolve", ResolveAsync);
     }
 
+    /// <summary>
+    /// <c>/incident teleport INC-3</c> names an incident, so it is a mistyped verb, not a title:
+    /// answered with the verbs rather than declared.
+    /// </summary>
+    private static Task<ChatReply> DeclareUnlessMistypedAsync(CommandContext ctx)
+    {
+        if (ctx.Args.Positional.Count > 1 && ctx.Args.Positional.Skip(1).Any(t => RecordId.TryParse(t.Text, out var id) && id.Prefix == RecordId.Incident))
+        {
+            var word = ctx.Args.Positional[0].Text;
+            throw new UserException($"`{word}` is not something `/incident` can do to an incident. " +
+                $"Verbs: {string.Join(", ", ctx.Get<CommandMap>().FindCommand("incident")!.Verbs.Select(v => $"`{v.Name}`"))}. " +
+                $"To declare a new incident with that title, write `/incident declare {word} ...`.");
+        }
+
+        return DeclareAsync(ctx);
+    }
+
     private static async Task<ChatReply> DeclareAsync(CommandContext ctx)
     {
-        ctx.Args.RejectUnknownOptions("ci", "sev", "severity");
+        // Declaring never fails for a detail: options it doesn't know stay in the title as written.
         var severity = ctx.Args.TakeSeverity();
         var cis = ctx.Args.Option("ci")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
-        var title = ctx.Args.RestAsText();
+        var title = ctx.Args.RestAsTextKeeping("ci", "sev", "severity");
         var result = await ctx.Get<IncidentService>().DeclareAsync(
             ctx.Tenant, ctx.Actor, ctx.Request.Platform, ctx.Request.ChannelId, title, severity, cis, ctx.Cancellation);
         var text = $"{result.Incident.RecordId} declared; its card is posted in this channel.";

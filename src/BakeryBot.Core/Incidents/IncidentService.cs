@@ -55,7 +55,7 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, CardPu
             DeclaredById = actor.Id,
             Platform = platform,
             ChannelId = channelId,
-            Cis = cis.Select(c => new IncidentCi { CiId = c.Id, Ci = c }).ToList(),
+            Cis = cis.Select(c => new IncidentCi { TenantId = tenant.Id, CiId = c.Id, Ci = c }).ToList(),
         };
         incident.AddEvent(now, actor.Id, "declared", $"Declared as SEV{incident.Severity} by {actor.DisplayName}");
         db.Incidents.Add(incident);

@@ -102,8 +102,4 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
             .Include(p => p.Roles)
             .Where(p => p.TenantId == tenantId && p.Identities.Any(i => i.ExternalId == userId))
             .FirstOrDefaultAsync(ct);
-
-    /// <summary>The platform user id of a person in this tenant (for mentions).</summary>
-    public async Task<string?> UserIdOfAsync(int personId, CancellationToken ct) =>
-        await db.PersonIdentities.Where(i => i.PersonId == personId).Select(i => i.ExternalId).FirstOrDefaultAsync(ct);
 }

@@ -22,7 +22,7 @@ public sealed class Person : IAudited
 
     string IAudited.AuditType => "person";
 
-    string IAudited.AuditKey => DisplayName;
+    string IAudited.AuditKey => $"person-{Id}";
 }
 
 /// <summary>A platform account of a person: the user id the platform sends.</summary>

@@ -18,6 +18,9 @@ public sealed class PlaygroundChannels(TimeProvider clock) : IChatPoster
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<PlaygroundMessage>> _channels = new(StringComparer.Ordinal);
+    // Message ids differ from one run to the next: a card posted before a restart is gone with the
+    // channels, and its stored id must not name a new message.
+    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
     private long _version;
     private long _nextId;
 
@@ -63,7 +66,7 @@ public sealed class PlaygroundChannels(TimeProvider clock) : IChatPoster
                 return Task.FromResult<PostOutcome>(new PostOutcome.Sent(message.MessageId));
             }
 
-            var id = $"m{++_nextId}";
+            var id = $"{_run}-{++_nextId}";
             var privateTo = message.Kind == OutboxKind.Private ? message.UserId : null;
             list.Add(new PlaygroundMessage(id, message.OutboxId, message.Text, message.Card, now, now, privateTo));
             if (list.Count > MaxPerChannel)

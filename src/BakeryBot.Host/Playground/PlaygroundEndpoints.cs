@@ -25,10 +25,20 @@ public static partial class PlaygroundEndpoints
         return services;
     }
 
-    public static void MapPlayground(this WebApplication app)
+    /// <param name="localOnly">
+    /// When a chat platform is configured too, the playground (where anyone can be anyone) answers
+    /// only people on this machine.
+    /// </param>
+    public static void MapPlayground(this WebApplication app, bool localOnly)
     {
-        app.MapGet("/", () => Results.Stream(OpenPage(), "text/html; charset=utf-8"));
+        var page = app.MapGet("/", () => Results.Stream(OpenPage(), "text/html; charset=utf-8"));
         var api = app.MapGroup("/playground/api");
+        if (localOnly)
+        {
+            page.AddEndpointFilter(OnlyFromThisMachine);
+            api.AddEndpointFilter(OnlyFromThisMachine);
+        }
+
         api.MapGet("/setup", SetupAsync);
         api.MapPost("/command", CommandAsync);
         api.MapPost("/action", ActionAsync);
@@ -37,6 +47,14 @@ public static partial class PlaygroundEndpoints
             var (version, messages) = channels.Read(channel);
             return Results.Json(new { version, messages }, ChatJson.Options);
         });
+    }
+
+    private static ValueTask<object?> OnlyFromThisMachine(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var remote = context.HttpContext.Connection.RemoteIpAddress;
+        return remote is null || System.Net.IPAddress.IsLoopback(remote)
+            ? next(context)
+            : ValueTask.FromResult<object?>(Results.NotFound());
     }
 
     private static Stream OpenPage() =>
@@ -63,7 +81,7 @@ public static partial class PlaygroundEndpoints
         return Results.Json(new { users, channels }, ChatJson.Options);
     }
 
-    private static async Task<IResult> CommandAsync(CommandBody body, CommandRouter router, IHostApplicationLifetime lifetime)
+    private static async Task<IResult> CommandAsync(CommandBody body, CommandRouter router)
     {
         if (Validate(body.User, body.Channel) is { } problem)
         {
@@ -81,10 +99,10 @@ public static partial class PlaygroundEndpoints
         var command = (space < 0 ? text : text[..space]).TrimStart('/');
         var rest = space < 0 ? "" : text[(space + 1)..];
         var request = Request(body.User!, body.Channel!) with { Command = command.ToLowerInvariant(), Text = Mentions().Replace(rest, Mention) };
-        return Reply(await router.HandleAsync(request, lifetime.ApplicationStopping));
+        return Reply(await router.HandleAsync(request, CancellationToken.None));
     }
 
-    private static async Task<IResult> ActionAsync(ActionBody body, CommandRouter router, IHostApplicationLifetime lifetime)
+    private static async Task<IResult> ActionAsync(ActionBody body, CommandRouter router)
     {
         if (Validate(body.User, body.Channel) is { } problem)
         {
@@ -97,7 +115,7 @@ public static partial class PlaygroundEndpoints
         }
 
         var request = Request(body.User!, body.Channel!) with { ActionId = body.ActionId, ActionValue = body.Value };
-        return Reply(await router.HandleAsync(request, lifetime.ApplicationStopping));
+        return Reply(await router.HandleAsync(request, CancellationToken.None));
     }
 
     private static ChatRequest Request(string user, string channel) => new()

@@ -86,7 +86,8 @@ public sealed class SlackEndpoints(
     /// </summary>
     private async Task<ChatReply?> AnswerInTimeAsync(ChatRequest request, string? responseUrl)
     {
-        var work = router.HandleAsync(request, lifetime.ApplicationStopping);
+        // Not cancelled by shutdown: what was accepted completes (the host waits for it).
+        var work = router.HandleAsync(request, CancellationToken.None);
         try
         {
             return await work.WaitAsync(SlackSetup.AnswerBudget);
@@ -134,14 +135,16 @@ public sealed class SlackEndpoints(
             return (null, Results.StatusCode(StatusCodes.Status413PayloadTooLarge));
         }
 
-        var result = verifier.Verify(request.Headers["X-Slack-Request-Timestamp"], request.Headers["X-Slack-Signature"], body);
+        string? timestamp = request.Headers["X-Slack-Request-Timestamp"];
+        string? signature = request.Headers["X-Slack-Signature"];
+        var result = verifier.Verify(timestamp, signature, body);
         if (result.Status != SlackSignatureStatus.Valid)
         {
             logger.LogWarning("Refused a request to {Path}: {Reason}", request.Path, result.Reason);
             return (null, Results.Unauthorized());
         }
 
-        if (!replays.FirstSight(request.Headers["X-Slack-Signature"].ToString()))
+        if (!replays.FirstSight(timestamp!, signature!))
         {
             logger.LogWarning("Refused a replayed request to {Path}", request.Path);
             return (null, Results.Unauthorized());

@@ -37,6 +37,7 @@ public sealed class CommandTokenizerTests
     [InlineData("\u201Csmart quotes\u201D", TokenKind.Quoted, "smart quotes")]
     [InlineData("\"say \\\"hi\\\"\"", TokenKind.Quoted, "say \"hi\"")]
     [InlineData("won't", TokenKind.Word, "won't")]
+    [InlineData("down:", TokenKind.Word, "down:")]
     [InlineData("a<b", TokenKind.Word, "a<b")]
     public void Reads_one_token(string text, TokenKind kind, string value)
     {
@@ -48,7 +49,6 @@ public sealed class CommandTokenizerTests
 
     [Theory]
     [InlineData("title \"never closed", "never closed")]
-    [InlineData("ci:", "needs a value")]
     public void Explains_bad_input(string text, string expected)
     {
         var error = Assert.Throws<UserException>(() => CommandTokenizer.Tokenize(text));

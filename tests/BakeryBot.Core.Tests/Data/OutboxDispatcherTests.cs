@@ -104,6 +104,57 @@ public abstract class OutboxDispatcherTests(DbProvider provider)
     }
 
     [SkippableFact]
+    public async Task A_post_delivered_in_a_round_cut_short_by_shutdown_is_recorded_by_the_next_round_and_not_sent_twice()
+    {
+        var poster = new ScriptedPoster { HangAfterDelivering = true };
+        await using var app = await CoreTestApp.CreateAsync(provider, s => s.AddSingleton<IChatPoster>(poster));
+        await app.SendAsync("incident", "burnt-cookie");
+        using var shutdown = new CancellationTokenSource();
+
+        var round = app.Services.GetRequiredService<OutboxDispatcher>().DispatchOnceAsync(shutdown.Token);
+        await poster.Hanging.Task;
+        await shutdown.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => round);
+
+        var row = await app.QueryAsync(db => db.Outbox.SingleAsync());
+        Assert.Equal((OutboxStatus.Pending, true, null), (row.Status, row.AttemptInFlight, row.LeaseOwner));
+
+        // The next instance (nothing shared in memory) asks the platform before posting again.
+        poster.HangAfterDelivering = false;
+        var next = ActivatorUtilities.CreateInstance<OutboxDispatcher>(app.Services);
+        Assert.Equal(1, await next.DispatchOnceAsync(CancellationToken.None));
+
+        Assert.Single(poster.Delivered);
+        Assert.Equal(1, poster.Lookups);
+        Assert.Equal(OutboxStatus.Sent, (await app.QueryAsync(db => db.Outbox.SingleAsync())).Status);
+        Assert.Equal("ts-1", await app.QueryAsync(db => db.PostedCards.Select(c => c.MessageId).SingleAsync()));
+    }
+
+    [SkippableFact]
+    public async Task A_dispatcher_whose_claim_ran_out_does_not_overwrite_the_record_of_the_one_that_took_over()
+    {
+        var poster = new ScriptedPoster();
+        await using var app = await CoreTestApp.CreateAsync(provider, s => s.AddSingleton<IChatPoster>(poster));
+        await app.SendAsync("incident", "burnt-cookie");
+        var stalled = ActivatorUtilities.CreateInstance<OutboxDispatcher>(app.Services);
+        var other = ActivatorUtilities.CreateInstance<OutboxDispatcher>(app.Services);
+        poster.Gate = new TaskCompletionSource();
+
+        var slow = stalled.DispatchOnceAsync(CancellationToken.None); // claims, then waits at the gate
+        await poster.AtGate.Task;
+        app.Clock.Advance(TimeSpan.FromMinutes(6)); // its claim runs out
+        poster.Gate = null;
+        Assert.Equal(1, await other.DispatchOnceAsync(CancellationToken.None));
+        var recorded = await app.QueryAsync(db => db.Outbox.SingleAsync());
+        poster.ReleaseGate();
+        await slow;
+
+        var final = await app.QueryAsync(db => db.Outbox.SingleAsync());
+        Assert.Equal(OutboxStatus.Sent, final.Status);
+        Assert.Equal((recorded.Attempts, recorded.SentAt), (final.Attempts, final.SentAt));
+    }
+
+    [SkippableFact]
     public async Task A_permanent_refusal_is_recorded_and_not_retried()
     {
         var poster = new ScriptedPoster();
@@ -176,6 +227,20 @@ public abstract class OutboxDispatcherTests(DbProvider provider)
 
         public bool DeliverOnTimeout { get; init; }
 
+        /// <summary>Delivers, then hangs until cancelled (a shutdown while the answer is on its way).</summary>
+        public bool HangAfterDelivering { get; set; }
+
+        public TaskCompletionSource Hanging { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>While set, a send waits here before doing anything.</summary>
+        public TaskCompletionSource? Gate { get; set; }
+
+        public TaskCompletionSource AtGate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        private TaskCompletionSource? _held;
+
+        public void ReleaseGate() => _held?.TrySetResult();
+
         public TimeSpan Latency { get; init; }
 
         public int Lookups;
@@ -186,6 +251,13 @@ public abstract class OutboxDispatcherTests(DbProvider provider)
 
         public async Task<PostOutcome> SendAsync(OutboundMessage message, CancellationToken ct)
         {
+            if (Gate is { } gate)
+            {
+                _held = gate;
+                AtGate.TrySetResult();
+                await gate.Task.WaitAsync(ct);
+            }
+
             if (Latency > TimeSpan.Zero)
             {
                 await Task.Delay(Latency, ct);
@@ -206,6 +278,12 @@ public abstract class OutboxDispatcherTests(DbProvider provider)
             if (message.Kind == OutboxKind.Post && !Delivered.TryAdd(message.OutboxId, ts!))
             {
                 throw new InvalidOperationException($"Outbox row {message.OutboxId} was posted twice.");
+            }
+
+            if (HangAfterDelivering)
+            {
+                Hanging.TrySetResult();
+                await Task.Delay(Timeout.Infinite, ct);
             }
 
             return new PostOutcome.Sent(ts);

@@ -138,7 +138,10 @@ public abstract class IncidentTests(DbProvider provider)
     [InlineData("incident", "ack INC-99", "There is no INC-99")]
     [InlineData("incident", "ack PRB-1", "is not a INC id")]
     [InlineData("incident", "resolve banana", "is not a INC id")]
-    [InlineData("incident", "burnt sev2 colour:red", "`colour:` is not an option")]
+    [InlineData("incident", "lsit", "looks like a typo for `list`")]
+    [InlineData("incident", "resovle INC-1", "looks like a typo for `resolve`")]
+    [InlineData("incident", "teleport INC-1 now", "is not something `/incident` can do")]
+    [InlineData("incident", "list colour:red", "`colour:` is not an option")]
     [InlineData("incident", "burnt \"unclosed", "never closed")]
     [InlineData("incident", "sev2", "Give the incident a title")]
     [InlineData("incident", "list since:5x", "is not a duration")]
@@ -157,6 +160,33 @@ public abstract class IncidentTests(DbProvider provider)
         Assert.Equal(ReplyKind.Warning, reply.Kind);
         Assert.Contains(expected, reply.Text, StringComparison.Ordinal);
         Assert.Equal(before, await app.SnapshotAsync());
+    }
+
+    [SkippableFact]
+    public async Task Prose_that_looks_like_options_stays_in_the_title()
+    {
+        await using var app = await CoreTestApp.CreateAsync(provider);
+
+        var reply = await app.SendAsync("incident", "db down: host:web-1 \u201Cconnection refused\u201D sev2 colour:red");
+
+        Assert.StartsWith("INC-1 declared", reply.Text, StringComparison.Ordinal);
+        var incident = await app.QueryAsync(db => db.Incidents.SingleAsync());
+        Assert.Equal("db down: host:web-1 connection refused colour:red", incident.Title);
+        Assert.Equal(2, incident.Severity);
+    }
+
+    [SkippableFact]
+    public async Task People_and_tenants_seen_for_the_first_time_at_the_same_moment_are_created_once()
+    {
+        await using var app = await CoreTestApp.CreateAsync(provider);
+
+        var replies = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
+            Task.Run(() => app.SendAsync("incident", $"first contact {i}", user: $"u{i % 3}", tenant: "T-new"))));
+
+        Assert.All(replies, r => Assert.StartsWith("INC-", r.Text, StringComparison.Ordinal));
+        Assert.Equal(1, await app.QueryAsync(db => db.Tenants.CountAsync(t => t.ExternalId == "T-new")));
+        Assert.Equal(3, await app.QueryAsync(db => db.People.CountAsync()));
+        Assert.Equal(Enumerable.Range(1, 12), await app.QueryAsync(db => db.Incidents.Select(i => i.Number).OrderBy(n => n).ToListAsync()));
     }
 
     [SkippableFact]

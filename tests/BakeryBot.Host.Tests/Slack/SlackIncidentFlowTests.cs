@@ -55,6 +55,19 @@ public abstract class SlackIncidentFlowTests(DbProvider provider)
         Assert.Contains("already acknowledged", privately["text"]!.GetValue<string>(), StringComparison.Ordinal);
         await bot.DrainOutboxAsync();
         Assert.Single(slack.CallsTo("chat.update"));
+
+        var resolve = await http.SendAsync(BotFactory.Signed("/slack/interactions", Payloads.ButtonClick(slack, IncidentCommands.ResolveAction, "INC-1", posted.Ts)));
+        Assert.Equal(HttpStatusCode.OK, resolve.StatusCode);
+        await bot.DrainOutboxAsync();
+        var resolved = Assert.Single(slack.Messages);
+        Assert.Equal(2, resolved.Edits);
+        Assert.Contains("Resolved", resolved.Attachments!.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("incident.resolve", resolved.Attachments!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(IncidentState.Resolved, await bot.QueryAsync(db => db.Incidents.Select(i => i.State).SingleAsync()));
+        var audit = await bot.QueryAsync(db => db.AuditEntries.Where(a => a.RecordKey == "INC-1").OrderBy(a => a.Id).Select(a => new { a.Action, a.Platform, a.ActorId }).ToListAsync());
+        Assert.Equal(["created", "updated", "updated"], audit.Select(a => a.Action));
+        Assert.All(audit, a => Assert.Equal("slack", a.Platform));
+        Assert.All(audit, a => Assert.NotNull(a.ActorId));
     }
 
     [SkippableFact]

@@ -48,60 +48,135 @@ public sealed class OutboxDispatcher
     {
         var now = _clock.GetUtcNow();
         var lease = $"{_owner}:{Interlocked.Increment(ref _round)}";
-        List<long> claimed;
         await using (var scope = _scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<BakeryDbContext>();
-            await SupersedeOlderUpdatesAsync(db, now, ct);
+            await HousekeepAsync(db, now, ct);
+            var paced = _channelFreeAt.Where(c => c.Value > now).Select(c => c.Key.Channel).Distinct().ToList();
             var candidates = await db.Outbox
-                .Where(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now && (m.LeaseUntil == null || m.LeaseUntil < now))
+                .Where(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now && (m.LeaseUntil == null || m.LeaseUntil < now)
+                            && (m.Kind != OutboxKind.Update || m.PostedCard!.MessageId != null)
+                            && !paced.Contains(m.ChannelId))
                 .OrderBy(m => m.Id)
                 .Take(_options.BatchSize * 4)
-                .Select(m => new { m.Id, m.Platform, m.ChannelId, m.Kind, CardPosted = m.PostedCard == null || m.PostedCard.MessageId != null })
+                .Select(m => new { m.Id, m.Platform, m.ChannelId })
                 .ToListAsync(ct);
 
-            // One row per channel per round, oldest first, and only where the channel's pace allows.
-            var pick = candidates
-                .Where(c => c.Kind != OutboxKind.Update || c.CardPosted)
-                .Where(c => !_channelFreeAt.TryGetValue((c.Platform, c.ChannelId), out var free) || free <= now)
-                .GroupBy(c => (c.Platform, c.ChannelId))
-                .Select(g => g.First().Id)
-                .Take(_options.BatchSize)
-                .ToList();
+            // One row per channel per round, oldest first: a busy channel can't hold up the others,
+            // and it is excluded next round while its pace says so.
+            var pick = candidates.GroupBy(c => (c.Platform, c.ChannelId)).Select(g => g.First().Id).Take(_options.BatchSize).ToList();
             if (pick.Count == 0)
             {
                 return 0;
             }
 
+            // The claim: a conditional update, so of two dispatchers only one gets each row. A row
+            // whose previous attempt never recorded its outcome (a crash, a shutdown) is marked as
+            // maybe sent, so the platform is asked before it is sent again.
             var leaseUntil = now + _options.Lease;
             await db.Outbox
                 .Where(m => pick.Contains(m.Id) && m.Status == OutboxStatus.Pending && (m.LeaseUntil == null || m.LeaseUntil < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.LeaseOwner, lease).SetProperty(m => m.LeaseUntil, leaseUntil), ct);
-            claimed = await db.Outbox.Where(m => m.LeaseOwner == lease).Select(m => m.Id).ToListAsync(ct);
-        }
-
-        if (claimed.Count == 0)
-        {
-            return 0;
+                .ExecuteUpdateAsync(
+                    s => s.SetProperty(m => m.LeaseOwner, lease)
+                        .SetProperty(m => m.LeaseUntil, leaseUntil)
+                        .SetProperty(m => m.MaybeSent, m => m.MaybeSent || m.AttemptInFlight)
+                        .SetProperty(m => m.AttemptInFlight, true),
+                    ct);
         }
 
         await using var work = _scopes.CreateAsyncScope();
         var wdb = work.ServiceProvider.GetRequiredService<BakeryDbContext>();
         var rows = await wdb.Outbox.Include(m => m.PostedCard).Where(m => m.LeaseOwner == lease).ToListAsync(ct);
+        if (rows.Count == 0)
+        {
+            return 0;
+        }
+
         var tenantIds = rows.Select(r => r.TenantId).Distinct().ToList();
         var tenants = await wdb.Set<Tenant>().Where(t => tenantIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.ExternalId, ct);
         var outcomes = new ConcurrentDictionary<long, PostOutcome>();
-        await Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = ct }, async (row, token) =>
-            outcomes[row.Id] = await DeliverAsync(row, tenants.GetValueOrDefault(row.TenantId, ""), token));
-
-        var done = _clock.GetUtcNow();
-        foreach (var row in rows)
+        try
         {
-            Apply(row, outcomes[row.Id], done);
+            await Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism, CancellationToken = ct }, async (row, token) =>
+                outcomes[row.Id] = await DeliverAsync(row, tenants.GetValueOrDefault(row.TenantId, ""), token));
+        }
+        finally
+        {
+            // Whatever happened to the round (even a shutdown), what was delivered is recorded.
+            await RecordAsync(wdb, rows, outcomes);
         }
 
-        await wdb.SaveChangesAsync(ct);
         return rows.Count;
+    }
+
+    private async Task RecordAsync(BakeryDbContext db, List<OutboxMessage> rows, ConcurrentDictionary<long, PostOutcome> outcomes)
+    {
+        var now = _clock.GetUtcNow();
+        foreach (var row in rows)
+        {
+            row.LeaseOwner = null;
+            row.LeaseUntil = null;
+            if (outcomes.TryGetValue(row.Id, out var outcome))
+            {
+                row.AttemptInFlight = false;
+                Apply(row, outcome, now);
+            }
+        }
+
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await db.SaveChangesAsync(CancellationToken.None);
+                break;
+            }
+            catch (DbUpdateConcurrencyException ex) when (attempt < 3)
+            {
+                // The claim ran out and another dispatcher took these rows: theirs is the record now.
+                foreach (var entry in ex.Entries)
+                {
+                    _logger.LogWarning("Outbox row {Id}: the claim ran out before its outcome was recorded", (entry.Entity as OutboxMessage)?.Id);
+                    entry.State = EntityState.Detached;
+                }
+            }
+        }
+
+        var failedPosts = rows.Where(r => r.Kind == OutboxKind.Post && r.Status == OutboxStatus.Failed && r.PostedCardId is not null).Select(r => r.PostedCardId).ToList();
+        if (failedPosts.Count > 0)
+        {
+            // A card that was never posted can't be updated.
+            await db.Outbox
+                .Where(m => m.Kind == OutboxKind.Update && m.Status == OutboxStatus.Pending && failedPosts.Contains(m.PostedCardId))
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, OutboxStatus.Failed).SetProperty(m => m.LastError, "the card's post failed"), CancellationToken.None);
+        }
+    }
+
+    /// <summary>Only the newest waiting update of a card is sent; rows waiting too long are reported once.</summary>
+    private async Task HousekeepAsync(BakeryDbContext db, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var (channel, free) in _channelFreeAt)
+        {
+            if (free < now - TimeSpan.FromMinutes(1))
+            {
+                _channelFreeAt.TryRemove(channel, out _);
+            }
+        }
+
+        await db.Outbox
+            .Where(m => m.Status == OutboxStatus.Pending && m.Kind == OutboxKind.Update && m.CoalesceKey != null
+                        && (m.LeaseUntil == null || m.LeaseUntil < now)
+                        && db.Outbox.Any(n => n.CoalesceKey == m.CoalesceKey && n.Id > m.Id && n.Status == OutboxStatus.Pending))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, OutboxStatus.Superseded), ct);
+
+        var late = now - _options.DelayedAfter;
+        var delayed = await db.Outbox
+            .Where(m => m.Status == OutboxStatus.Pending && !m.DelayNoted && m.CreatedAt < late)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.DelayNoted, true), ct);
+        if (delayed > 0)
+        {
+            _delayed.Add(delayed);
+            _logger.LogWarning("{Count} outbox messages have waited longer than {Limit} to be delivered", delayed, _options.DelayedAfter);
+        }
     }
 
     private async Task<PostOutcome> DeliverAsync(OutboxMessage row, string tenantExternalId, CancellationToken ct)
@@ -147,8 +222,6 @@ public sealed class OutboxDispatcher
 
     private void Apply(OutboxMessage row, PostOutcome outcome, DateTimeOffset now)
     {
-        row.LeaseOwner = null;
-        row.LeaseUntil = null;
         row.Attempts++;
         switch (outcome)
         {
@@ -163,10 +236,9 @@ public sealed class OutboxDispatcher
                 }
 
                 _delivered.Add(1);
-                if (now - row.CreatedAt > _options.DelayedAfter)
+                if (row.DelayNoted)
                 {
-                    _delayed.Add(1);
-                    _logger.LogWarning("Outbox row {Id} to {Platform}/{Channel} was delivered {Delay} after it was written", row.Id, row.Platform, row.ChannelId, now - row.CreatedAt);
+                    _logger.LogInformation("Outbox row {Id} to {Platform}/{Channel} was delivered {Delay} after it was written", row.Id, row.Platform, row.ChannelId, now - row.CreatedAt);
                 }
 
                 break;
@@ -205,13 +277,6 @@ public sealed class OutboxDispatcher
         var seconds = Math.Min(_options.MaxBackoff.TotalSeconds, Math.Pow(2, Math.Min(attempts - 1, 20)));
         return TimeSpan.FromSeconds(seconds * (0.75 + (Random.Shared.NextDouble() * 0.5)));
     }
-
-    private static Task<int> SupersedeOlderUpdatesAsync(BakeryDbContext db, DateTimeOffset now, CancellationToken ct) =>
-        db.Outbox
-            .Where(m => m.Status == OutboxStatus.Pending && m.Kind == OutboxKind.Update && m.CoalesceKey != null
-                        && (m.LeaseUntil == null || m.LeaseUntil < now)
-                        && db.Outbox.Any(n => n.CoalesceKey == m.CoalesceKey && n.Id > m.Id && n.Status == OutboxStatus.Pending))
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, OutboxStatus.Superseded), ct);
 
     private static string Truncate(string text) => text.Length <= 1000 ? text : text[..1000];
 }

@@ -71,6 +71,16 @@ public sealed class OutboxMessage
     /// <summary>An earlier attempt may have reached the platform (timeout, dropped connection).</summary>
     public bool MaybeSent { get; set; }
 
+    /// <summary>
+    /// Set when a dispatcher claims the row, cleared when it records the outcome: still set at the
+    /// next claim means the last attempt's outcome was never recorded (a crash, a shutdown), so it
+    /// may have gone through.
+    /// </summary>
+    public bool AttemptInFlight { get; set; }
+
+    /// <summary>The row has been reported as delayed (waiting longer than a minute); reported once.</summary>
+    public bool DelayNoted { get; set; }
+
     public DateTimeOffset? FirstAttemptAt { get; set; }
 
     public DateTimeOffset? SentAt { get; set; }

@@ -12,7 +12,7 @@ public sealed class OutboxOptions
     public int Parallelism { get; set; } = 16;
 
     /// <summary>How long a claim holds a row before another dispatcher may take it over.</summary>
-    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>How often to look for rows that other instances wrote.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);

@@ -194,6 +194,9 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<bool>("AttemptInFlight")
+                        .HasColumnType("boolean");
+
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
@@ -212,6 +215,9 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("DelayNoted")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTimeOffset?>("FirstAttemptAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -225,6 +231,7 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                         .HasColumnType("character varying(1000)");
 
                     b.Property<string>("LeaseOwner")
+                        .IsConcurrencyToken()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
@@ -434,6 +441,9 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<int>("CiId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TenantId")
                         .HasColumnType("integer");
 
                     b.HasKey("IncidentId", "CiId");

@@ -104,6 +104,8 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                     NextAttemptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     Attempts = table.Column<int>(type: "integer", nullable: false),
                     MaybeSent = table.Column<bool>(type: "boolean", nullable: false),
+                    AttemptInFlight = table.Column<bool>(type: "boolean", nullable: false),
+                    DelayNoted = table.Column<bool>(type: "boolean", nullable: false),
                     FirstAttemptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     LeaseOwner = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
@@ -317,7 +319,8 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                 columns: table => new
                 {
                     IncidentId = table.Column<int>(type: "integer", nullable: false),
-                    CiId = table.Column<int>(type: "integer", nullable: false)
+                    CiId = table.Column<int>(type: "integer", nullable: false),
+                    TenantId = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BakeryBot.Core.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteBakeryDbContext))]
-    [Migration("20261126023838_Initial")]
+    [Migration("20261126025345_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -183,6 +183,9 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("AttemptInFlight")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
@@ -201,6 +204,9 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("DelayNoted")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("FirstAttemptAt")
                         .HasColumnType("INTEGER");
 
@@ -214,6 +220,7 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("LeaseOwner")
+                        .IsConcurrencyToken()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
@@ -419,6 +426,9 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("CiId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TenantId")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("IncidentId", "CiId");

@@ -102,6 +102,8 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                     NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: false),
                     Attempts = table.Column<int>(type: "INTEGER", nullable: false),
                     MaybeSent = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AttemptInFlight = table.Column<bool>(type: "INTEGER", nullable: false),
+                    DelayNoted = table.Column<bool>(type: "INTEGER", nullable: false),
                     FirstAttemptAt = table.Column<long>(type: "INTEGER", nullable: true),
                     SentAt = table.Column<long>(type: "INTEGER", nullable: true),
                     LeaseOwner = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
@@ -315,7 +317,8 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                 columns: table => new
                 {
                     IncidentId = table.Column<int>(type: "INTEGER", nullable: false),
-                    CiId = table.Column<int>(type: "INTEGER", nullable: false)
+                    CiId = table.Column<int>(type: "INTEGER", nullable: false),
+                    TenantId = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {

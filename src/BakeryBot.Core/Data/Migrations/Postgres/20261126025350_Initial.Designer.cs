@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace BakeryBot.Core.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresBakeryDbContext))]
-    [Migration("20261126023852_Initial")]
+    [Migration("20261126025350_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -197,6 +197,9 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<bool>("AttemptInFlight")
+                        .HasColumnType("boolean");
+
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
@@ -215,6 +218,9 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("DelayNoted")
+                        .HasColumnType("boolean");
+
                     b.Property<DateTimeOffset?>("FirstAttemptAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -228,6 +234,7 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                         .HasColumnType("character varying(1000)");
 
                     b.Property<string>("LeaseOwner")
+                        .IsConcurrencyToken()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
@@ -437,6 +444,9 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<int>("CiId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TenantId")
                         .HasColumnType("integer");
 
                     b.HasKey("IncidentId", "CiId");
