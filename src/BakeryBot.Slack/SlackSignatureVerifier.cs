@@ -32,8 +32,8 @@ public sealed record SlackSignatureResult(SlackSignatureStatus Status, string Re
 /// </summary>
 /// <remarks>
 /// Slack sends the hex digest in lower case; an upper-case digest is refused as a mismatch, like the
-/// string compare in Slack's own SDKs. Replays inside the window are not caught here: the caller dedupes
-/// on the delivery id.
+/// string compare in Slack's own SDKs. Replays inside the window are not caught here: the host refuses a
+/// signature it has seen before, and the router gives a delivery id one effect.
 /// </remarks>
 public sealed class SlackSignatureVerifier
 {

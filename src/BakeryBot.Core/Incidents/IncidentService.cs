@@ -60,7 +60,8 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, CardPu
         incident.AddEvent(now, actor.Id, "declared", $"Declared as SEV{incident.Severity} by {actor.DisplayName}");
         db.Incidents.Add(incident);
         var view = new IncidentView(incident, cis.Select(c => c.Name).ToList(), actor.DisplayName, null);
-        publisher.Post(tenant.Id, platform, channelId, null, RecordType, incident.RecordId.ToString(), ChannelCard(view, tenant, now));
+        publisher.Post(tenant.Id, platform, channelId, null, RecordType, incident.RecordId.ToString(), ChannelCard(view, tenant, now),
+            $"{actor.DisplayName} declared {incident.RecordId} (SEV{incident.Severity}).");
         await db.SaveChangesAsync(ct);
         await db.CommitAsync(tx, ct);
         return new DeclareResult(incident, assumptions);
@@ -76,11 +77,11 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, CardPu
 
     /// <summary>Acknowledges; false (and nothing saved) when it already was.</summary>
     public Task<bool> AcknowledgeAsync(Tenant tenant, Person actor, RecordId id, CancellationToken ct) =>
-        ChangeAsync(tenant, id, incident => incident.Acknowledge(actor.Id, clock.GetUtcNow()), ct);
+        ChangeAsync(tenant, id, incident => incident.Acknowledge(actor.Id, clock.GetUtcNow()), $"{actor.DisplayName} acknowledged {id}.", ct);
 
     /// <summary>Resolves; false (and nothing saved) when it already was.</summary>
     public Task<bool> ResolveAsync(Tenant tenant, Person actor, RecordId id, string? note, CancellationToken ct) =>
-        ChangeAsync(tenant, id, incident => incident.Resolve(actor.Id, clock.GetUtcNow(), note), ct);
+        ChangeAsync(tenant, id, incident => incident.Resolve(actor.Id, clock.GetUtcNow(), note), $"{actor.DisplayName} resolved {id}.", ct);
 
     public async Task<List<Incident>> ListAsync(int tenantId, bool all, DateTimeOffset? since, CancellationToken ct)
     {
@@ -115,7 +116,7 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, CardPu
     public static Card ChannelCard(IncidentView view, Tenant tenant, DateTimeOffset now) =>
         IncidentCards.Card(view, now, TimeZones.Find(tenant.TimeZone), System.Globalization.CultureInfo.GetCultureInfo("en-GB"));
 
-    private async Task<bool> ChangeAsync(Tenant tenant, RecordId id, Func<Incident, bool> change, CancellationToken ct)
+    private async Task<bool> ChangeAsync(Tenant tenant, RecordId id, Func<Incident, bool> change, string lead, CancellationToken ct)
     {
         var incident = await GetAsync(tenant.Id, id, ct);
         if (!change(incident))
@@ -124,7 +125,7 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, CardPu
         }
 
         var view = await ViewAsync(incident, ct);
-        await publisher.UpdateEverywhereAsync(tenant.Id, RecordType, id.ToString(), ChannelCard(view, tenant, clock.GetUtcNow()), ct);
+        await publisher.UpdateEverywhereAsync(tenant.Id, RecordType, id.ToString(), ChannelCard(view, tenant, clock.GetUtcNow()), lead, ct);
         await db.SaveChangesAsync(ct);
         return true;
     }

@@ -31,12 +31,16 @@ public static partial class PlaygroundEndpoints
     /// </param>
     public static void MapPlayground(this WebApplication app, bool localOnly)
     {
-        var page = app.MapGet("/", () => Results.Stream(OpenPage(), "text/html; charset=utf-8"));
+        var page = app.MapGet("/", () => Results.Stream(Open("index.html"), "text/html; charset=utf-8"));
+        var style = app.MapGet("/playground/playground.css", () => Results.Stream(Open("playground.css"), "text/css; charset=utf-8"));
+        var script = app.MapGet("/playground/playground.js", () => Results.Stream(Open("playground.js"), "text/javascript; charset=utf-8"));
         var api = app.MapGroup("/playground/api");
         if (localOnly)
         {
-            page.AddEndpointFilter(OnlyFromThisMachine);
-            api.AddEndpointFilter(OnlyFromThisMachine);
+            foreach (var endpoint in new IEndpointConventionBuilder[] { page, style, script, api })
+            {
+                endpoint.AddEndpointFilter(OnlyFromThisMachine);
+            }
         }
 
         api.MapGet("/setup", SetupAsync);
@@ -57,9 +61,9 @@ public static partial class PlaygroundEndpoints
             : ValueTask.FromResult<object?>(Results.NotFound());
     }
 
-    private static Stream OpenPage() =>
-        typeof(PlaygroundEndpoints).Assembly.GetManifestResourceStream("BakeryBot.Host.Playground.index.html")
-        ?? throw new InvalidOperationException("The playground page is not embedded.");
+    private static Stream Open(string file) =>
+        typeof(PlaygroundEndpoints).Assembly.GetManifestResourceStream($"BakeryBot.Host.Playground.{file}")
+        ?? throw new InvalidOperationException($"The playground's {file} is not embedded.");
 
     private static async Task<IResult> SetupAsync(BakeryDbContext db, CancellationToken ct)
     {

@@ -12,11 +12,10 @@ public sealed class SlackEndpoints(
     CommandRouter router,
     SlackSignatureVerifier verifier,
     SlackReplayGuard replays,
-    IHttpClientFactory httpClients,
+    SlackWebApiClient slackApi,
     IHostApplicationLifetime lifetime,
     ILogger<SlackEndpoints> logger)
 {
-    public const string ResponseUrlClient = "slack-response-url";
     private const string Json = "application/json; charset=utf-8";
 
     public async Task<IResult> CommandAsync(HttpRequest request)
@@ -106,23 +105,19 @@ public sealed class SlackEndpoints(
 
     private async Task PostToResponseUrlAsync(string responseUrl, ChatReply reply)
     {
-        if (reply.Kind == ReplyKind.None || !Uri.TryCreate(responseUrl, UriKind.Absolute, out var url))
+        if (reply.Kind == ReplyKind.None)
         {
             return;
         }
 
         try
         {
-            using var content = new StringContent(SlackBlockKitRenderer.RenderResponseUrlBody(reply), Encoding.UTF8, "application/json");
-            using var response = await httpClients.CreateClient(ResponseUrlClient).PostAsync(url, content, lifetime.ApplicationStopping);
-            if (!response.IsSuccessStatusCode)
-            {
-                logger.LogWarning("Posting a reply to the response URL answered {Status}", (int)response.StatusCode);
-            }
+            await slackApi.PostToResponseUrlAsync(responseUrl, SlackBlockKitRenderer.RenderResponseUrlBody(reply), lifetime.ApplicationStopping);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        catch (Exception ex) when (ex is SlackApiException or HttpRequestException or TaskCanceledException or ArgumentException)
         {
-            logger.LogWarning(ex, "Posting a reply to the response URL failed");
+            // The URL itself is a credential: it is not logged.
+            logger.LogWarning("Posting a reply to the response URL failed: {Error}", ex is SlackApiException api ? api.Error : ex.GetType().Name);
         }
     }
 

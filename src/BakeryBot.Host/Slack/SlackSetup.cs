@@ -30,7 +30,6 @@ public static class SlackSetup
             http.BaseAddress = new Uri(o.ApiBaseUrl.EndsWith('/') ? o.ApiBaseUrl : o.ApiBaseUrl + "/");
             http.Timeout = TimeSpan.FromSeconds(10);
         });
-        services.AddHttpClient(SlackEndpoints.ResponseUrlClient, http => http.Timeout = TimeSpan.FromSeconds(10));
         services.AddSingleton<IChatPoster, SlackChatPoster>(sp => new SlackChatPoster(sp.GetRequiredService<SlackWebApiClient>(), sp.GetRequiredService<ILogger<SlackChatPoster>>()));
         services.AddSingleton(sp => new SlackSignatureVerifier(sp.GetRequiredService<IOptions<SlackOptions>>().Value.SigningSecret, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IProfileSource>(sp => new SlackProfileSource(sp.GetRequiredService<SlackWebApiClient>()));

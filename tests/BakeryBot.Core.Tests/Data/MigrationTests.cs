@@ -40,6 +40,20 @@ public abstract class MigrationTests(DbProvider provider)
     }
 }
 
-public sealed class SqliteMigrationTests() : MigrationTests(DbProvider.Sqlite);
+public sealed class SqliteMigrationTests() : MigrationTests(DbProvider.Sqlite)
+{
+    [Fact]
+    public async Task Migrating_at_start_switches_the_file_to_write_ahead_logging_with_a_busy_timeout()
+    {
+        await using var database = await TestDatabase.CreateAsync(DbProvider.Sqlite, migrated: false);
+        await using var db = database.NewContext();
+
+        await BakeryBot.Core.Data.DatabaseSetup.MigrateAsync(db, CancellationToken.None);
+
+        await db.Database.OpenConnectionAsync();
+        Assert.Equal("wal", await db.Database.SqlQueryRaw<string>("PRAGMA journal_mode").ToAsyncEnumerable().SingleAsync());
+        Assert.Equal(10000, await db.Database.SqlQueryRaw<int>("PRAGMA busy_timeout").ToAsyncEnumerable().SingleAsync());
+    }
+}
 
 public sealed class PostgresMigrationTests() : MigrationTests(DbProvider.Postgres);

@@ -39,6 +39,7 @@ public abstract class IncidentTests(DbProvider provider)
 
         var post = await app.QueryAsync(db => db.Outbox.Include(o => o.PostedCard).SingleAsync());
         Assert.Equal(OutboxKind.Post, post.Kind);
+        Assert.Equal("Alice declared INC-1 (SEV2).", post.Text);
         Assert.Equal("C1", post.ChannelId);
         Assert.Equal("INC-1", post.PostedCard!.RecordKey);
         var card = ChatJson.Deserialize(post.CardJson!);
@@ -84,6 +85,7 @@ public abstract class IncidentTests(DbProvider provider)
         Assert.Equal(IncidentState.Acknowledged, incident.State);
         Assert.Equal(CoreTestApp.Start.AddMinutes(4), incident.AcknowledgedAt);
         var update = await app.QueryAsync(db => db.Outbox.Where(o => o.Kind == OutboxKind.Update).SingleAsync());
+        Assert.Equal("Bob acknowledged INC-1.", update.Text);
         var card = ChatJson.Deserialize(update.CardJson!);
         Assert.Contains(new CardField("Status", "Acknowledged"), Assert.IsType<FieldsSection>(card.Sections[0]).Fields);
         Assert.Contains(new CardField("Commander", "Bob"), Assert.IsType<FieldsSection>(card.Sections[0]).Fields);

@@ -33,28 +33,34 @@ public sealed class PlaygroundBrowserTests
         var address = bot.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         using var browser = Launch();
         var wait = new WebDriverWait(browser, TimeSpan.FromSeconds(15));
+        // The page redraws a message when it changes: an element found a moment ago may be replaced.
+        wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException));
         browser.Navigate().GoToUrl(address);
 
         wait.Until(d => d.FindElements(By.CssSelector("#channels button[data-channel]")).Count == 3);
         browser.FindElement(By.CssSelector("#user option[value='alice']")).Click();
         Type(browser, "/incident <img src=x onerror=window.pwned=1> burnt-cookie sev2");
 
-        var title = wait.Until(d => d.FindElements(By.CssSelector("#stream .card .card-title")).FirstOrDefault(e => e.Text.Contains("INC-1", StringComparison.Ordinal)));
-        Assert.Equal("INC-1: <img src=x onerror=window.pwned=1> burnt-cookie", title!.Text);
+        var title = wait.Until(d => d.FindElements(By.CssSelector("#stream .card .card-title")).Select(e => e.Text).FirstOrDefault(t => t.Contains("INC-1", StringComparison.Ordinal)));
+        Assert.Equal("INC-1: <img src=x onerror=window.pwned=1> burnt-cookie", title);
         Assert.Empty(browser.FindElements(By.CssSelector("#stream img")));
-        Assert.Contains("INC-1 declared", browser.FindElement(By.CssSelector("#stream .reply-private")).Text, StringComparison.Ordinal);
+        Assert.Contains("INC-1 declared", wait.Until(d => d.FindElement(By.CssSelector("#stream .reply-private")).Text), StringComparison.Ordinal);
 
         browser.FindElement(By.CssSelector("#user option[value='bob']")).Click();
-        browser.FindElement(By.CssSelector("#stream .card button[data-action='incident.ack']")).Click();
+        wait.Until(d =>
+        {
+            d.FindElement(By.CssSelector("#stream .card button[data-action='incident.ack']")).Click();
+            return true;
+        });
 
-        wait.Until(d => d.FindElement(By.CssSelector("#stream .card")).Text.Contains("Acknowledged", StringComparison.Ordinal));
-        Assert.Contains("Bob", browser.FindElement(By.CssSelector("#stream .card")).Text, StringComparison.Ordinal);
+        var card = wait.Until(d => d.FindElement(By.CssSelector("#stream .card")).Text is var text && text.Contains("Acknowledged", StringComparison.Ordinal) ? text : null);
+        Assert.Contains("Bob", card, StringComparison.Ordinal);
         Assert.Empty(browser.FindElements(By.CssSelector("#stream .card button[data-action='incident.ack']")));
 
         Type(browser, "/incident frobnicate");
         Type(browser, "/nonsense");
-        var warning = wait.Until(d => d.FindElements(By.CssSelector("#stream .reply-warning")).FirstOrDefault());
-        Assert.Contains("is not a command I know", warning!.Text, StringComparison.Ordinal);
+        var warning = wait.Until(d => d.FindElements(By.CssSelector("#stream .reply-warning")).Select(e => e.Text).FirstOrDefault(t => t.Contains("is not a command", StringComparison.Ordinal)));
+        Assert.Contains("`/nonsense` is not a command I know", warning, StringComparison.Ordinal);
         Assert.Null(((IJavaScriptExecutor)browser).ExecuteScript("return window.pwned ?? null;"));
     }
 

@@ -89,7 +89,8 @@ public abstract class SlackIncidentFlowTests(DbProvider provider)
         {
             var ts = await bot.QueryAsync(db => db.PostedCards.Where(c => c.RecordKey == $"INC-{i}").Select(c => new { c.ChannelId, c.MessageId }).SingleAsync());
             var message = Assert.Single(slack.Messages, m => m.Channel == ts.ChannelId && m.Ts == ts.MessageId);
-            Assert.Contains($"INC-{i}: burnt batch {i - 1}", message.Text, StringComparison.Ordinal);
+            Assert.Contains($"INC-{i}: burnt batch {i - 1}", message.Attachments!.ToJsonString(), StringComparison.Ordinal);
+            Assert.EndsWith($" declared INC-{i} (SEV3).", message.Text, StringComparison.Ordinal);
             var clicked = await http.SendAsync(BotFactory.Signed("/slack/interactions", Payloads.ButtonClick(slack, IncidentCommands.AckAction, $"INC-{i}", message.Ts)));
             Assert.Equal(HttpStatusCode.OK, clicked.StatusCode);
         }

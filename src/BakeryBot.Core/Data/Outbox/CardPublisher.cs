@@ -9,8 +9,11 @@ namespace BakeryBot.Core.Data.Outbox;
 /// </summary>
 public sealed class CardPublisher(BakeryDbContext db, TimeProvider clock)
 {
-    /// <summary>Posts a record's card in a channel and remembers where, so later changes update it.</summary>
-    public PostedCard Post(int tenantId, string platform, string channelId, string? threadId, string recordType, string recordKey, Card card)
+    /// <summary>
+    /// Posts a record's card in a channel and remembers where, so later changes update it.
+    /// <paramref name="lead"/> is the message line above the card (and its notification text).
+    /// </summary>
+    public PostedCard Post(int tenantId, string platform, string channelId, string? threadId, string recordType, string recordKey, Card card, string lead)
     {
         var now = clock.GetUtcNow();
         var posted = new PostedCard
@@ -24,14 +27,17 @@ public sealed class CardPublisher(BakeryDbContext db, TimeProvider clock)
             CreatedAt = now,
         };
         db.PostedCards.Add(posted);
-        var row = NewRow(tenantId, platform, channelId, threadId, OutboxKind.Post, card.Fallback, card, now);
+        var row = NewRow(tenantId, platform, channelId, threadId, OutboxKind.Post, lead, card, now);
         row.PostedCard = posted;
         db.Outbox.Add(row);
         return posted;
     }
 
-    /// <summary>Re-renders a record's card everywhere it was posted. Only the newest waiting update of a card is sent.</summary>
-    public async Task UpdateEverywhereAsync(int tenantId, string recordType, string recordKey, Card card, CancellationToken ct)
+    /// <summary>
+    /// Re-renders a record's card everywhere it was posted, with <paramref name="lead"/> (the latest
+    /// change) as the line above it. Only the newest waiting update of a card is sent.
+    /// </summary>
+    public async Task UpdateEverywhereAsync(int tenantId, string recordType, string recordKey, Card card, string lead, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var posted = await db.PostedCards
@@ -43,7 +49,7 @@ public sealed class CardPublisher(BakeryDbContext db, TimeProvider clock)
             .Select(e => e.Entity));
         foreach (var target in posted.Distinct())
         {
-            var row = NewRow(tenantId, target.Platform, target.ChannelId, target.ThreadId, OutboxKind.Update, card.Fallback, card, now);
+            var row = NewRow(tenantId, target.Platform, target.ChannelId, target.ThreadId, OutboxKind.Update, lead, card, now);
             row.PostedCard = target;
             row.CoalesceKey = target.Id == 0 ? null : $"card:{target.Id}";
             db.Outbox.Add(row);
