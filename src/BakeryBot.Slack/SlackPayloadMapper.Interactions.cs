@@ -94,20 +94,10 @@ public static partial class SlackPayloadMapper
         }
 
         var actionTs = action.Required("action_ts");
-        var request = new ChatRequest
+        var request = ActionRequest(root, user, message, teamId, channelId, userId, actionTs) with
         {
-            Platform = Platform,
-            TenantId = teamId,
-            TenantName = root.Object("team").String("domain"),
-            ChannelId = channelId,
-            ChannelName = root.Object("channel").String("name"),
-            ThreadId = message.Required("thread_ts"),
-            UserId = userId,
-            UserName = user.Required("username") ?? user.Required("name"),
             ActionId = StripActionSuffix(actionId),
             ActionValue = action.String("value") ?? action.Object("selected_option").String("value"),
-            // Two clicks are two deliveries (each has its own action_ts); a retried payload is the same one.
-            DeliveryId = actionTs is null ? null : $"act:{actionTs}:{userId}",
         };
         return new SlackInteraction.BlockAction(
             request,
@@ -117,6 +107,21 @@ public static partial class SlackPayloadMapper
             container?.Bool("is_ephemeral") ?? false,
             root.Required("trigger_id"));
     }
+
+    /// <summary>What a button click and a message shortcut have in common: who, where, and the delivery.</summary>
+    private static ChatRequest ActionRequest(JsonElement root, JsonElement? user, JsonElement? message, string teamId, string channelId, string userId, string? actionTs) => new()
+    {
+        Platform = Platform,
+        TenantId = teamId,
+        TenantName = root.Object("team").String("domain"),
+        ChannelId = channelId,
+        ChannelName = root.Object("channel").String("name"),
+        ThreadId = message.Required("thread_ts"),
+        UserId = userId,
+        UserName = user.Required("username") ?? user.Required("name"),
+        // Two clicks are two deliveries (each has its own action_ts); a retried payload is the same one.
+        DeliveryId = actionTs is null ? null : $"act:{actionTs}:{userId}",
+    };
 
     private static SlackInteraction MessageAction(JsonElement root)
     {
@@ -133,19 +138,10 @@ public static partial class SlackPayloadMapper
         }
 
         var actionTs = root.Required("action_ts");
-        var request = new ChatRequest
+        var request = ActionRequest(root, user, message, teamId, channelId, userId, actionTs) with
         {
-            Platform = Platform,
-            TenantId = teamId,
-            TenantName = root.Object("team").String("domain"),
-            ChannelId = channelId,
-            ChannelName = root.Object("channel").String("name"),
-            ThreadId = message.Required("thread_ts"),
-            UserId = userId,
-            UserName = user.Required("username") ?? user.Required("name"),
             ActionId = callbackId,
             ActionValue = message.String("text") ?? "",
-            DeliveryId = actionTs is null ? null : $"act:{actionTs}:{userId}",
         };
         return new SlackInteraction.MessageShortcut(
             request,
