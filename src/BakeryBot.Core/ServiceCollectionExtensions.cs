@@ -1,9 +1,11 @@
 using BakeryBot.Core.Admin;
 using BakeryBot.Core.Chat;
 using BakeryBot.Core.Cmdb;
+using BakeryBot.Core.Data;
 using BakeryBot.Core.Data.Outbox;
 using BakeryBot.Core.Incidents;
 using BakeryBot.Core.People;
+using BakeryBot.Core.TimeTracking;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BakeryBot.Core;
@@ -16,6 +18,7 @@ public static class ServiceCollectionExtensions
     [
         new IncidentCommands(),
         new CmdbCommands(),
+        new TimerCommands(),
         new BakeryCommands(),
     ];
 
@@ -29,6 +32,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ProfileRefreshQueue>();
         services.AddScoped<IdentityService>();
         services.AddScoped<CardPublisher>();
+        services.AddScoped<ConversationDirectory>();
+        services.AddScoped<TimerService>();
         services.AddScoped<CmdbService>();
         services.AddScoped<IncidentService>();
         return services;

@@ -108,6 +108,13 @@ public static partial class SlackPayloadMapper
             root.Required("trigger_id"));
     }
 
+    /// <summary>The app manifest's message shortcut callback ids, and the actions they run.</summary>
+    public static readonly IReadOnlyDictionary<string, string> MessageShortcuts = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["declare_incident"] = "incident.from_message",
+        ["start_timer"] = "timer.from_message",
+    };
+
     /// <summary>What a button click and a message shortcut have in common: who, where, and the delivery.</summary>
     private static ChatRequest ActionRequest(JsonElement root, JsonElement? user, JsonElement? message, string teamId, string channelId, string userId, string? actionTs) => new()
     {
@@ -140,7 +147,7 @@ public static partial class SlackPayloadMapper
         var actionTs = root.Required("action_ts");
         var request = ActionRequest(root, user, message, teamId, channelId, userId, actionTs) with
         {
-            ActionId = callbackId,
+            ActionId = MessageShortcuts.GetValueOrDefault(callbackId, callbackId),
             ActionValue = message.String("text") ?? "",
         };
         return new SlackInteraction.MessageShortcut(

@@ -1,5 +1,6 @@
 using BakeryBot.Core.Chat;
 using BakeryBot.Core.Data;
+using BakeryBot.Core.Data.Outbox;
 using BakeryBot.Core.People;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,11 +9,26 @@ namespace BakeryBot.Core.Admin;
 /// <summary>The <c>/bakery</c> command: help, who am I, roles.</summary>
 public sealed class BakeryCommands : IChatModule
 {
-    public void Map(CommandMap map) =>
+    /// <summary>Run when the bot is added to a conversation: it introduces itself there.</summary>
+    public const string WelcomeAction = "bakery.welcome";
+
+    public void Map(CommandMap map)
+    {
+        map.Action(WelcomeAction, "Say hello", WelcomeAsync);
         map.Command("bakery", "help and administration")
             .Verb("help", "/bakery help", "every command", ctx => Task.FromResult(ChatReply.Private(Help(ctx))))
             .Verb("whoami", "/bakery whoami", "your identity, roles and time zone", WhoAmIAsync)
             .Verb("role", "/bakery role add|remove @person <role>", "grant or take back a role (cab, manager, admin)", RoleAsync, People.Roles.Admin);
+    }
+
+    private static async Task<ChatReply> WelcomeAsync(CommandContext ctx)
+    {
+        var text = "Hello! I'm BakeryBot: incidents, problems, changes, releases, drills, time and the CMDB, right here.\n" +
+                   "Try `incident burnt-cookie sev2` to declare an incident, or `bakery help` for everything I do.";
+        ctx.Get<CardPublisher>().PostText(ctx.Tenant.Id, ctx.Request.Platform, ctx.Request.ChannelId, null, text);
+        await ctx.Get<BakeryDbContext>().SaveChangesAsync(ctx.Cancellation);
+        return ChatReply.None;
+    }
 
     private static string Help(CommandContext ctx)
     {

@@ -42,5 +42,11 @@ public sealed record ChatRequest
     /// <summary>Mentions whose display text stands in <see cref="Text"/> as <c>&lt;at&gt;name&lt;/at&gt;</c>, mapped to user ids.</summary>
     public IReadOnlyDictionary<string, string>? MentionIds { get; init; }
 
+    /// <summary>For an action on a message: a link to that message, where the platform gives one.</summary>
+    public string? SourceLink { get; init; }
+
+    /// <summary>What the platform says about the conversation, for platforms that need it to post there later.</summary>
+    public Data.ConversationSighting? Conversation { get; init; }
+
     public bool IsAction => ActionId is not null;
 }

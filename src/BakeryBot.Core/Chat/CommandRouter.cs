@@ -44,6 +44,12 @@ public sealed class CommandRouter(CommandMap map, IServiceScopeFactory scopes, T
             usage = verb.Usage;
             db.Actor = new AuditActor(null, request.Platform);
             var identity = await services.GetRequiredService<IdentityService>().ResolveAsync(request, ct);
+            if (request.Conversation is { } conversation)
+            {
+                // Saves on its own, so before the delivery row below joins the unit of work.
+                await services.GetRequiredService<ConversationDirectory>().RememberAsync(identity.Tenant.Id, conversation, ct);
+            }
+
             if (request.DeliveryId is { } deliveryId)
             {
                 if (await db.InboundDeliveries.AnyAsync(d => d.Platform == request.Platform && d.DeliveryId == deliveryId, ct))
@@ -169,7 +175,7 @@ public sealed class CommandRouter(CommandMap map, IServiceScopeFactory scopes, T
             return (verb, new CommandArgs(tokens.Skip(1)), null);
         }
 
-        if (first is not null && command.Verbs.FirstOrDefault(v => LooksLike(first, v.Name)) is { } meant)
+        if (first is not null && command.Verbs.Where(v => LooksLike(first, v.Name)).MinBy(v => Distance(first.ToLowerInvariant(), v.Name)) is { } meant)
         {
             var declare = command.Default is null ? "" : $" (If `{first}` was meant as the start of a title, write `/{command.Name} {command.Verbs[0].Name} {first} ...`.)";
             throw new UserException($"`{first}` looks like a typo for `{meant.Name}`: `{meant.Usage}`.{declare}");

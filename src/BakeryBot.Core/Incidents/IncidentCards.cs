@@ -45,6 +45,7 @@ public static class IncidentCards
         if (incident.IsOpen)
         {
             buttons.Add(new CardButton("Resolve", IncidentCommands.ResolveAction, id, ButtonStyle.Danger));
+            buttons.Add(new CardButton("Start timer", TimeTracking.TimerCommands.StartAction, id));
         }
 
         var accent = incident.IsOpen ? Severity.Accent(incident.Severity) : CardAccent.Success;

@@ -7,6 +7,9 @@ public sealed class IncidentCommands : IChatModule
 {
     public const string AckAction = "incident.ack";
     public const string ResolveAction = "incident.resolve";
+
+    /// <summary>"Declare incident from this" on any message; the value is the message's text.</summary>
+    public const string FromMessageAction = "incident.from_message";
     private const string DeclareUsage = "/incident <title> [sev1..sev4] [ci:<name>[,<name>...]]";
 
     public void Map(CommandMap map)
@@ -20,6 +23,7 @@ public sealed class IncidentCommands : IChatModule
             .Verb("resolve", "/incident resolve INC-42 [note]", "resolve it, with an optional note", ResolveAsync);
         map.Action(AckAction, "Acknowledge", AckAsync);
         map.Action(ResolveAction, "Resolve", ResolveAsync);
+        map.Action(FromMessageAction, "Declare incident from this", DeclareFromMessageAsync);
     }
 
     /// <summary>
@@ -54,6 +58,23 @@ public sealed class IncidentCommands : IChatModule
         }
 
         return ChatReply.Private(text);
+    }
+
+    /// <summary>The message's first line is the title; the whole message goes to the timeline.</summary>
+    private static async Task<ChatReply> DeclareFromMessageAsync(CommandContext ctx)
+    {
+        var message = (ctx.Request.ActionValue ?? "").Trim();
+        var firstLine = message.Split('\n', 2)[0].Trim();
+        if (firstLine.Length == 0)
+        {
+            throw new UserException("That message has no text to make an incident of. Declare one with `/incident <title>`.");
+        }
+
+        var title = firstLine.Length <= 120 ? firstLine : firstLine[..119].TrimEnd() + "…";
+        var result = await ctx.Get<IncidentService>().DeclareAsync(
+            ctx.Tenant, ctx.Actor, ctx.Request.Platform, ctx.Request.ChannelId, title, null, [], ctx.Cancellation,
+            note: ctx.Request.SourceLink is { } link ? $"From a message ({link}): {message}" : $"From a message: {message}");
+        return ChatReply.Private($"{result.Incident.RecordId} declared from that message as SEV{result.Incident.Severity}; its card is posted in this channel.");
     }
 
     private static async Task<ChatReply> ListAsync(CommandContext ctx)

@@ -20,7 +20,7 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, CardPu
     /// Declares an incident and posts its card in the channel. Never fails for a detail: a missing
     /// severity or an unknown CI is assumed away and reported.
     /// </summary>
-    public async Task<DeclareResult> DeclareAsync(Tenant tenant, Person actor, string platform, string channelId, string title, int? severity, IReadOnlyList<string> ciNames, CancellationToken ct)
+    public async Task<DeclareResult> DeclareAsync(Tenant tenant, Person actor, string platform, string channelId, string title, int? severity, IReadOnlyList<string> ciNames, CancellationToken ct, string? note = null)
     {
         title = title.Trim();
         if (title.Length == 0)
@@ -58,6 +58,11 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, CardPu
             Cis = cis.Select(c => new IncidentCi { TenantId = tenant.Id, CiId = c.Id, Ci = c }).ToList(),
         };
         incident.AddEvent(now, actor.Id, "declared", $"Declared as SEV{incident.Severity} by {actor.DisplayName}");
+        if (!string.IsNullOrWhiteSpace(note))
+        {
+            incident.AddEvent(now, actor.Id, "note", note.Length <= 4000 ? note : note[..3999] + "…");
+        }
+
         db.Incidents.Add(incident);
         var view = new IncidentView(incident, cis.Select(c => c.Name).ToList(), actor.DisplayName, null);
         publisher.Post(tenant.Id, platform, channelId, null, RecordType, incident.RecordId.ToString(), ChannelCard(view, tenant, now),

@@ -45,7 +45,7 @@ public abstract class IncidentTests(DbProvider provider)
         var card = ChatJson.Deserialize(post.CardJson!);
         Assert.Equal("INC-1: burnt-cookie", card.Title);
         Assert.Equal(CardAccent.Danger, card.Accent);
-        Assert.Equal([IncidentCommands.AckAction, IncidentCommands.ResolveAction], card.Buttons.Select(b => b.ActionId));
+        Assert.Equal([IncidentCommands.AckAction, IncidentCommands.ResolveAction, BakeryBot.Core.TimeTracking.TimerCommands.StartAction], card.Buttons.Select(b => b.ActionId));
         var fields = Assert.IsType<FieldsSection>(card.Sections[0]).Fields;
         Assert.Contains(new CardField("Affected CIs", "oven-2"), fields);
         Assert.Contains(new CardField("Severity", "SEV2"), fields);

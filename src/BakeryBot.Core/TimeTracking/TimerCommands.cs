@@ -1,0 +1,100 @@
+using BakeryBot.Core.Chat;
+using BakeryBot.Core.Incidents;
+using Humanizer;
+
+namespace BakeryBot.Core.TimeTracking;
+
+/// <summary>The <c>/timer</c> command, the card's Start timer button and the "Start timer on this" message action.</summary>
+public sealed class TimerCommands : IChatModule
+{
+    /// <summary>A card's "Start timer" button; its value is the record id.</summary>
+    public const string StartAction = "timer.start";
+
+    /// <summary>"Start timer on this" on any message; the value is the message's text.</summary>
+    public const string FromMessageAction = "timer.from_message";
+
+    private static readonly string[] RecordPrefixes = [RecordId.Incident, RecordId.Problem, RecordId.Change, RecordId.Drill];
+
+    public void Map(CommandMap map)
+    {
+        map.Command("timer", "track time with a running timer (one per person)")
+            .Verb("start", "/timer start [INC-42|CHG-7|DRL-2|what you are doing]", "start a timer; a running one is stopped first", StartAsync)
+            .Verb("stop", "/timer stop [note]", "stop the timer and keep the time", StopAsync)
+            .Verb("status", "/timer status", "what your timer is running on, and for how long", StatusAsync);
+        map.Action(StartAction, "Start timer", StartAsync);
+        map.Action(FromMessageAction, "Start timer on this", StartFromMessageAsync);
+    }
+
+    private static async Task<ChatReply> StartAsync(CommandContext ctx)
+    {
+        var record = TakeAnyRecordId(ctx.Args);
+        var text = ctx.Args.RestAsText();
+        return await StartAsync(ctx, record, text, null);
+    }
+
+    private static Task<ChatReply> StartFromMessageAsync(CommandContext ctx)
+    {
+        var message = ctx.Request.ActionValue ?? "";
+        // The message's first record id, if it names one, is what the time is for.
+        var record = message.Split([' ', '\n', '\t', ',', '.', ';', ':', '(', ')'], StringSplitOptions.RemoveEmptyEntries)
+            .Select(w => RecordId.TryParse(w, out var id) ? id : (RecordId?)null)
+            .FirstOrDefault(id => id is not null);
+        var firstLine = message.Split('\n', 2)[0].Trim();
+        return StartAsync(ctx, record, firstLine.Length == 0 ? "a message" : firstLine, ctx.Request.SourceLink);
+    }
+
+    private static async Task<ChatReply> StartAsync(CommandContext ctx, RecordId? record, string? text, string? link)
+    {
+        if (record is { Prefix: RecordId.Incident } incident)
+        {
+            // A typo in the id should not collect time against nothing.
+            await ctx.Get<IncidentService>().GetAsync(ctx.Tenant.Id, incident, ctx.Cancellation);
+        }
+
+        var result = await ctx.Get<TimerService>().StartAsync(ctx.Tenant, ctx.Actor, record, text, link, ctx.Cancellation);
+        var started = $"Timer started on {TimerService.Subject(result.Started.RecordKey, result.Started.Text)}.";
+        if (result.Stopped is { } stopped)
+        {
+            started += $" Your previous timer ({TimerService.Subject(stopped.RecordKey, stopped.Note)}) was stopped at {Humanize(stopped.Duration, ctx)}.";
+        }
+
+        return ChatReply.Private(started);
+    }
+
+    private static async Task<ChatReply> StopAsync(CommandContext ctx)
+    {
+        var note = ctx.Args.RestAsText();
+        var entry = await ctx.Get<TimerService>().StopAsync(ctx.Tenant, ctx.Actor, note, ctx.Cancellation);
+        return entry is null
+            ? ChatReply.Private("No timer is running. Start one with `/timer start INC-42`.")
+            : ChatReply.Private($"Logged {Humanize(entry.Duration, ctx)} on {TimerService.Subject(entry.RecordKey, entry.Note)}.");
+    }
+
+    private static async Task<ChatReply> StatusAsync(CommandContext ctx)
+    {
+        var running = await ctx.Get<TimerService>().RunningAsync(ctx.Actor, ctx.Cancellation);
+        if (running is null)
+        {
+            return ChatReply.Private("No timer is running. Start one with `/timer start INC-42`.");
+        }
+
+        var since = TimeZoneInfo.ConvertTime(running.StartedAt, ctx.TimeZone).ToString("HH:mm", ctx.Culture);
+        return ChatReply.Private($"Your timer has run for {Humanize(ctx.Now - running.StartedAt, ctx)} on {TimerService.Subject(running.RecordKey, running.Text)} (since {since}).");
+    }
+
+    private static RecordId? TakeAnyRecordId(CommandArgs args)
+    {
+        foreach (var prefix in RecordPrefixes)
+        {
+            if (args.TakeRecordId(prefix) is { } id)
+            {
+                return id;
+            }
+        }
+
+        return null;
+    }
+
+    private static string Humanize(TimeSpan span, CommandContext ctx) =>
+        span < TimeSpan.FromMinutes(1) ? "less than a minute" : span.Humanize(2, ctx.Culture, minUnit: TimeUnit.Minute);
+}
