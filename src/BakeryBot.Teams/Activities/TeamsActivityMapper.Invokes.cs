@@ -1,0 +1,119 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+using BakeryBot.Core.Chat;
+
+namespace BakeryBot.Teams.Activities;
+
+public static partial class TeamsActivityMapper
+{
+    public const string AdaptiveCardActionInvoke = "adaptiveCard/action";
+
+    public const string SubmitActionInvoke = "composeExtension/submitAction";
+
+    /// <summary>
+    /// Message-action command ids (the manifest's <c>composeExtensions[].commands[].id</c>, product.md §4) and the
+    /// action ids they run. An id not listed here passes through unchanged, so the router can say it is unknown.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> MessageActions { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["declareIncident"] = "incident.from_message",
+        ["startTimer"] = "timer.from_message",
+    }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>An <c>Action.Execute</c> click; null for anything <see cref="MapCardAction"/> does not map.</summary>
+    public static ChatRequest? FromCardAction(TeamsActivity a) =>
+        MapCardAction(a) is TeamsInvokeMapping.Mapped mapped ? mapped.Request : null;
+
+    /// <summary>
+    /// <c>invoke</c> <c>adaptiveCard/action</c>: <c>value.action.verb</c> is the action id and
+    /// <c>value.action.data.value</c> the button's value (what the card renderer writes). Like botbuilder's
+    /// <c>GetAdaptiveCardInvokeValue</c>: a missing value or action is <c>BadRequest</c>, another action type
+    /// (<c>Action.Submit</c> does not arrive as an invoke) is <c>NotSupported</c>.
+    /// </summary>
+    public static TeamsInvokeMapping MapCardAction(TeamsActivity a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        if (a.Type != "invoke" || a.Name != AdaptiveCardActionInvoke)
+        {
+            return TeamsInvokeMapping.BadRequest($"Not an {AdaptiveCardActionInvoke} invoke.");
+        }
+
+        var action = a.Value?.Object("action");
+        if (action is null)
+        {
+            return TeamsInvokeMapping.BadRequest("Missing value.action.");
+        }
+
+        var type = action.String("type");
+        if (type != "Action.Execute")
+        {
+            return TeamsInvokeMapping.NotSupported($"The action '{type}' is not supported.");
+        }
+
+        var verb = action.NonEmpty("verb");
+        if (verb is null)
+        {
+            return TeamsInvokeMapping.BadRequest("Missing value.action.verb.");
+        }
+
+        if (Identity(a, "act:") is not { } request)
+        {
+            return TeamsInvokeMapping.BadRequest("The activity has no tenant.");
+        }
+
+        // Action.Execute data may also be a plain string (adaptive-card.json 1.5); take it as the value then.
+        var data = action.Value.TryGetProperty("data", out var d) ? d : default;
+        var value = data.Text() ?? data.String("value");
+        return new TeamsInvokeMapping.Mapped(request with { ActionId = verb, ActionValue = value });
+    }
+
+    /// <summary>A message action; null for anything <see cref="MapMessageAction"/> does not map.</summary>
+    public static ChatRequest? FromMessageAction(TeamsActivity a) =>
+        MapMessageAction(a) is TeamsInvokeMapping.Mapped mapped ? mapped.Request : null;
+
+    /// <summary>
+    /// <c>invoke</c> <c>composeExtension/submitAction</c> run on a message (<c>commandContext: "message"</c>):
+    /// the action id from <see cref="MessageActions"/>, the message's plain text as the value. Teams waits about
+    /// 5 seconds for the answer (protocols.md §11).
+    /// </summary>
+    public static TeamsInvokeMapping MapMessageAction(TeamsActivity a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        if (a.Type != "invoke" || a.Name != SubmitActionInvoke)
+        {
+            return TeamsInvokeMapping.BadRequest($"Not a {SubmitActionInvoke} invoke.");
+        }
+
+        if (a.Value is not { ValueKind: JsonValueKind.Object } value)
+        {
+            return TeamsInvokeMapping.BadRequest("Missing value.");
+        }
+
+        var context = value.String("commandContext");
+        if (context != "message")
+        {
+            return TeamsInvokeMapping.NotSupported($"Commands from '{context}' are not supported; use the message's actions menu.");
+        }
+
+        var commandId = value.NonEmpty("commandId");
+        if (commandId is null)
+        {
+            return TeamsInvokeMapping.BadRequest("Missing value.commandId.");
+        }
+
+        if (Identity(a, "act:") is not { } request)
+        {
+            return TeamsInvokeMapping.BadRequest("The activity has no tenant.");
+        }
+
+        var body = value.Object("messagePayload").Object("body");
+        var content = body.String("content") ?? "";
+        // Teams: body.contentType is "html" for messages typed in Teams; "text" content is already plain.
+        var text = body.String("contentType") is "text" ? content.Trim() : TeamsMessageText.ToPlainText(content);
+        return new TeamsInvokeMapping.Mapped(request with
+        {
+            ActionId = MessageActions.TryGetValue(commandId, out var actionId) ? actionId : commandId,
+            ActionValue = text,
+        });
+    }
+}

@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace BakeryBot.Host.Tests.Infrastructure;
+
+/// <summary>One activity as the fake connector holds it.</summary>
+public sealed record FakeActivity(string ConversationId, string Id, JsonObject Body, string? ReplyToId, int Edits);
+
+/// <summary>
+/// A local stand-in for the Bot Connector service on 127.0.0.1 (the activity's serviceUrl points at it):
+/// records every call, keeps the activities posted per conversation, and fails a chosen share of calls
+/// with 500, 429 (Retry-After), 412, 502, 504, a dropped connection or a stall, before doing any work.
+/// </summary>
+public sealed class FakeBotConnector : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Lock _gate = new();
+    private readonly List<FakeActivity> _activities = [];
+    private int _next;
+    private int _faults;
+
+    private FakeBotConnector(WebApplication app) => _app = app;
+
+    /// <summary>The serviceUrl to put in activities and tokens (ends with a slash, as Teams sends it).</summary>
+    public string ServiceUrl { get; private set; } = "";
+
+    public string? ExpectedToken { get; set; }
+
+    public double FailureRate { get; set; }
+
+    public int FaultsInjected => Volatile.Read(ref _faults);
+
+    public ConcurrentQueue<(string Method, string Path, JsonObject Body)> Calls { get; } = new();
+
+    public IReadOnlyList<FakeActivity> Activities
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _activities.ToList();
+            }
+        }
+    }
+
+    public static async Task<FakeBotConnector> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeBotConnector(app);
+        app.MapPost("/v3/conversations/{conversationId}/activities", (string conversationId, HttpContext c) => fake.HandleAsync(c, conversationId, null, update: false));
+        app.MapPost("/v3/conversations/{conversationId}/activities/{activityId}", (string conversationId, string activityId, HttpContext c) => fake.HandleAsync(c, conversationId, activityId, update: false));
+        app.MapPut("/v3/conversations/{conversationId}/activities/{activityId}", (string conversationId, string activityId, HttpContext c) => fake.HandleAsync(c, conversationId, activityId, update: true));
+        app.MapPost("/v3/conversations", (HttpContext c) => fake.HandleAsync(c, null, null, update: false));
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake.ServiceUrl = address.TrimEnd('/') + "/";
+        return fake;
+    }
+
+    public IEnumerable<FakeActivity> In(string conversationId) => Activities.Where(a => a.ConversationId == conversationId);
+
+    private async Task HandleAsync(HttpContext context, string? conversationId, string? activityId, bool update)
+    {
+        var body = await JsonNode.ParseAsync(context.Request.Body) as JsonObject ?? [];
+        Calls.Enqueue((context.Request.Method, context.Request.Path.Value ?? "", body));
+        if (ExpectedToken is not null && context.Request.Headers.Authorization.ToString() != $"Bearer {ExpectedToken}")
+        {
+            context.Response.StatusCode = 401;
+            return;
+        }
+
+        if (Random.Shared.NextDouble() < FailureRate)
+        {
+            Interlocked.Increment(ref _faults);
+            switch (Random.Shared.Next(7))
+            {
+                case 0: context.Response.StatusCode = 500; return;
+                case 1: context.Response.StatusCode = 429; context.Response.Headers.RetryAfter = "1"; return;
+                case 2: context.Response.StatusCode = 412; return;
+                case 3: context.Response.StatusCode = 502; return;
+                case 4: context.Response.StatusCode = 504; return;
+                case 5: context.Abort(); return;
+                default: await Task.Delay(TimeSpan.FromSeconds(3)); context.Response.StatusCode = 504; return;
+            }
+        }
+
+        JsonObject result;
+        lock (_gate)
+        {
+            if (conversationId is null)
+            {
+                // Create a conversation in a channel: a new thread whose first activity is the one given.
+                var channel = body["channelData"]?["channel"]?["id"]?.GetValue<string>() ?? "unknown";
+                var id = $"{++_next}";
+                var thread = $"{channel};messageid={id}";
+                _activities.Add(new FakeActivity(channel, id, body["activity"]?.AsObject().DeepClone().AsObject() ?? [], null, 0));
+                result = new JsonObject { ["id"] = thread, ["activityId"] = id };
+            }
+            else if (update)
+            {
+                var index = _activities.FindIndex(a => a.Id == activityId && Root(a.ConversationId) == Root(conversationId));
+                if (index < 0)
+                {
+                    context.Response.StatusCode = 404;
+                    return;
+                }
+
+                _activities[index] = _activities[index] with { Body = body, Edits = _activities[index].Edits + 1 };
+                result = new JsonObject { ["id"] = activityId };
+            }
+            else
+            {
+                var id = $"{++_next}";
+                _activities.Add(new FakeActivity(conversationId, id, body, activityId, 0));
+                result = new JsonObject { ["id"] = id };
+            }
+        }
+
+        context.Response.StatusCode = 200;
+        await context.Response.WriteAsJsonAsync(result);
+    }
+
+    private static string Root(string conversationId) => conversationId.Split(';')[0];
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
