@@ -5,6 +5,7 @@ using BakeryBot.Core.People;
 using BakeryBot.Host.Outbox;
 using BakeryBot.Host.Playground;
 using BakeryBot.Host.Slack;
+using BakeryBot.Host.Teams;
 using BakeryBot.Slack;
 using Microsoft.EntityFrameworkCore;
 
@@ -28,8 +29,8 @@ public static class BakeryHostSetup
         services.AddBakeryDatabase(provider, connectionString);
 
         var slackEnabled = builder.AddSlack();
-        var playgroundEnabled = configuration.GetValue<bool?>($"{PlaygroundOptions.Section}:Enabled")
-            ?? !(slackEnabled || !string.IsNullOrEmpty(configuration["Teams:AppId"]));
+        var teamsEnabled = builder.AddTeams();
+        var playgroundEnabled = configuration.GetValue<bool?>($"{PlaygroundOptions.Section}:Enabled") ?? !(slackEnabled || teamsEnabled);
         if (playgroundEnabled)
         {
             services.AddPlayground();
@@ -50,9 +51,14 @@ public static class BakeryHostSetup
             app.MapSlack();
         }
 
+        if (app.Services.GetService<TeamsEndpoints>() is not null)
+        {
+            app.MapTeams();
+        }
+
         if (app.Services.GetService<PlaygroundChannels>() is not null)
         {
-            app.MapPlayground(localOnly: app.Services.GetService<SlackEndpoints>() is not null || !string.IsNullOrEmpty(app.Configuration["Teams:AppId"]));
+            app.MapPlayground(localOnly: app.Services.GetService<SlackEndpoints>() is not null || app.Services.GetService<TeamsEndpoints>() is not null);
         }
 
         return app;

@@ -3,6 +3,12 @@ namespace BakeryBot.Core.Chat;
 /// <summary>The answer to the person who typed the command or clicked the button.</summary>
 public sealed record ChatReply(string Text, IReadOnlyList<Card> Cards, ReplyKind Kind = ReplyKind.Private)
 {
+    /// <summary>
+    /// For a button: the record's card as it is now. Platforms that answer a click with the new card
+    /// use it; the others update every posted copy through the outbox either way.
+    /// </summary>
+    public Card? UpdatedCard { get; init; }
+
     public static ChatReply Private(string text, params Card[] cards) => new(text, cards);
 
     public static ChatReply Warning(string text) => new(text, [], ReplyKind.Warning);

@@ -105,19 +105,19 @@ public sealed class IncidentCommands : IChatModule
     private static async Task<ChatReply> AckAsync(CommandContext ctx)
     {
         var id = ctx.Args.RequireRecordId(RecordId.Incident, "/incident ack INC-42");
-        var changed = await ctx.Get<IncidentService>().AcknowledgeAsync(ctx.Tenant, ctx.Actor, id, ctx.Cancellation);
-        return Outcome(ctx, changed, $"{id} acknowledged; you are its commander unless it had one.", $"{id} was already acknowledged.");
+        var (changed, card) = await ctx.Get<IncidentService>().AcknowledgeAsync(ctx.Tenant, ctx.Actor, id, ctx.Cancellation);
+        return Outcome(ctx, changed, card, $"{id} acknowledged; you are its commander unless it had one.", $"{id} was already acknowledged.");
     }
 
     private static async Task<ChatReply> ResolveAsync(CommandContext ctx)
     {
         var id = ctx.Args.RequireRecordId(RecordId.Incident, "/incident resolve INC-42 [note]");
         var note = ctx.Args.RestAsText();
-        var changed = await ctx.Get<IncidentService>().ResolveAsync(ctx.Tenant, ctx.Actor, id, note, ctx.Cancellation);
-        return Outcome(ctx, changed, $"{id} resolved.", $"{id} was already resolved.");
+        var (changed, card) = await ctx.Get<IncidentService>().ResolveAsync(ctx.Tenant, ctx.Actor, id, note, ctx.Cancellation);
+        return Outcome(ctx, changed, card, $"{id} resolved.", $"{id} was already resolved.");
     }
 
     /// <summary>A button's effect is the updated card; a second click says why nothing changed.</summary>
-    private static ChatReply Outcome(CommandContext ctx, bool changed, string done, string already) =>
-        changed ? (ctx.Request.IsAction ? ChatReply.None : ChatReply.Private(done)) : ChatReply.Private(already);
+    private static ChatReply Outcome(CommandContext ctx, bool changed, Card card, string done, string already) =>
+        (changed ? (ctx.Request.IsAction ? ChatReply.None : ChatReply.Private(done)) : ChatReply.Private(already)) with { UpdatedCard = card };
 }

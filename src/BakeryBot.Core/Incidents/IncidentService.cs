@@ -80,12 +80,12 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, CardPu
             .FirstOrDefaultAsync(i => i.TenantId == tenantId && i.Number == id.Number, ct)
         ?? throw new UserException($"There is no {id}. `/incident list` shows the open ones.");
 
-    /// <summary>Acknowledges; false (and nothing saved) when it already was.</summary>
-    public Task<bool> AcknowledgeAsync(Tenant tenant, Person actor, RecordId id, CancellationToken ct) =>
+    /// <summary>Acknowledges; the card as it is now, and whether anything changed (a second click changes nothing).</summary>
+    public Task<(bool Changed, Card Card)> AcknowledgeAsync(Tenant tenant, Person actor, RecordId id, CancellationToken ct) =>
         ChangeAsync(tenant, id, incident => incident.Acknowledge(actor.Id, clock.GetUtcNow()), $"{actor.DisplayName} acknowledged {id}.", ct);
 
-    /// <summary>Resolves; false (and nothing saved) when it already was.</summary>
-    public Task<bool> ResolveAsync(Tenant tenant, Person actor, RecordId id, string? note, CancellationToken ct) =>
+    /// <summary>Resolves; the card as it is now, and whether anything changed.</summary>
+    public Task<(bool Changed, Card Card)> ResolveAsync(Tenant tenant, Person actor, RecordId id, string? note, CancellationToken ct) =>
         ChangeAsync(tenant, id, incident => incident.Resolve(actor.Id, clock.GetUtcNow(), note), $"{actor.DisplayName} resolved {id}.", ct);
 
     public async Task<List<Incident>> ListAsync(int tenantId, bool all, DateTimeOffset? since, CancellationToken ct)
@@ -121,17 +121,17 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, CardPu
     public static Card ChannelCard(IncidentView view, Tenant tenant, DateTimeOffset now) =>
         IncidentCards.Card(view, now, TimeZones.Find(tenant.TimeZone), System.Globalization.CultureInfo.GetCultureInfo("en-GB"));
 
-    private async Task<bool> ChangeAsync(Tenant tenant, RecordId id, Func<Incident, bool> change, string lead, CancellationToken ct)
+    private async Task<(bool Changed, Card Card)> ChangeAsync(Tenant tenant, RecordId id, Func<Incident, bool> change, string lead, CancellationToken ct)
     {
         var incident = await GetAsync(tenant.Id, id, ct);
-        if (!change(incident))
+        var changed = change(incident);
+        var card = ChannelCard(await ViewAsync(incident, ct), tenant, clock.GetUtcNow());
+        if (changed)
         {
-            return false;
+            await publisher.UpdateEverywhereAsync(tenant.Id, RecordType, id.ToString(), card, lead, ct);
+            await db.SaveChangesAsync(ct);
         }
 
-        var view = await ViewAsync(incident, ct);
-        await publisher.UpdateEverywhereAsync(tenant.Id, RecordType, id.ToString(), ChannelCard(view, tenant, clock.GetUtcNow()), lead, ct);
-        await db.SaveChangesAsync(ct);
-        return true;
+        return (changed, card);
     }
 }

@@ -59,12 +59,32 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
 
     private async Task<(Person Person, bool IsNew)> FindOrCreatePersonAsync(Tenant tenant, ChatRequest request, CancellationToken ct)
     {
-        var person = await FindPersonAsync(tenant.Id, request.UserId, ct);
+        // The platform's main id first, then the other ids it knows the person by (a mention may
+        // have named them by one of those before they ever spoke to the bot).
+        var ids = new[] { request.UserId }.Concat(request.UserAliases ?? []).Where(id => id.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        var person = await FindPersonAsync(tenant.Id, ids, ct);
         if (person is not null)
         {
-            if (request.UserName is { Length: > 0 } name && person.DisplayName == request.UserId)
+            var changed = false;
+            if (request.UserName is { Length: > 0 } name && ids.Contains(person.DisplayName))
             {
                 person.DisplayName = name;
+                changed = true;
+            }
+
+            var missing = ids.Where(id => person.Identities.All(i => i.ExternalId != id)).ToList();
+            if (missing.Count > 0)
+            {
+                var taken = await db.PersonIdentities.Where(i => i.TenantId == tenant.Id && missing.Contains(i.ExternalId)).Select(i => i.ExternalId).ToListAsync(ct);
+                foreach (var id in missing.Except(taken))
+                {
+                    person.Identities.Add(new PersonIdentity { TenantId = tenant.Id, Platform = request.Platform, ExternalId = id });
+                    changed = true;
+                }
+            }
+
+            if (changed)
+            {
                 await db.SaveChangesAsync(ct);
             }
 
@@ -76,7 +96,7 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
             TenantId = tenant.Id,
             DisplayName = string.IsNullOrWhiteSpace(request.UserName) ? request.UserId : request.UserName,
             CreatedAt = clock.GetUtcNow(),
-            Identities = [new PersonIdentity { TenantId = tenant.Id, Platform = request.Platform, ExternalId = request.UserId }],
+            Identities = ids.Select(id => new PersonIdentity { TenantId = tenant.Id, Platform = request.Platform, ExternalId = id }).ToList(),
         };
         db.People.Add(person);
         try
@@ -93,13 +113,19 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
                 db.Entry(identity).State = EntityState.Detached;
             }
 
-            return (await FindPersonAsync(tenant.Id, request.UserId, ct) ?? throw new InvalidOperationException("Person vanished."), false);
+            return (await FindPersonAsync(tenant.Id, ids, ct) ?? throw new InvalidOperationException("Person vanished."), false);
         }
     }
 
-    private Task<Person?> FindPersonAsync(int tenantId, string userId, CancellationToken ct) =>
-        db.People
+    private async Task<Person?> FindPersonAsync(int tenantId, List<string> ids, CancellationToken ct)
+    {
+        var candidates = await db.People
             .Include(p => p.Roles)
-            .Where(p => p.TenantId == tenantId && p.Identities.Any(i => i.ExternalId == userId))
-            .FirstOrDefaultAsync(ct);
+            .Include(p => p.Identities)
+            .Where(p => p.TenantId == tenantId && p.Identities.Any(i => ids.Contains(i.ExternalId)))
+            .AsSplitQuery()
+            .ToListAsync(ct);
+        // The one known by the main id wins over one known only by an alias.
+        return candidates.FirstOrDefault(p => p.Identities.Any(i => i.ExternalId == ids[0])) ?? candidates.FirstOrDefault();
+    }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using BakeryBot.Teams.Connector;
 using Microsoft.Extensions.Options;
 
 namespace BakeryBot.Teams.Auth;
@@ -9,7 +10,7 @@ namespace BakeryBot.Teams.Auth;
 /// Gets the client-credentials token the bot sends to the Bot Connector (protocols.md §10) and caches it until
 /// shortly before it expires. Thread-safe; one singleton per app, so concurrent callers share one request.
 /// </summary>
-public sealed class BotConnectorTokenClient(HttpClient http, IOptions<TeamsOptions> options, TimeProvider time) : IDisposable
+public sealed class BotConnectorTokenClient(HttpClient http, IOptions<TeamsOptions> options, TimeProvider time) : IBotConnectorTokenSource, IDisposable
 {
     /// <summary>protocols.md §10: "cache and refresh before expiry"; this much before it.</summary>
     public static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);

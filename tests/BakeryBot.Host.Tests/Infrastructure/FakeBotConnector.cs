@@ -39,6 +39,9 @@ public sealed class FakeBotConnector : IAsyncDisposable
 
     public ConcurrentQueue<(string Method, string Path, JsonObject Body)> Calls { get; } = new();
 
+    /// <summary>The Authorization header of every call.</summary>
+    public ConcurrentQueue<string> Authorizations { get; } = new();
+
     public IReadOnlyList<FakeActivity> Activities
     {
         get
@@ -73,6 +76,7 @@ public sealed class FakeBotConnector : IAsyncDisposable
     {
         var body = await JsonNode.ParseAsync(context.Request.Body) as JsonObject ?? [];
         Calls.Enqueue((context.Request.Method, context.Request.Path.Value ?? "", body));
+        Authorizations.Enqueue(context.Request.Headers.Authorization.ToString());
         if (ExpectedToken is not null && context.Request.Headers.Authorization.ToString() != $"Bearer {ExpectedToken}")
         {
             context.Response.StatusCode = 401;
