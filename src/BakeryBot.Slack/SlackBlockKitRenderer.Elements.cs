@@ -38,9 +38,37 @@ public static partial class SlackBlockKitRenderer
                 writer.WriteString("type", "divider");
                 writer.WriteEndObject();
                 break;
+            case ContentKind.Input:
+                WriteInput(writer, block.Input!);
+                break;
             default:
                 throw new UnreachableException($"Unknown content block {block.Kind}.");
         }
+    }
+
+    /// <summary>
+    /// Slack: an <c>input</c> block in a message; its value comes back with a button click in
+    /// <c>state.values[block_id][action_id]</c>. Block and action ids are the input's id.
+    /// </summary>
+    private static void WriteInput(Utf8JsonWriter writer, InputSection input)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type", "input");
+        writer.WriteString("block_id", SlackText.TruncatePlain(input.Id, MaxActionId));
+        writer.WriteBoolean("optional", true);
+        WritePlainText(writer, "label", SlackText.TruncatePlain(input.Label, MaxInputLabel));
+        writer.WritePropertyName("element");
+        writer.WriteStartObject();
+        writer.WriteString("type", "plain_text_input");
+        writer.WriteString("action_id", SlackText.TruncatePlain(input.Id, MaxActionId));
+        writer.WriteBoolean("multiline", input.Multiline);
+        if (!string.IsNullOrEmpty(input.Placeholder))
+        {
+            WritePlainText(writer, "placeholder", SlackText.TruncatePlain(input.Placeholder, MaxInputPlaceholder));
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
     }
 
     /// <summary><c>*Label*</c>, a line break, then the value; within Slack's 2,000 chars for a field.</summary>

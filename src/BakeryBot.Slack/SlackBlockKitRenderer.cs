@@ -24,6 +24,11 @@ public static partial class SlackBlockKitRenderer
     public const int MaxActionId = 255;
     public const int MaxButtonValue = 2000;
 
+    /// <summary>Slack: an input block's label and placeholder take at most 2,000 and 150 characters.</summary>
+    public const int MaxInputLabel = 2000;
+
+    public const int MaxInputPlaceholder = 150;
+
     /// <summary>Slack advises no more than 20 attachments in one message.</summary>
     public const int MaxCards = 20;
 
@@ -148,7 +153,7 @@ public static partial class SlackBlockKitRenderer
     }
 
     /// <summary>One content block before it is written: escaped text, or a slice of fields.</summary>
-    private readonly record struct ContentBlock(ContentKind Kind, string? Text = null, IReadOnlyList<CardField>? Fields = null, int Start = 0, int Count = 0);
+    private readonly record struct ContentBlock(ContentKind Kind, string? Text = null, IReadOnlyList<CardField>? Fields = null, int Start = 0, int Count = 0, InputSection? Input = null);
 
     private enum ContentKind
     {
@@ -156,6 +161,7 @@ public static partial class SlackBlockKitRenderer
         Fields,
         Context,
         Divider,
+        Input,
     }
 
     private static List<ContentBlock> ContentBlocks(IReadOnlyList<CardSection> sections)
@@ -189,6 +195,9 @@ public static partial class SlackBlockKitRenderer
                     break;
                 case DividerSection:
                     blocks.Add(new ContentBlock(ContentKind.Divider));
+                    break;
+                case InputSection input:
+                    blocks.Add(new ContentBlock(ContentKind.Input, Input: input));
                     break;
                 case null:
                     // A card read back from JSON may hold a null; there is nothing to draw for it.

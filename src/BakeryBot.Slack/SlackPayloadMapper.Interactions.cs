@@ -98,6 +98,7 @@ public static partial class SlackPayloadMapper
         {
             ActionId = StripActionSuffix(actionId),
             ActionValue = action.String("value") ?? action.Object("selected_option").String("value"),
+            Inputs = MessageInputs(root),
         };
         return new SlackInteraction.BlockAction(
             request,
@@ -114,6 +115,45 @@ public static partial class SlackPayloadMapper
         ["declare_incident"] = "incident.from_message",
         ["start_timer"] = "timer.from_message",
     };
+
+    /// <summary>
+    /// The card's text inputs as they stood at the click: Slack sends them in
+    /// <c>state.values[block_id][action_id].value</c>; the renderer uses the input's id for both.
+    /// </summary>
+    private static Dictionary<string, string>? MessageInputs(JsonElement root)
+    {
+        if (root.Object("state").Object("values") is not { ValueKind: JsonValueKind.Object } values)
+        {
+            return null;
+        }
+
+        var inputs = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var block in values.EnumerateObject())
+            {
+                if (block.Value.ValueKind != JsonValueKind.Object)
+                {
+                    continue;
+                }
+
+                foreach (var element in block.Value.EnumerateObject())
+                {
+                    if (element.Value.ValueKind == JsonValueKind.Object && element.Value.String("value") is { } value)
+                    {
+                        inputs[element.Name] = value;
+                    }
+                }
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // A name or value that is not valid UTF-8: no inputs rather than a failed click.
+            return null;
+        }
+
+        return inputs.Count == 0 ? null : inputs;
+    }
 
     /// <summary>What a button click and a message shortcut have in common: who, where, and the delivery.</summary>
     private static ChatRequest ActionRequest(JsonElement root, JsonElement? user, JsonElement? message, string teamId, string channelId, string userId, string? actionTs) => new()

@@ -35,6 +35,7 @@ public enum CardAccent
 [JsonDerivedType(typeof(FieldsSection), "fields")]
 [JsonDerivedType(typeof(ContextSection), "context")]
 [JsonDerivedType(typeof(DividerSection), "divider")]
+[JsonDerivedType(typeof(InputSection), "input")]
 public abstract record CardSection;
 
 /// <summary>A paragraph of plain text.</summary>
@@ -48,6 +49,12 @@ public sealed record ContextSection(string Text) : CardSection;
 
 /// <summary>A horizontal rule.</summary>
 public sealed record DividerSection : CardSection;
+
+/// <summary>
+/// A text box the person fills before clicking one of the card's buttons (a reason, a note). Its
+/// value arrives with the click in <see cref="ChatRequest.Inputs"/> under <paramref name="Id"/>.
+/// </summary>
+public sealed record InputSection(string Id, string Label, string? Placeholder = null, bool Multiline = false) : CardSection;
 
 /// <summary>A label and its value.</summary>
 public sealed record CardField(string Label, string Value);

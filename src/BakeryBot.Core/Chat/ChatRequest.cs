@@ -39,6 +39,9 @@ public sealed record ChatRequest
     /// <summary>For a button click: the button's value (usually a record id).</summary>
     public string? ActionValue { get; init; }
 
+    /// <summary>For a button click: what the person typed into the card's inputs, by input id.</summary>
+    public IReadOnlyDictionary<string, string>? Inputs { get; init; }
+
     /// <summary>The platform's id for this delivery, so that a retried delivery has one effect.</summary>
     public string? DeliveryId { get; init; }
 

@@ -14,7 +14,7 @@ public static partial class PlaygroundEndpoints
 {
     public sealed record CommandBody(string? User, string? Channel, string? Text);
 
-    public sealed record ActionBody(string? User, string? Channel, string? ActionId, string? Value);
+    public sealed record ActionBody(string? User, string? Channel, string? ActionId, string? Value, Dictionary<string, string>? Inputs = null);
 
     public static IServiceCollection AddPlayground(this IServiceCollection services)
     {
@@ -118,7 +118,7 @@ public static partial class PlaygroundEndpoints
             return Results.BadRequest(new { error = "actionId is required." });
         }
 
-        var request = Request(body.User!, body.Channel!) with { ActionId = body.ActionId, ActionValue = body.Value };
+        var request = Request(body.User!, body.Channel!) with { ActionId = body.ActionId, ActionValue = body.Value, Inputs = body.Inputs };
         return Reply(await router.HandleAsync(request, CancellationToken.None));
     }
 

@@ -63,6 +63,17 @@
         c.append(grid);
       } else if (s.kind === 'context') c.append(el('p', 'card-context', tidy(s.text)));
       else if (s.kind === 'divider') c.append(el('hr'));
+      else if (s.kind === 'input') {
+        // A text box whose value travels with the card's buttons (a reason, a note).
+        const id = 'in-' + Math.random().toString(36).slice(2);
+        const label = el('label', 'card-input-label', tidy(s.label));
+        label.htmlFor = id;
+        const box = el(s.multiline ? 'textarea' : 'input', 'card-input');
+        box.id = id;
+        box.dataset.input = s.id || '';
+        if (s.placeholder) box.placeholder = s.placeholder;
+        c.append(label, box);
+      }
       else if (s.text != null) c.append(el('p', 'card-text', tidy(s.text))); // 'text', and unknown kinds rather than lose them
     }
     if (card.buttons && card.buttons.length) {
@@ -304,7 +315,10 @@
     if (!btn || !state.user || !state.channel) return;
     btn.disabled = true;
     try {
-      await post('/action', { user: state.user, channel: state.channel, actionId: btn.dataset.action, value: btn.dataset.value });
+      const inputs = {};
+      const card = btn.closest('.card');
+      if (card) for (const box of card.querySelectorAll('[data-input]')) if (box.value) inputs[box.dataset.input] = box.value;
+      await post('/action', { user: state.user, channel: state.channel, actionId: btn.dataset.action, value: btn.dataset.value, inputs });
     } finally {
       btn.disabled = false; // a re-rendered card replaces the node anyway
     }

@@ -64,7 +64,38 @@ public static partial class TeamsActivityMapper
         // Action.Execute data may also be a plain string (adaptive-card.json 1.5); take it as the value then.
         var data = action.Value.TryGetProperty("data", out var d) ? d : default;
         var value = data.Text() ?? data.String("value");
-        return new TeamsInvokeMapping.Mapped(request with { ActionId = verb, ActionValue = value });
+        return new TeamsInvokeMapping.Mapped(request with { ActionId = verb, ActionValue = value, Inputs = CardInputs(data) });
+    }
+
+    /// <summary>
+    /// Adaptive Cards: Action.Execute merges the card's input values into <c>data</c>, each under its
+    /// input's id, next to the button's own <c>value</c>.
+    /// </summary>
+    private static Dictionary<string, string>? CardInputs(JsonElement data)
+    {
+        if (data.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var inputs = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var property in data.EnumerateObject())
+            {
+                if (property.Name != "value" && property.Value.Text() is { } text)
+                {
+                    inputs[property.Name] = text;
+                }
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // A property name that is not valid UTF-8: no inputs rather than a failed click.
+            return null;
+        }
+
+        return inputs.Count == 0 ? null : inputs;
     }
 
     /// <summary>A message action; null for anything <see cref="MapMessageAction"/> does not map.</summary>

@@ -196,6 +196,9 @@ public static partial class TeamsAdaptiveCardRenderer
                 case DividerSection:
                     separator = true;
                     break;
+                case InputSection input:
+                    Add(Input(input));
+                    break;
                 case null:
                     // A card read back from JSON may hold a null; there is nothing to draw for it.
                     break;
@@ -258,6 +261,24 @@ public static partial class TeamsAdaptiveCardRenderer
         }
 
         return actions;
+    }
+
+    /// <summary>Adaptive Cards: a text input; Action.Execute sends its value in <c>data</c> under its id.</summary>
+    private static JsonObject Input(InputSection input)
+    {
+        var element = new JsonObject
+        {
+            ["type"] = "Input.Text",
+            ["id"] = input.Id,
+            ["label"] = Cut(input.Label, MaxTextBlockLength),
+            ["isMultiline"] = input.Multiline,
+        };
+        if (!string.IsNullOrEmpty(input.Placeholder))
+        {
+            element["placeholder"] = Cut(input.Placeholder, MaxTextBlockLength);
+        }
+
+        return element;
     }
 
     private static JsonObject TextBlock(string markdown) => new()

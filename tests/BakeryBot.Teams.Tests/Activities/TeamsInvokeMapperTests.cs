@@ -25,7 +25,11 @@ public sealed class TeamsInvokeMapperTests
         Assert.Equal("1767225900123", request.ThreadId);
         Assert.Equal("", request.Command);
         Assert.True(request.IsAction);
-        Assert.Equal(request, TeamsActivityMapper.FromCardAction(ActivityJson.Parse(TeamsFixtures.CardAction)));
+        // The data's other fields are the card's inputs (Action.Execute merges them into data).
+        Assert.Equal(new Dictionary<string, string> { ["incidentId"] = "INC-2041", ["note"] = "Looking at the checkout pods now" }, request.Inputs);
+        var again = TeamsActivityMapper.FromCardAction(ActivityJson.Parse(TeamsFixtures.CardAction))!;
+        Assert.Equal(request with { Inputs = null }, again with { Inputs = null });
+        Assert.Equal(request.Inputs, again.Inputs);
     }
 
     [Fact]
