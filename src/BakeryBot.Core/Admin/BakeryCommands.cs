@@ -24,7 +24,7 @@ public sealed class BakeryCommands : IChatModule
     private static async Task<ChatReply> WelcomeAsync(CommandContext ctx)
     {
         var text = "Hello! I'm BakeryBot: incidents, problems, changes, releases, drills, time and the CMDB, right here.\n" +
-                   "Try `incident burnt-cookie sev2` to declare an incident, or `bakery help` for everything I do.";
+                   "Try `incident burnt-cookie sev2` to declare an incident.\n\n" + ctx.Get<CommandMap>().Overview();
         ctx.Get<CardPublisher>().PostText(ctx.Tenant.Id, ctx.Request.Platform, ctx.Request.ChannelId, null, text);
         await ctx.Get<BakeryDbContext>().SaveChangesAsync(ctx.Cancellation);
         return ChatReply.None;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using BakeryBot.Core.Data;
+using BakeryBot.Core.Data.Outbox;
 using BakeryBot.Core.People;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,15 @@ public sealed class CommandRouter(CommandMap map, IServiceScopeFactory scopes, T
             var services = scope.ServiceProvider;
             var db = services.GetRequiredService<BakeryDbContext>();
 
+            // Who and where first: even a mistyped command tells where the conversation is served.
+            db.Actor = new AuditActor(null, request.Platform);
+            var identity = await services.GetRequiredService<IdentityService>().ResolveAsync(request, ct);
+            if (request.Conversation is { } conversation)
+            {
+                // Saves on its own, so before the delivery row below joins the unit of work.
+                await services.GetRequiredService<ConversationDirectory>().RememberAsync(identity.Tenant.Id, conversation, ct);
+            }
+
             CommandArgs args;
             if (request.IsAction)
             {
@@ -42,14 +52,6 @@ public sealed class CommandRouter(CommandMap map, IServiceScopeFactory scopes, T
             }
 
             usage = verb.Usage;
-            db.Actor = new AuditActor(null, request.Platform);
-            var identity = await services.GetRequiredService<IdentityService>().ResolveAsync(request, ct);
-            if (request.Conversation is { } conversation)
-            {
-                // Saves on its own, so before the delivery row below joins the unit of work.
-                await services.GetRequiredService<ConversationDirectory>().RememberAsync(identity.Tenant.Id, conversation, ct);
-            }
-
             if (request.DeliveryId is { } deliveryId)
             {
                 if (await db.InboundDeliveries.AnyAsync(d => d.Platform == request.Platform && d.DeliveryId == deliveryId, ct))
@@ -59,7 +61,6 @@ public sealed class CommandRouter(CommandMap map, IServiceScopeFactory scopes, T
                 }
 
                 // Saved by the handler's own SaveChanges, in its transaction: a retry then finds it.
-                // (Added after the identity is resolved, which may save on its own.)
                 db.InboundDeliveries.Add(new InboundDelivery { Platform = request.Platform, DeliveryId = deliveryId, ReceivedAt = clock.GetUtcNow() });
             }
 
@@ -99,6 +100,36 @@ public sealed class CommandRouter(CommandMap map, IServiceScopeFactory scopes, T
         {
             return Unexpected(ex, request, verb);
         }
+    }
+
+    /// <summary>
+    /// Posts a reply in the request's conversation (its thread, where it has one) through the outbox,
+    /// for platforms without private answers in the HTTP response: it is retried like every post.
+    /// </summary>
+    public async Task PostReplyAsync(ChatRequest request, ChatReply reply, CancellationToken ct)
+    {
+        if (reply.Kind == ReplyKind.None)
+        {
+            return;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BakeryDbContext>();
+        var tenantId = await db.Tenants.Where(t => t.Platform == request.Platform && t.ExternalId == request.TenantId).Select(t => (int?)t.Id).FirstOrDefaultAsync(ct);
+        if (tenantId is not { } id)
+        {
+            return;
+        }
+
+        var publisher = scope.ServiceProvider.GetRequiredService<CardPublisher>();
+        var text = reply.Kind switch
+        {
+            ReplyKind.Warning => "⚠️ " + reply.Text,
+            ReplyKind.Error => "❌ " + reply.Text,
+            _ => reply.Text,
+        };
+        publisher.PostReply(id, request.Platform, request.ChannelId, request.ThreadId, text, reply.Cards);
+        await db.SaveChangesAsync(ct);
     }
 
     private ChatReply Unexpected(Exception ex, ChatRequest request, CommandVerb? verb)

@@ -60,21 +60,30 @@ public sealed class IncidentCommands : IChatModule
         return ChatReply.Private(text);
     }
 
-    /// <summary>The message's first line is the title; the whole message goes to the timeline.</summary>
+    /// <summary>
+    /// The message's first line is the title (unless the action's form gave one, with a severity and
+    /// CIs); the whole message goes to the timeline.
+    /// </summary>
     private static async Task<ChatReply> DeclareFromMessageAsync(CommandContext ctx)
     {
         var message = (ctx.Request.ActionValue ?? "").Trim();
-        var firstLine = message.Split('\n', 2)[0].Trim();
+        var form = ctx.Request.Inputs ?? new Dictionary<string, string>();
+        var firstLine = form.GetValueOrDefault("title")?.Trim() is { Length: > 0 } given ? given : message.Split('\n', 2)[0].Trim();
         if (firstLine.Length == 0)
         {
             throw new UserException("That message has no text to make an incident of. Declare one with `/incident <title>`.");
         }
 
+        int? severity = form.GetValueOrDefault("severity") is { Length: > 0 } sev ? Severity.Parse(sev) : null;
+        var cis = form.GetValueOrDefault("ci")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
         var title = firstLine.Length <= 120 ? firstLine : firstLine[..119].TrimEnd() + "…";
         var result = await ctx.Get<IncidentService>().DeclareAsync(
-            ctx.Tenant, ctx.Actor, ctx.Request.Platform, ctx.Request.ChannelId, title, null, [], ctx.Cancellation,
+            ctx.Tenant, ctx.Actor, ctx.Request.Platform, ctx.Request.ChannelId, title, severity, cis, ctx.Cancellation,
             note: ctx.Request.SourceLink is { } link ? $"From a message ({link}): {message}" : $"From a message: {message}");
-        return ChatReply.Private($"{result.Incident.RecordId} declared from that message as SEV{result.Incident.Severity}; its card is posted in this channel.");
+        var text = $"{result.Incident.RecordId} declared from that message as SEV{result.Incident.Severity}; its card is posted in this channel.";
+        // The severity is in the answer already; what else was assumed (an unknown CI) is said.
+        var assumed = result.Assumptions.Where(a => !a.StartsWith("severity", StringComparison.Ordinal)).ToList();
+        return ChatReply.Private(assumed.Count == 0 ? text : $"{text}\nAssumed: {string.Join("; ", assumed)}.");
     }
 
     private static async Task<ChatReply> ListAsync(CommandContext ctx)

@@ -40,7 +40,9 @@ public sealed class TimerCommands : IChatModule
             .Select(w => RecordId.TryParse(w, out var id) ? id : (RecordId?)null)
             .FirstOrDefault(id => id is not null);
         var firstLine = message.Split('\n', 2)[0].Trim();
-        return StartAsync(ctx, record, firstLine.Length == 0 ? "a message" : firstLine, ctx.Request.SourceLink);
+        // A note given in the action's form says better what the time is for than the message does.
+        var note = ctx.Request.Inputs?.GetValueOrDefault("note")?.Trim();
+        return StartAsync(ctx, record, note is { Length: > 0 } ? note : firstLine.Length == 0 ? "a message" : firstLine, ctx.Request.SourceLink);
     }
 
     private static async Task<ChatReply> StartAsync(CommandContext ctx, RecordId? record, string? text, string? link)

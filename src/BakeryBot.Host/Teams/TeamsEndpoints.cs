@@ -1,11 +1,16 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using BakeryBot.Core.Admin;
 using BakeryBot.Core.Chat;
 using BakeryBot.Core.Data;
+using BakeryBot.Teams;
 using BakeryBot.Teams.Activities;
 using BakeryBot.Teams.Auth;
 using BakeryBot.Teams.Cards;
 using BakeryBot.Teams.Connector;
+using Microsoft.Extensions.Options;
 
 namespace BakeryBot.Host.Teams;
 
@@ -19,9 +24,11 @@ public sealed class TeamsEndpoints(
     BotFrameworkTokenValidator validator,
     BotConnectorClient connector,
     TeamsConversationDirectory conversations,
-    IHostApplicationLifetime lifetime,
+    IOptions<TeamsOptions> options,
     ILogger<TeamsEndpoints> logger)
 {
+    private readonly ConcurrentDictionary<(string Tenant, string Member), string> _objectIds = new();
+
     /// <summary>Teams: a message action must be answered within 5 s ("Unable to reach the app" otherwise).</summary>
     private static readonly TimeSpan InvokeBudget = TimeSpan.FromMilliseconds(4500);
 
@@ -45,9 +52,10 @@ public sealed class TeamsEndpoints(
         }
 
         var check = await validator.ValidateAsync(authorization, activity.ChannelId, activity.ServiceUrl, request.HttpContext.RequestAborted);
-        if (!check.IsValid)
+        var misplaced = check.IsValid ? Misplaced(activity) : null;
+        if (!check.IsValid || misplaced is not null)
         {
-            logger.LogWarning("Refused an activity: {Reason}", check.Reason);
+            logger.LogWarning("Refused an activity: {Reason}", misplaced ?? check.Reason);
             return Results.Unauthorized();
         }
 
@@ -68,13 +76,10 @@ public sealed class TeamsEndpoints(
             return Results.Ok();
         }
 
-        // Stored before the answer; the reply follows as its own activity in the same thread.
-        var reply = await router.HandleAsync(Enrich(chat, activity, sighting), CancellationToken.None);
-        if (TeamsAdaptiveCardRenderer.RenderReply(reply) is { } message && activity.Id is { } replyTo)
-        {
-            _ = ReplyAsync(activity, replyTo, message);
-        }
-
+        // Stored before the answer; the reply follows through the outbox, in the same thread.
+        var enriched = await WithMentionsResolvedAsync(Enrich(chat, activity, sighting), activity);
+        var reply = await router.HandleAsync(enriched, CancellationToken.None);
+        await router.PostReplyAsync(enriched, reply, CancellationToken.None);
         return Results.Ok();
     }
 
@@ -83,12 +88,11 @@ public sealed class TeamsEndpoints(
         switch (activity.Name)
         {
             case TeamsActivityMapper.AdaptiveCardActionInvoke:
-                if (TeamsActivityMapper.MapCardAction(activity) is TeamsInvokeMapping.Failed failed)
+                if (TeamsActivityMapper.MapCardAction(activity) is not TeamsInvokeMapping.Mapped { Request: var action })
                 {
-                    return Invoke(TeamsAdaptiveCardRenderer.RenderInvokeError(failed.StatusCode, failed.Code, failed.Message));
+                    return Failure(TeamsActivityMapper.MapCardAction(activity));
                 }
 
-                var action = ((TeamsInvokeMapping.Mapped)TeamsActivityMapper.MapCardAction(activity)).Request;
                 var reply = await router.HandleAsync(Enrich(action, activity, sighting), CancellationToken.None);
                 return Invoke(reply switch
                 {
@@ -99,21 +103,24 @@ public sealed class TeamsEndpoints(
                 });
 
             case TeamsActivityMapper.SubmitActionInvoke:
-                if (TeamsActivityMapper.MapMessageAction(activity) is not TeamsInvokeMapping.Mapped { Request: var shortcut })
+                var messageAction = TeamsActivityMapper.MapMessageAction(activity);
+                if (messageAction is not TeamsInvokeMapping.Mapped { Request: var shortcut })
                 {
-                    var problem = (TeamsInvokeMapping.Failed)TeamsActivityMapper.MapMessageAction(activity);
-                    return Invoke(TeamsAdaptiveCardRenderer.RenderInvokeError(problem.StatusCode, problem.Code, problem.Message));
+                    return Failure(messageAction);
                 }
 
-                var work = router.HandleAsync(Enrich(shortcut, activity, sighting), CancellationToken.None);
+                var request = Enrich(shortcut, activity, sighting);
+                var work = router.HandleAsync(request, CancellationToken.None);
                 try
                 {
                     return Invoke(TeamsAdaptiveCardRenderer.RenderMessageExtensionResponse(await work.WaitAsync(InvokeBudget)));
                 }
                 catch (TimeoutException)
                 {
-                    // The work carries on (it is not cancelled); Teams gets its answer in time.
-                    return Invoke(TeamsAdaptiveCardRenderer.RenderMessageExtensionResponse(ChatReply.Private("Working on it; the result will appear in the conversation.")));
+                    // The work carries on (it is not cancelled) and its answer follows in the conversation;
+                    // Teams gets an answer in time.
+                    _ = work.ContinueWith(done => router.PostReplyAsync(request, done.Result, CancellationToken.None), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default).Unwrap();
+                    return Invoke(TeamsAdaptiveCardRenderer.RenderMessageExtensionResponse(ChatReply.Private("Working on it; the answer will follow in the conversation.")));
                 }
 
             default:
@@ -137,12 +144,36 @@ public sealed class TeamsEndpoints(
             ChannelId = sighting.ConversationId,
             UserId = activity.From.AadObjectId ?? activity.From.Id,
             UserName = activity.From.Name,
+            UserAliases = activity.From.AadObjectId is not null ? [activity.From.Id] : null,
             ActionId = BakeryCommands.WelcomeAction,
-            DeliveryId = activity.Id is { } id ? $"add:{id}" : null,
+            DeliveryId = activity.Id is { } id ? $"add:{id}@{Hash(sighting.ConversationId)}" : null,
             Conversation = sighting,
         };
         await router.HandleAsync(welcome, CancellationToken.None);
         return Results.Ok();
+    }
+
+    /// <summary>Why an activity with a valid token is still not ours to act on, or null.</summary>
+    private string? Misplaced(TeamsActivity activity)
+    {
+        // Keys are endorsed for other channels too (Web Chat, Direct Line), where a client can say
+        // anything about tenants and people: only Teams' own activities are taken.
+        if (activity.ChannelId != TeamsPlatform.ChannelId)
+        {
+            return $"channel '{activity.ChannelId}' is not Teams";
+        }
+
+        var tenant = activity.Conversation.TenantId;
+        var dataTenant = activity.ChannelData.TenantId;
+        if (tenant is not null && dataTenant is not null && !string.Equals(tenant, dataTenant, StringComparison.OrdinalIgnoreCase))
+        {
+            return "the activity names two tenants";
+        }
+
+        var own = options.Value.TenantId;
+        return own.Length > 0 && (tenant ?? dataTenant) is { } actual && !string.Equals(actual, own, StringComparison.OrdinalIgnoreCase)
+            ? "the activity comes from another tenant than the bot's"
+            : null;
     }
 
     private ChatRequest Enrich(ChatRequest chat, TeamsActivity activity, ConversationSighting? sighting) => chat with
@@ -150,7 +181,60 @@ public sealed class TeamsEndpoints(
         Conversation = sighting,
         UserAliases = activity.From.AadObjectId is not null ? [activity.From.Id] : null,
         SourceLink = chat.SourceLink ?? LinkToMessage(activity),
+        // Teams message ids are times in milliseconds: unique within a conversation, not across them.
+        DeliveryId = chat.DeliveryId is { } id ? $"{id}@{Hash(chat.TenantId + "/" + activity.Conversation.Id)}" : null,
     };
+
+    /// <summary>
+    /// Teams mentions name people by their 29: id; the bot knows them by their Entra object id. The
+    /// connector tells one from the other (remembered; on failure the 29: id stays, an alias of theirs).
+    /// </summary>
+    private async Task<ChatRequest> WithMentionsResolvedAsync(ChatRequest chat, TeamsActivity activity)
+    {
+        if (chat.MentionIds is not { Count: > 0 } mentions || mentions.Values.All(id => !id.StartsWith("29:", StringComparison.Ordinal)))
+        {
+            return chat;
+        }
+
+        var resolved = new Dictionary<string, string>(mentions.Count, StringComparer.Ordinal);
+        foreach (var (name, id) in mentions)
+        {
+            resolved[name] = id.StartsWith("29:", StringComparison.Ordinal) ? await ObjectIdAsync(chat.TenantId, activity, id) : id;
+        }
+
+        return chat with { MentionIds = resolved };
+    }
+
+    private async Task<string> ObjectIdAsync(string tenant, TeamsActivity activity, string memberId)
+    {
+        if (_objectIds.TryGetValue((tenant, memberId), out var known))
+        {
+            return known;
+        }
+
+        try
+        {
+            var objectId = await connector.GetMemberObjectIdAsync(activity.ServiceUrl, activity.Conversation.Id, memberId, CancellationToken.None);
+            if (objectId is { Length: > 0 })
+            {
+                _objectIds[(tenant, memberId)] = objectId;
+                return objectId;
+            }
+        }
+        catch (Exception ex) when (ex is BotConnectorException or BotConnectorTokenException or HttpRequestException or TaskCanceledException or ArgumentException)
+        {
+            logger.LogWarning("Could not look up a mentioned member: {Error}", ex is BotConnectorException bc ? bc.ErrorCode : ex.GetType().Name);
+        }
+
+        return memberId;
+    }
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+
+    private static IResult Failure(TeamsInvokeMapping mapping) =>
+        mapping is TeamsInvokeMapping.Failed failed
+            ? Invoke(TeamsAdaptiveCardRenderer.RenderInvokeError(failed.StatusCode, failed.Code, failed.Message))
+            : Invoke(TeamsAdaptiveCardRenderer.RenderInvokeError(400, "BadRequest", "Not an action the bot takes."));
 
     private ConversationSighting? Sighting(TeamsActivity activity)
     {
@@ -169,18 +253,6 @@ public sealed class TeamsEndpoints(
         && payload.TryGetProperty("linkToMessage", out var link) && link.ValueKind == System.Text.Json.JsonValueKind.String
             ? link.GetString()
             : null;
-
-    private async Task ReplyAsync(TeamsActivity activity, string replyTo, JsonObject message)
-    {
-        try
-        {
-            await connector.ReplyToActivityAsync(activity.ServiceUrl, activity.Conversation.Id, replyTo, message, lifetime.ApplicationStopping);
-        }
-        catch (Exception ex) when (ex is BotConnectorException or BotConnectorTokenException or HttpRequestException or TaskCanceledException or ArgumentException)
-        {
-            logger.LogWarning("Replying in the conversation failed: {Error}", ex is BotConnectorException bc ? bc.ErrorCode : ex.GetType().Name);
-        }
-    }
 
     private static string TextOf(ChatReply reply) => reply.Kind switch
     {

@@ -80,9 +80,13 @@ public static class TeamsSetup
                 failures.Add("Teams:TenantId must be the Entra tenant's id (a GUID), or empty for a multi-tenant bot.");
             }
 
-            if (!Uri.TryCreate(options.OpenIdMetadataUrl, UriKind.Absolute, out _))
+            if (!Uri.TryCreate(options.OpenIdMetadataUrl, UriKind.Absolute, out var metadata))
             {
                 failures.Add("Teams:OpenIdMetadataUrl must be an absolute URL.");
+            }
+            else if (metadata.Scheme != Uri.UriSchemeHttps && !metadata.IsLoopback)
+            {
+                failures.Add("Teams:OpenIdMetadataUrl must be https (plain http only on this machine, for tests).");
             }
 
             if (!Uri.TryCreate(options.EffectiveTokenEndpoint, UriKind.Absolute, out _))
@@ -95,29 +99,34 @@ public static class TeamsSetup
     }
 }
 
-/// <summary>A conversation's service URL, from what its activities told us (kept in memory once read).</summary>
-public sealed class TeamsConversationDirectory(IServiceScopeFactory scopes) : ITeamsConversationDirectory
+/// <summary>
+/// A conversation's service URL, from what its activities told us: the database's record, kept in
+/// memory for a few minutes (another instance may have heard of a newer one meanwhile).
+/// </summary>
+public sealed class TeamsConversationDirectory(IServiceScopeFactory scopes, TimeProvider clock) : ITeamsConversationDirectory
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), string> _known = new();
+    private static readonly TimeSpan KeepFor = TimeSpan.FromMinutes(10);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), (string Url, DateTimeOffset Until)> _known = new();
 
     public async Task<string?> ServiceUrlAsync(string tenantId, string conversationId, CancellationToken ct)
     {
-        if (_known.TryGetValue((tenantId, conversationId), out var url))
+        if (_known.TryGetValue((tenantId, conversationId), out var known) && known.Until > clock.GetUtcNow())
         {
-            return url;
+            return known.Url;
         }
 
         await using var scope = scopes.CreateAsyncScope();
         var directory = scope.ServiceProvider.GetRequiredService<ConversationDirectory>();
-        url = await directory.EndpointAsync(TeamsPlatform.Platform, tenantId, conversationId, ct);
+        var url = await directory.EndpointAsync(TeamsPlatform.Platform, tenantId, conversationId, ct);
         if (url is not null)
         {
-            _known[(tenantId, conversationId)] = url;
+            Remember(tenantId, conversationId, url);
         }
 
         return url;
     }
 
     /// <summary>Every activity says where its conversation is served now; the latest word wins.</summary>
-    public void Remember(string tenantId, string conversationId, string serviceUrl) => _known[(tenantId, conversationId)] = serviceUrl;
+    public void Remember(string tenantId, string conversationId, string serviceUrl) =>
+        _known[(tenantId, conversationId)] = (serviceUrl, clock.GetUtcNow() + KeepFor);
 }

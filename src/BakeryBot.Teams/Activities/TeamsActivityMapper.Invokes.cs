@@ -145,6 +145,8 @@ public static partial class TeamsActivityMapper
         {
             ActionId = MessageActions.TryGetValue(commandId, out var actionId) ? actionId : commandId,
             ActionValue = text,
+            // The action's form (the manifest's parameters: title, severity, ci, note) arrives in data.
+            Inputs = value.TryGetProperty("data", out var data) ? CardInputs(data) : null,
         });
     }
 }

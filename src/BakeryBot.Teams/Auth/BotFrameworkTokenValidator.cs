@@ -15,11 +15,10 @@ public sealed class BotFrameworkTokenValidator : IDisposable
     /// <summary>protocols.md §9.5: lifetime is checked with 5 minutes of clock skew.</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
-    /// <summary>protocols.md §9.6: RSA signatures only; never <c>none</c> or HMAC (issue 3).</summary>
+    /// <summary>protocols.md §9.6: the RSA signatures Bot Framework uses (RS256/384/512); never <c>none</c> or HMAC.</summary>
     private static readonly string[] AllowedAlgorithms =
     [
         SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
-        SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.RsaSsaPssSha384, SecurityAlgorithms.RsaSsaPssSha512,
     ];
 
     private const string BearerPrefix = "Bearer ";

@@ -19,14 +19,19 @@ public sealed partial class BotConnectorClient
     /// Sends <paramref name="body"/> with the bearer token. Bot Framework: a 401 means the token was refused (expired
     /// early, keys rolled): the cached one is dropped and the call made once more with a fresh token.
     /// </summary>
-    private async Task<JsonObject?> SendAsync(HttpMethod method, Uri uri, JsonObject body, CancellationToken ct)
+    private async Task<JsonObject?> SendAsync(HttpMethod method, Uri uri, JsonObject? body, CancellationToken ct)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(body, WriteOptions);
+        var bytes = body is null ? null : JsonSerializer.SerializeToUtf8Bytes(body, WriteOptions);
         for (var attempt = 1; ; attempt++)
         {
             var token = await TokenAsync(ct);
-            using var request = new HttpRequestMessage(method, uri) { Content = new ByteArrayContent(bytes) };
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            using var request = new HttpRequestMessage(method, uri);
+            if (bytes is not null)
+            {
+                request.Content = new ByteArrayContent(bytes);
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            }
+
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             using var response = await _http.SendAsync(request, ct);
             if (response.StatusCode == HttpStatusCode.Unauthorized && attempt == 1)

@@ -32,6 +32,19 @@ public sealed partial class BotConnectorClient(HttpClient http, IBotConnectorTok
     }
 
     /// <summary>
+    /// GetConversationMember: <c>GET {serviceUrl}v3/conversations/{conversationId}/members/{memberId}</c>. Teams
+    /// mentions name people by their <c>29:</c> id; this gives their Entra object id, the id the bot knows them by.
+    /// </summary>
+    public async Task<string?> GetMemberObjectIdAsync(string serviceUrl, string conversationId, string memberId, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationId);
+        ArgumentException.ThrowIfNullOrEmpty(memberId);
+        var uri = Endpoint(serviceUrl, "v3/conversations/" + Uri.EscapeDataString(conversationId) + "/members/" + Uri.EscapeDataString(memberId));
+        var answer = await SendAsync(HttpMethod.Get, uri, null, ct);
+        return Text(answer, "aadObjectId") ?? Text(answer, "objectId");
+    }
+
+    /// <summary>
     /// ReplyToActivity: <c>POST …/activities/{replyToId}</c>; in a Teams channel the reply lands in the thread of
     /// <paramref name="replyToId"/>. Returns the new activity's id.
     /// </summary>

@@ -64,6 +64,12 @@ public sealed class FakeBotConnector : IAsyncDisposable
         app.MapPost("/v3/conversations/{conversationId}/activities/{activityId}", (string conversationId, string activityId, HttpContext c) => fake.HandleAsync(c, conversationId, activityId, update: false));
         app.MapPut("/v3/conversations/{conversationId}/activities/{activityId}", (string conversationId, string activityId, HttpContext c) => fake.HandleAsync(c, conversationId, activityId, update: true));
         app.MapPost("/v3/conversations", (HttpContext c) => fake.HandleAsync(c, null, null, update: false));
+        // GetConversationMember: the test bed's people have 29: ids made of their Entra object ids.
+        app.MapGet("/v3/conversations/{conversationId}/members/{memberId}", (string conversationId, string memberId) =>
+        {
+            fake.Calls.Enqueue(("GET", $"members/{memberId}", []));
+            return Results.Json(new { id = memberId, name = "Member", aadObjectId = memberId.StartsWith("29:", StringComparison.Ordinal) ? memberId[3..] : memberId });
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         fake.ServiceUrl = address.TrimEnd('/') + "/";

@@ -40,7 +40,7 @@ public sealed class TeamsTestBed : IAsyncDisposable
 
     public string BotId => $"28:{Authority.AppId}";
 
-    public static async Task<TeamsTestBed> StartAsync(DbProvider provider = DbProvider.Sqlite, bool withSlack = false)
+    public static async Task<TeamsTestBed> StartAsync(DbProvider provider = DbProvider.Sqlite, bool withSlack = false, string? ownTenant = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         var authority = await FakeBotFrameworkAuthority.StartAsync();
         var connector = await FakeBotConnector.StartAsync();
@@ -52,7 +52,8 @@ public sealed class TeamsTestBed : IAsyncDisposable
             ["Teams:OpenIdMetadataUrl"] = authority.MetadataUrl,
             ["Teams:TokenEndpoint"] = authority.TokenEndpoint,
             ["Security:Admins:1"] = $"teams:{Tenant}/{DanaAad}",
-        });
+            ["Teams:TenantId"] = ownTenant,
+        }, services);
         return new TeamsTestBed(authority, connector, bot, slack);
     }
 
@@ -67,19 +68,25 @@ public sealed class TeamsTestBed : IAsyncDisposable
         return Http.SendAsync(request);
     }
 
-    /// <summary>A channel message that @mentions the bot, as a new thread.</summary>
-    public JsonObject Message(string text, string user = DanaAad, string name = "Dana Oncall", string channel = Channel)
+    /// <summary>A channel message that @mentions the bot (and anyone in <paramref name="mentions"/>: name → 29: id), as a new thread.</summary>
+    public JsonObject Message(string text, string user = DanaAad, string name = "Dana Oncall", string channel = Channel, string? id = null, IReadOnlyDictionary<string, string>? mentions = null)
     {
-        var id = NextId();
+        id ??= NextId();
         return Activity("message", id, $"{channel};messageid={id}", user, name, activity =>
         {
             activity["text"] = $"<at>BakeryBot</at> {text}";
-            activity["entities"] = new JsonArray(new JsonObject
+            var entities = new JsonArray(new JsonObject
             {
                 ["type"] = "mention",
                 ["text"] = "<at>BakeryBot</at>",
                 ["mentioned"] = new JsonObject { ["id"] = BotId, ["name"] = "BakeryBot" },
             });
+            foreach (var (mentioned, memberId) in mentions ?? new Dictionary<string, string>())
+            {
+                entities.Add(new JsonObject { ["type"] = "mention", ["text"] = $"<at>{mentioned}</at>", ["mentioned"] = new JsonObject { ["id"] = memberId, ["name"] = mentioned } });
+            }
+
+            activity["entities"] = entities;
         });
     }
 
@@ -96,7 +103,7 @@ public sealed class TeamsTestBed : IAsyncDisposable
         });
 
     /// <summary>A message action ("Declare incident from this", "Start timer on this") run on a message.</summary>
-    public JsonObject MessageAction(string commandId, string messageHtml, string user = DanaAad) =>
+    public JsonObject MessageAction(string commandId, string messageHtml, string user = DanaAad, JsonObject? form = null) =>
         Activity("invoke", NextId(), Channel, user, "Dana Oncall", activity =>
         {
             activity["name"] = "composeExtension/submitAction";
@@ -104,7 +111,7 @@ public sealed class TeamsTestBed : IAsyncDisposable
             {
                 ["commandId"] = commandId,
                 ["commandContext"] = "message",
-                ["data"] = new JsonObject(),
+                ["data"] = form ?? new JsonObject(),
                 ["messagePayload"] = new JsonObject
                 {
                     ["id"] = "1767225000000",

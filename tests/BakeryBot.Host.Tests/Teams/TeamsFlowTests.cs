@@ -119,6 +119,10 @@ public abstract class TeamsFlowTests(DbProvider provider)
 
         await bed.Bot.DrainOutboxAsync(TimeSpan.FromSeconds(120));
         Assert.True(bed.Connector.FaultsInjected > 5, $"only {bed.Connector.FaultsInjected} faults were injected");
+        // The answers to the typed commands go through the outbox too: each arrives once, in its thread.
+        var answers = bed.Connector.Activities.Where(a => a.ReplyToId is not null).Select(a => a.Body["text"]!.GetValue<string>()).ToList();
+        Assert.Equal(count, answers.Count);
+        Assert.Equal(Enumerable.Range(1, count).Select(i => $"INC-{i} declared"), answers.Select(a => a[..a.IndexOf(';', StringComparison.Ordinal)]).Order(StringComparer.Ordinal).OrderBy(a => int.Parse(a[4..a.IndexOf(' ', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture)));
         var cards = bed.Connector.Activities.Where(a => a.ReplyToId is null && a.Body["attachments"] is JsonArray { Count: > 0 }).ToList();
         Assert.Equal(count, cards.Count);
         for (var i = 1; i <= count; i++)

@@ -60,6 +60,22 @@ public sealed class CardPublisher(BakeryDbContext db, TimeProvider clock)
     public void PostText(int tenantId, string platform, string channelId, string? threadId, string text) =>
         db.Outbox.Add(NewRow(tenantId, platform, channelId, threadId, OutboxKind.Post, text, null, clock.GetUtcNow()));
 
+    /// <summary>An answer posted in a conversation (in its thread), with any cards it carries.</summary>
+    public void PostReply(int tenantId, string platform, string channelId, string? threadId, string text, IReadOnlyList<Card> cards)
+    {
+        var now = clock.GetUtcNow();
+        if (cards.Count == 0)
+        {
+            db.Outbox.Add(NewRow(tenantId, platform, channelId, threadId, OutboxKind.Post, text, null, now));
+            return;
+        }
+
+        for (var i = 0; i < cards.Count; i++)
+        {
+            db.Outbox.Add(NewRow(tenantId, platform, channelId, threadId, OutboxKind.Post, i == 0 ? text : "", cards[i], now));
+        }
+    }
+
     /// <summary>A message in a channel that only one person sees.</summary>
     public void PostPrivate(int tenantId, string platform, string channelId, string userId, string text, Card? card = null)
     {
