@@ -1,12 +1,8 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using BakeryBot.Core.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace BakeryBot.Host.Tests.Infrastructure;
 
@@ -20,13 +16,11 @@ public sealed record FakeActivity(string ConversationId, string Id, JsonObject B
 /// </summary>
 public sealed class FakeBotConnector : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly Lock _gate = new();
+    private WebApplication? _app;
     private readonly List<FakeActivity> _activities = [];
     private int _next;
     private int _faults;
-
-    private FakeBotConnector(WebApplication app) => _app = app;
 
     /// <summary>The serviceUrl to put in activities and tokens (ends with a slash, as Teams sends it).</summary>
     public string ServiceUrl { get; private set; } = "";
@@ -55,24 +49,21 @@ public sealed class FakeBotConnector : IAsyncDisposable
 
     public static async Task<FakeBotConnector> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var fake = new FakeBotConnector(app);
-        app.MapPost("/v3/conversations/{conversationId}/activities", (string conversationId, HttpContext c) => fake.HandleAsync(c, conversationId, null, update: false));
-        app.MapPost("/v3/conversations/{conversationId}/activities/{activityId}", (string conversationId, string activityId, HttpContext c) => fake.HandleAsync(c, conversationId, activityId, update: false));
-        app.MapPut("/v3/conversations/{conversationId}/activities/{activityId}", (string conversationId, string activityId, HttpContext c) => fake.HandleAsync(c, conversationId, activityId, update: true));
-        app.MapPost("/v3/conversations", (HttpContext c) => fake.HandleAsync(c, null, null, update: false));
-        // GetConversationMember: the test bed's people have 29: ids made of their Entra object ids.
-        app.MapGet("/v3/conversations/{conversationId}/members/{memberId}", (string conversationId, string memberId) =>
+        var fake = new FakeBotConnector();
+        (fake._app, var baseUrl) = await LocalServer.StartAsync(app =>
         {
-            fake.Calls.Enqueue(("GET", $"members/{memberId}", []));
-            return Results.Json(new { id = memberId, name = "Member", aadObjectId = memberId.StartsWith("29:", StringComparison.Ordinal) ? memberId[3..] : memberId });
+            app.MapPost("/v3/conversations/{conversationId}/activities", (string conversationId, HttpContext c) => fake.HandleAsync(c, conversationId, null, update: false));
+            app.MapPost("/v3/conversations/{conversationId}/activities/{activityId}", (string conversationId, string activityId, HttpContext c) => fake.HandleAsync(c, conversationId, activityId, update: false));
+            app.MapPut("/v3/conversations/{conversationId}/activities/{activityId}", (string conversationId, string activityId, HttpContext c) => fake.HandleAsync(c, conversationId, activityId, update: true));
+            app.MapPost("/v3/conversations", (HttpContext c) => fake.HandleAsync(c, null, null, update: false));
+            // GetConversationMember: the test bed's people have 29: ids made of their Entra object ids.
+            app.MapGet("/v3/conversations/{conversationId}/members/{memberId}", (string conversationId, string memberId) =>
+            {
+                fake.Calls.Enqueue(("GET", $"members/{memberId}", []));
+                return Results.Json(new { id = memberId, name = "Member", aadObjectId = memberId.StartsWith("29:", StringComparison.Ordinal) ? memberId[3..] : memberId });
+            });
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake.ServiceUrl = address.TrimEnd('/') + "/";
+        fake.ServiceUrl = baseUrl + "/";
         return fake;
     }
 
@@ -142,5 +133,11 @@ public sealed class FakeBotConnector : IAsyncDisposable
 
     private static string Root(string conversationId) => conversationId.Split(';')[0];
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
 }

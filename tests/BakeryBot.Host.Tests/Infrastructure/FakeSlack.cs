@@ -3,13 +3,9 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using BakeryBot.Core.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace BakeryBot.Host.Tests.Infrastructure;
 
@@ -39,12 +35,10 @@ public sealed record FakeSlackMessage(string Channel, string Ts, string Text, Js
 /// </summary>
 public sealed class FakeSlack : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly Lock _gate = new();
+    private WebApplication? _app;
     private readonly List<FakeSlackMessage> _messages = [];
     private long _ts = 1_700_000_000_000_000;
-
-    private FakeSlack(WebApplication app) => _app = app;
 
     public string BaseUrl { get; private set; } = "";
 
@@ -75,21 +69,17 @@ public sealed class FakeSlack : IAsyncDisposable
 
     public static async Task<FakeSlack> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var fake = new FakeSlack(app);
-        app.MapPost("/api/{method}", fake.HandleApiAsync);
-        app.MapGet("/api/{method}", fake.HandleApiAsync);
-        app.MapPost("/response/{id}", async (string id, HttpRequest request) =>
+        var fake = new FakeSlack();
+        (fake._app, fake.BaseUrl) = await LocalServer.StartAsync(app =>
         {
-            fake.Calls.Enqueue(($"response:{id}", await ReadJsonAsync(request)));
-            return Results.Ok();
+            app.MapPost("/api/{method}", fake.HandleApiAsync);
+            app.MapGet("/api/{method}", fake.HandleApiAsync);
+            app.MapPost("/response/{id}", async (string id, HttpRequest request) =>
+            {
+                fake.Calls.Enqueue(($"response:{id}", await ReadJsonAsync(request)));
+                return Results.Ok();
+            });
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake.BaseUrl = address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal);
         return fake;
     }
 
@@ -217,5 +207,11 @@ public sealed class FakeSlack : IAsyncDisposable
         return context.Response.WriteAsync(result.ToJsonString(new JsonSerializerOptions()));
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
 }
