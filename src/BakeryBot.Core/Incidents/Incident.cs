@@ -14,6 +14,30 @@ public enum IncidentState
     Closed,
 }
 
+/// <summary>How an incident came to be known: the seed's "did the smoke alarm trigger? why not?".</summary>
+public enum Detection
+{
+    /// <summary>Someone on the team noticed.</summary>
+    Person,
+
+    /// <summary>A monitoring alert (Alertmanager).</summary>
+    Alert,
+
+    /// <summary>A synthetic check of the bot's own.</summary>
+    Synthetic,
+
+    /// <summary>A customer told us.</summary>
+    Customer,
+}
+
+/// <summary>The roles people hold in an incident's response.</summary>
+public enum IncidentRole
+{
+    Commander,
+    Scribe,
+    Communications,
+}
+
 /// <summary>An unplanned interruption or degradation: a burnt cookie.</summary>
 public sealed class Incident : IAudited, IVersioned
 {
@@ -30,6 +54,8 @@ public sealed class Incident : IAudited, IVersioned
 
     public IncidentState State { get; set; }
 
+    public Detection DetectedBy { get; set; }
+
     public DateTimeOffset DeclaredAt { get; set; }
 
     public int DeclaredById { get; set; }
@@ -40,18 +66,35 @@ public sealed class Incident : IAudited, IVersioned
 
     public DateTimeOffset? MitigatedAt { get; set; }
 
+    public int? MitigatedById { get; set; }
+
     public DateTimeOffset? ResolvedAt { get; set; }
 
     public int? ResolvedById { get; set; }
 
     public DateTimeOffset? ClosedAt { get; set; }
 
+    public int? ClosedById { get; set; }
+
     public int? CommanderId { get; set; }
+
+    public int? ScribeId { get; set; }
+
+    public int? CommunicationsId { get; set; }
+
+    /// <summary>The problem this incident is a symptom of, once linked.</summary>
+    public int? ProblemId { get; set; }
+
+    /// <summary>The alert that opened it (Alertmanager fingerprint): repeats add to this incident.</summary>
+    public string? AlertFingerprint { get; set; }
 
     /// <summary>Where it was declared.</summary>
     public required string Platform { get; set; }
 
     public required string ChannelId { get; set; }
+
+    /// <summary>The incident's own channel, when one was opened for it.</summary>
+    public string? IncidentChannelId { get; set; }
 
     public int Version { get; set; }
 
@@ -67,25 +110,45 @@ public sealed class Incident : IAudited, IVersioned
 
     string IAudited.AuditKey => RecordId.ToString();
 
+    /// <summary>When it was first acknowledged, or the later step that implied it.</summary>
+    public DateTimeOffset? RespondedAt => AcknowledgedAt ?? MitigatedAt ?? ResolvedAt;
+
     /// <summary>Acknowledges; false when it already was (a second click changes nothing).</summary>
     public bool Acknowledge(int personId, DateTimeOffset now)
     {
-        if (State != IncidentState.Declared)
+        switch (State)
         {
-            if (AcknowledgedAt is not null || State is IncidentState.Mitigated)
-            {
+            case IncidentState.Declared:
+                State = IncidentState.Acknowledged;
+                AcknowledgedAt = now;
+                AcknowledgedById = personId;
+                CommanderId ??= personId;
+                AddEvent(now, personId, "acknowledged", "Acknowledged");
+                return true;
+            case IncidentState.Acknowledged or IncidentState.Mitigated:
                 return false;
-            }
-
-            throw new UserException($"{RecordId} is {State.ToString().ToLowerInvariant()}; there is nothing to acknowledge.");
+            default:
+                throw new UserException($"{RecordId} is {StateWord}; there is nothing to acknowledge.");
         }
+    }
 
-        State = IncidentState.Acknowledged;
-        AcknowledgedAt = now;
-        AcknowledgedById = personId;
-        CommanderId ??= personId;
-        AddEvent(now, personId, "acknowledged", "Acknowledged");
-        return true;
+    /// <summary>Marks the impact as stopped (the fix may come later); false when it already was.</summary>
+    public bool Mitigate(int personId, DateTimeOffset now, string? note)
+    {
+        switch (State)
+        {
+            case IncidentState.Declared or IncidentState.Acknowledged:
+                State = IncidentState.Mitigated;
+                MitigatedAt = now;
+                MitigatedById = personId;
+                CommanderId ??= personId;
+                AddEvent(now, personId, "mitigated", string.IsNullOrWhiteSpace(note) ? "Mitigated" : $"Mitigated: {note}");
+                return true;
+            case IncidentState.Mitigated:
+                return false;
+            default:
+                throw new UserException($"{RecordId} is {StateWord} already.");
+        }
     }
 
     /// <summary>Resolves; false when it already was.</summary>
@@ -104,8 +167,89 @@ public sealed class Incident : IAudited, IVersioned
         return true;
     }
 
+    /// <summary>Closes a resolved incident (the follow-ups are done); false when it already was.</summary>
+    public bool Close(int personId, DateTimeOffset now)
+    {
+        switch (State)
+        {
+            case IncidentState.Resolved:
+                State = IncidentState.Closed;
+                ClosedAt = now;
+                ClosedById = personId;
+                AddEvent(now, personId, "closed", "Closed");
+                return true;
+            case IncidentState.Closed:
+                return false;
+            default:
+                throw new UserException($"{RecordId} is {StateWord}: resolve it before closing it (`/incident resolve {RecordId}`).");
+        }
+    }
+
+    /// <summary>Changes the severity; false when it already had it.</summary>
+    public bool ChangeSeverity(int personId, DateTimeOffset now, int severity)
+    {
+        if (State == IncidentState.Closed)
+        {
+            throw new UserException($"{RecordId} is closed; its severity stays as it was.");
+        }
+
+        if (severity == Severity)
+        {
+            return false;
+        }
+
+        AddEvent(now, personId, "severity", $"Severity changed from SEV{Severity} to SEV{severity}");
+        Severity = severity;
+        return true;
+    }
+
+    /// <summary>Gives a response role to a person; false when they already held it.</summary>
+    public bool Assign(int actorId, DateTimeOffset now, IncidentRole role, int personId, string personName)
+    {
+        if (State == IncidentState.Closed)
+        {
+            throw new UserException($"{RecordId} is closed; its roles stay as they were.");
+        }
+
+        var current = role switch
+        {
+            IncidentRole.Commander => CommanderId,
+            IncidentRole.Scribe => ScribeId,
+            _ => CommunicationsId,
+        };
+        if (current == personId)
+        {
+            return false;
+        }
+
+        switch (role)
+        {
+            case IncidentRole.Commander:
+                CommanderId = personId;
+                break;
+            case IncidentRole.Scribe:
+                ScribeId = personId;
+                break;
+            default:
+                CommunicationsId = personId;
+                break;
+        }
+
+        AddEvent(now, actorId, "assigned", $"{personName} is {RoleWord(role)}");
+        return true;
+    }
+
+    public string StateWord => State.ToString().ToLowerInvariant();
+
+    public static string RoleWord(IncidentRole role) => role switch
+    {
+        IncidentRole.Commander => "incident commander",
+        IncidentRole.Scribe => "scribe",
+        _ => "communications lead",
+    };
+
     public void AddEvent(DateTimeOffset at, int? personId, string kind, string text) =>
-        Timeline.Add(new IncidentEvent { At = at, PersonId = personId, Kind = kind, Text = text });
+        Timeline.Add(new IncidentEvent { At = at, PersonId = personId, Kind = kind, Text = text.Length <= 4000 ? text : text[..3999] + "…" });
 }
 
 /// <summary>A CI the incident affects.</summary>

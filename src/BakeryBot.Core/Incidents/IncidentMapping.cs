@@ -11,11 +11,19 @@ internal sealed class IncidentMapping : IEntityTypeConfiguration<Incident>
     {
         b.Property(i => i.Title).HasMaxLength(300);
         b.Property(i => i.State).HasConversion<string>().HasMaxLength(16);
+        b.Property(i => i.DetectedBy).HasConversion<string>().HasMaxLength(16);
+        b.Property(i => i.AlertFingerprint).HasMaxLength(128);
+        b.Property(i => i.IncidentChannelId).HasMaxLength(128);
+        b.HasIndex(i => new { i.TenantId, i.AlertFingerprint });
+        b.HasIndex(i => i.ProblemId);
+        b.HasIndex(i => new { i.TenantId, i.IncidentChannelId });
         b.Property(i => i.Platform).HasMaxLength(32);
         b.Property(i => i.ChannelId).HasMaxLength(128);
         b.Property(i => i.Version).IsConcurrencyToken();
         b.Ignore(i => i.RecordId);
         b.Ignore(i => i.IsOpen);
+        b.Ignore(i => i.RespondedAt);
+        b.Ignore(i => i.StateWord);
         b.HasIndex(i => new { i.TenantId, i.Number }).IsUnique();
         b.HasIndex(i => new { i.TenantId, i.State });
         b.HasOne<Tenant>().WithMany().HasForeignKey(i => i.TenantId).OnDelete(DeleteBehavior.Restrict);

@@ -420,6 +420,10 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                     b.Property<int?>("AcknowledgedById")
                         .HasColumnType("integer");
 
+                    b.Property<string>("AlertFingerprint")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
                     b.Property<string>("ChannelId")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -428,7 +432,13 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("ClosedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int?>("ClosedById")
+                        .HasColumnType("integer");
+
                     b.Property<int?>("CommanderId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("CommunicationsId")
                         .HasColumnType("integer");
 
                     b.Property<DateTimeOffset>("DeclaredAt")
@@ -437,8 +447,20 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                     b.Property<int>("DeclaredById")
                         .HasColumnType("integer");
 
+                    b.Property<string>("DetectedBy")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("IncidentChannelId")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
                     b.Property<DateTimeOffset?>("MitigatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("MitigatedById")
+                        .HasColumnType("integer");
 
                     b.Property<int>("Number")
                         .HasColumnType("integer");
@@ -448,10 +470,16 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<int?>("ProblemId")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset?>("ResolvedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<int?>("ResolvedById")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ScribeId")
                         .HasColumnType("integer");
 
                     b.Property<int>("Severity")
@@ -477,6 +505,12 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("DeclaredById");
+
+                    b.HasIndex("ProblemId");
+
+                    b.HasIndex("TenantId", "AlertFingerprint");
+
+                    b.HasIndex("TenantId", "IncidentChannelId");
 
                     b.HasIndex("TenantId", "Number")
                         .IsUnique();
@@ -536,6 +570,64 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                     b.HasIndex("IncidentId", "At");
 
                     b.ToTable("IncidentEvents");
+                });
+
+            modelBuilder.Entity("BakeryBot.Core.Integrations.Webhook", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("ChannelId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("CreatedById")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("HookId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HookId")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId", "Kind");
+
+                    b.ToTable("Webhook");
                 });
 
             modelBuilder.Entity("BakeryBot.Core.People.Person", b =>
@@ -674,6 +766,123 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("Tenants");
+                });
+
+            modelBuilder.Entity("BakeryBot.Core.Problems.Problem", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("ChannelId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("CreatedById")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("ResolvedById")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("RootCause")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Workaround")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "Number")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId", "State");
+
+                    b.ToTable("Problem");
+                });
+
+            modelBuilder.Entity("BakeryBot.Core.Problems.ProblemCi", b =>
+                {
+                    b.Property<int>("ProblemId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("CiId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("ProblemId", "CiId");
+
+                    b.HasIndex("CiId");
+
+                    b.ToTable("ProblemCi");
+                });
+
+            modelBuilder.Entity("BakeryBot.Core.Problems.ProblemSuggestion", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("CiId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("IncidentKeys")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<int?>("ProblemId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("SuggestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CiId");
+
+                    b.HasIndex("TenantId", "CiId", "SuggestedAt");
+
+                    b.ToTable("ProblemSuggestion");
                 });
 
             modelBuilder.Entity("BakeryBot.Core.TimeTracking.TimeEntry", b =>
@@ -828,6 +1037,11 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("BakeryBot.Core.Problems.Problem", null)
+                        .WithMany()
+                        .HasForeignKey("ProblemId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("BakeryBot.Core.People.Tenant", null)
                         .WithMany()
                         .HasForeignKey("TenantId")
@@ -861,6 +1075,15 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("BakeryBot.Core.Integrations.Webhook", b =>
+                {
+                    b.HasOne("BakeryBot.Core.People.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("BakeryBot.Core.People.Person", b =>
                 {
                     b.HasOne("BakeryBot.Core.People.Tenant", null)
@@ -884,6 +1107,41 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                     b.HasOne("BakeryBot.Core.People.Person", null)
                         .WithMany("Roles")
                         .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BakeryBot.Core.Problems.Problem", b =>
+                {
+                    b.HasOne("BakeryBot.Core.People.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BakeryBot.Core.Problems.ProblemCi", b =>
+                {
+                    b.HasOne("BakeryBot.Core.Cmdb.ConfigurationItem", "Ci")
+                        .WithMany()
+                        .HasForeignKey("CiId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("BakeryBot.Core.Problems.Problem", null)
+                        .WithMany("Cis")
+                        .HasForeignKey("ProblemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Ci");
+                });
+
+            modelBuilder.Entity("BakeryBot.Core.Problems.ProblemSuggestion", b =>
+                {
+                    b.HasOne("BakeryBot.Core.Cmdb.ConfigurationItem", null)
+                        .WithMany()
+                        .HasForeignKey("CiId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -918,6 +1176,11 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                     b.Navigation("Identities");
 
                     b.Navigation("Roles");
+                });
+
+            modelBuilder.Entity("BakeryBot.Core.Problems.Problem", b =>
+                {
+                    b.Navigation("Cis");
                 });
 #pragma warning restore 612, 618
         }

@@ -400,6 +400,10 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                     b.Property<int?>("AcknowledgedById")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("AlertFingerprint")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ChannelId")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -408,7 +412,13 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                     b.Property<long?>("ClosedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("ClosedById")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("CommanderId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("CommunicationsId")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("DeclaredAt")
@@ -417,7 +427,19 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                     b.Property<int>("DeclaredById")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("DetectedBy")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IncidentChannelId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("MitigatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MitigatedById")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Number")
@@ -428,10 +450,16 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("ProblemId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("ResolvedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<int?>("ResolvedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ScribeId")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Severity")
@@ -457,6 +485,12 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("DeclaredById");
+
+                    b.HasIndex("ProblemId");
+
+                    b.HasIndex("TenantId", "AlertFingerprint");
+
+                    b.HasIndex("TenantId", "IncidentChannelId");
 
                     b.HasIndex("TenantId", "Number")
                         .IsUnique();
@@ -514,6 +548,62 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                     b.HasIndex("IncidentId", "At");
 
                     b.ToTable("IncidentEvents");
+                });
+
+            modelBuilder.Entity("BakeryBot.Core.Integrations.Webhook", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ChannelId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CreatedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("HookId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastUsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HookId")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId", "Kind");
+
+                    b.ToTable("Webhook");
                 });
 
             modelBuilder.Entity("BakeryBot.Core.People.Person", b =>
@@ -644,6 +734,119 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("Tenants");
+                });
+
+            modelBuilder.Entity("BakeryBot.Core.Problems.Problem", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ChannelId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CreatedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ResolvedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RootCause")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Workaround")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "Number")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId", "State");
+
+                    b.ToTable("Problem");
+                });
+
+            modelBuilder.Entity("BakeryBot.Core.Problems.ProblemCi", b =>
+                {
+                    b.Property<int>("ProblemId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CiId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ProblemId", "CiId");
+
+                    b.HasIndex("CiId");
+
+                    b.ToTable("ProblemCi");
+                });
+
+            modelBuilder.Entity("BakeryBot.Core.Problems.ProblemSuggestion", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CiId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("IncidentKeys")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ProblemId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SuggestedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CiId");
+
+                    b.HasIndex("TenantId", "CiId", "SuggestedAt");
+
+                    b.ToTable("ProblemSuggestion");
                 });
 
             modelBuilder.Entity("BakeryBot.Core.TimeTracking.TimeEntry", b =>
@@ -794,6 +997,11 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("BakeryBot.Core.Problems.Problem", null)
+                        .WithMany()
+                        .HasForeignKey("ProblemId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("BakeryBot.Core.People.Tenant", null)
                         .WithMany()
                         .HasForeignKey("TenantId")
@@ -827,6 +1035,15 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("BakeryBot.Core.Integrations.Webhook", b =>
+                {
+                    b.HasOne("BakeryBot.Core.People.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("BakeryBot.Core.People.Person", b =>
                 {
                     b.HasOne("BakeryBot.Core.People.Tenant", null)
@@ -850,6 +1067,41 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                     b.HasOne("BakeryBot.Core.People.Person", null)
                         .WithMany("Roles")
                         .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BakeryBot.Core.Problems.Problem", b =>
+                {
+                    b.HasOne("BakeryBot.Core.People.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BakeryBot.Core.Problems.ProblemCi", b =>
+                {
+                    b.HasOne("BakeryBot.Core.Cmdb.ConfigurationItem", "Ci")
+                        .WithMany()
+                        .HasForeignKey("CiId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("BakeryBot.Core.Problems.Problem", null)
+                        .WithMany("Cis")
+                        .HasForeignKey("ProblemId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Ci");
+                });
+
+            modelBuilder.Entity("BakeryBot.Core.Problems.ProblemSuggestion", b =>
+                {
+                    b.HasOne("BakeryBot.Core.Cmdb.ConfigurationItem", null)
+                        .WithMany()
+                        .HasForeignKey("CiId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -884,6 +1136,11 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                     b.Navigation("Identities");
 
                     b.Navigation("Roles");
+                });
+
+            modelBuilder.Entity("BakeryBot.Core.Problems.Problem", b =>
+                {
+                    b.Navigation("Cis");
                 });
 #pragma warning restore 612, 618
         }
