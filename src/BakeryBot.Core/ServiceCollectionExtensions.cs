@@ -5,6 +5,7 @@ using BakeryBot.Core.Data;
 using BakeryBot.Core.Data.Outbox;
 using BakeryBot.Core.Incidents;
 using BakeryBot.Core.People;
+using BakeryBot.Core.Problems;
 using BakeryBot.Core.TimeTracking;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,6 +18,7 @@ public static class ServiceCollectionExtensions
     public static IReadOnlyList<IChatModule> Modules { get; } =
     [
         new IncidentCommands(),
+        new ProblemCommands(),
         new CmdbCommands(),
         new TimerCommands(),
         new BakeryCommands(),
@@ -36,6 +38,9 @@ public static class ServiceCollectionExtensions
         services.AddScoped<TimerService>();
         services.AddScoped<CmdbService>();
         services.AddScoped<IncidentService>();
+        services.AddScoped<ProblemService>();
+        services.AddScoped<ProblemDetector>();
+        services.AddOptions<ProblemOptions>();
         return services;
     }
 }

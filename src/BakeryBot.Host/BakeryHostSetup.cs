@@ -22,6 +22,7 @@ public static class BakeryHostSetup
         services.Configure<SecurityOptions>(configuration.GetSection(SecurityOptions.Section));
         services.Configure<OutboxOptions>(configuration.GetSection(OutboxOptions.Section));
         services.Configure<AdminOptions>(configuration.GetSection(AdminOptions.Section));
+        services.Configure<BakeryBot.Core.Problems.ProblemOptions>(configuration.GetSection(BakeryBot.Core.Problems.ProblemOptions.Section));
         services.AddBakeryCore();
 
         var provider = configuration[$"{DatabaseOptions.Section}:Provider"] ?? DatabaseOptions.Sqlite;

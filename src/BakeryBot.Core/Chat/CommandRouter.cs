@@ -142,7 +142,8 @@ public sealed class CommandRouter(CommandMap map, IServiceScopeFactory scopes, T
     /// <summary>One edit away (two for longer words): <c>resovle</c>, <c>lsit</c>, <c>ak</c>.</summary>
     internal static bool LooksLike(string word, string verb)
     {
-        if (word.Length < 2 || string.Equals(word, verb, StringComparison.OrdinalIgnoreCase))
+        // Verbs have no digits: "sev2" or "oven-2" start a title, they are not typos.
+        if (word.Length < 2 || word.Any(char.IsDigit) || string.Equals(word, verb, StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }

@@ -72,6 +72,40 @@ public sealed class CmdbService(BakeryDbContext db, TimeProvider clock)
         return ci;
     }
 
+    /// <summary>
+    /// The services that depend on these CIs, directly or through chains of depends-on, runs-on and
+    /// part-of (the CIs themselves when they are services). Walks level by level, each CI once, so
+    /// cycles end; stops after <paramref name="maxDepth"/> levels.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ImpactedServicesAsync(int tenantId, IReadOnlyCollection<int> ciIds, CancellationToken ct, int maxDepth = 8)
+    {
+        if (ciIds.Count == 0)
+        {
+            return [];
+        }
+
+        CiRelation[] carries = [CiRelation.DependsOn, CiRelation.RunsOn, CiRelation.PartOf];
+        var seen = new HashSet<int>(ciIds);
+        var frontier = ciIds.ToList();
+        for (var depth = 0; depth < maxDepth && frontier.Count > 0; depth++)
+        {
+            var current = frontier;
+            var next = await db.CiRelationships
+                .Where(r => r.TenantId == tenantId && current.Contains(r.TargetId) && carries.Contains(r.Relation))
+                .Select(r => r.SourceId)
+                .Distinct()
+                .ToListAsync(ct);
+            frontier = next.Where(seen.Add).ToList();
+        }
+
+        var ids = seen.ToList();
+        return await db.ConfigurationItems
+            .Where(c => c.TenantId == tenantId && c.Type == CiType.Service && ids.Contains(c.Id))
+            .OrderBy(c => c.Tier ?? 9).ThenBy(c => c.Name)
+            .Select(c => c.Name)
+            .ToListAsync(ct);
+    }
+
     public static CiType ParseType(string text) =>
         Enum.TryParse<CiType>(text, ignoreCase: true, out var type) && !int.TryParse(text, out _)
             ? type

@@ -5,7 +5,15 @@ using Humanizer;
 namespace BakeryBot.Core.Incidents;
 
 /// <summary>What a card needs besides the incident: names resolved from other tables.</summary>
-public sealed record IncidentView(Incident Incident, IReadOnlyList<string> CiNames, string DeclaredBy, string? Commander);
+public sealed record IncidentView(
+    Incident Incident,
+    IReadOnlyList<string> CiNames,
+    IReadOnlyList<string> ImpactedServices,
+    string DeclaredBy,
+    string? Commander,
+    string? Scribe = null,
+    string? Communications = null,
+    string? Problem = null);
 
 /// <summary>Turns an incident into the neutral card. Pure: incident, now, zone and culture in; card out.</summary>
 public static class IncidentCards
@@ -20,12 +28,29 @@ public static class IncidentCards
             new("Severity", $"SEV{incident.Severity}"),
             new("Commander", view.Commander ?? "nobody yet"),
             new("Affected CIs", view.CiNames.Count == 0 ? "none named" : string.Join(", ", view.CiNames)),
+            new("Services impacted", view.ImpactedServices.Count == 0 ? "none known" : string.Join(", ", view.ImpactedServices)),
             new("Declared", When(incident.DeclaredAt, now, zone, culture)),
             incident.ResolvedAt is { } resolved
                 ? new("Resolved after", (resolved - incident.DeclaredAt).Humanize(2, culture, minUnit: TimeUnit.Minute))
                 : new("Open for", Duration(now - incident.DeclaredAt, culture)),
         };
 
+        if (view.Scribe is { } scribe)
+        {
+            fields.Add(new("Scribe", scribe));
+        }
+
+        if (view.Communications is { } communications)
+        {
+            fields.Add(new("Communications", communications));
+        }
+
+        if (view.Problem is { } problem)
+        {
+            fields.Add(new("Problem", problem));
+        }
+
+        fields.Add(new("Detected by", Words.Detection(incident.DetectedBy)));
         var sections = new List<CardSection> { new FieldsSection(fields) };
         if (withTimeline && incident.Timeline.Count > 0)
         {
@@ -42,10 +67,22 @@ public static class IncidentCards
             buttons.Add(new CardButton("Acknowledge", IncidentCommands.AckAction, id, ButtonStyle.Primary));
         }
 
+        if (incident.State is IncidentState.Declared or IncidentState.Acknowledged)
+        {
+            buttons.Add(new CardButton("Mitigated", IncidentCommands.MitigateAction, id));
+        }
+
         if (incident.IsOpen)
         {
             buttons.Add(new CardButton("Resolve", IncidentCommands.ResolveAction, id, ButtonStyle.Danger));
             buttons.Add(new CardButton("Start timer", TimeTracking.TimerCommands.StartAction, id));
+        }
+
+        if (incident.ProblemId is null && incident.State != IncidentState.Closed)
+        {
+            // Empty links a new problem made from this incident; a PRB id links that one.
+            sections.Add(new InputSection(IncidentCommands.ProblemInput, "Problem", "PRB-3, or leave empty for a new one"));
+            buttons.Add(new CardButton("Link problem", IncidentCommands.LinkProblemAction, id));
         }
 
         var accent = incident.IsOpen ? Severity.Accent(incident.Severity) : CardAccent.Success;

@@ -1,16 +1,24 @@
 using BakeryBot.Core.Chat;
+using BakeryBot.Core.People;
+using BakeryBot.Core.Problems;
 
 namespace BakeryBot.Core.Incidents;
 
 /// <summary>The <c>/incident</c> command and the incident card's buttons.</summary>
-public sealed class IncidentCommands : IChatModule
+public sealed partial class IncidentCommands : IChatModule
 {
     public const string AckAction = "incident.ack";
+    public const string MitigateAction = "incident.mitigate";
     public const string ResolveAction = "incident.resolve";
+    public const string LinkProblemAction = "incident.link_problem";
 
     /// <summary>"Declare incident from this" on any message; the value is the message's text.</summary>
     public const string FromMessageAction = "incident.from_message";
-    private const string DeclareUsage = "/incident <title> [sev1..sev4] [ci:<name>[,<name>...]]";
+
+    /// <summary>The card's input for the problem to link.</summary>
+    public const string ProblemInput = "problem";
+
+    private const string DeclareUsage = "/incident <title> [sev1..sev4] [ci:<name>[,<name>...]] [detected:person|customer|alert|synthetic]";
 
     public void Map(CommandMap map)
     {
@@ -20,113 +28,129 @@ public sealed class IncidentCommands : IChatModule
             .Verb("list", "/incident list [all] [since:<duration>]", "open incidents (or the latest 20 of any state), optionally only recent ones", ListAsync)
             .Verb("show", "/incident show INC-42", "an incident with its timeline", ShowAsync)
             .Verb("ack", "/incident ack INC-42", "acknowledge: you become its commander if it has none", AckAsync)
-            .Verb("resolve", "/incident resolve INC-42 [note]", "resolve it, with an optional note", ResolveAsync);
+            .Verb("mitigate", "/incident mitigate INC-42 [note]", "the impact has stopped (the fix may come later)", MitigateAsync)
+            .Verb("resolve", "/incident resolve INC-42 [note]", "resolve it, with an optional note", ResolveAsync)
+            .Verb("close", "/incident close INC-42", "close a resolved incident once its follow-ups are done", CloseAsync)
+            .Verb("sev", "/incident sev INC-42 sev2", "change the severity", SeverityAsync)
+            .Verb("assign", "/incident assign INC-42 @person [commander|scribe|communications]", "give someone a role (commander by default)", AssignAsync)
+            .Verb("update", "/incident update INC-42 <what is happening>", "a status update: on the timeline and posted where the incident is followed", UpdateAsync)
+            .Verb("link", "/incident link INC-42 PRB-3", "link the incident to a problem", LinkAsync);
         map.Action(AckAction, "Acknowledge", AckAsync);
+        map.Action(MitigateAction, "Mitigated", MitigateAsync);
         map.Action(ResolveAction, "Resolve", ResolveAsync);
+        map.Action(LinkProblemAction, "Link problem", LinkProblemButtonAsync);
         map.Action(FromMessageAction, "Declare incident from this", DeclareFromMessageAsync);
-    }
-
-    /// <summary>
-    /// <c>/incident teleport INC-3</c> names an incident, so it is a mistyped verb, not a title:
-    /// answered with the verbs rather than declared.
-    /// </summary>
-    private static Task<ChatReply> DeclareUnlessMistypedAsync(CommandContext ctx)
-    {
-        if (ctx.Args.Positional.Count > 1 && ctx.Args.Positional.Skip(1).Any(t => RecordId.TryParse(t.Text, out var id) && id.Prefix == RecordId.Incident))
-        {
-            var word = ctx.Args.Positional[0].Text;
-            throw new UserException($"`{word}` is not something `/incident` can do to an incident. " +
-                $"Verbs: {string.Join(", ", ctx.Get<CommandMap>().FindCommand("incident")!.Verbs.Select(v => $"`{v.Name}`"))}. " +
-                $"To declare a new incident with that title, write `/incident declare {word} ...`.");
-        }
-
-        return DeclareAsync(ctx);
-    }
-
-    private static async Task<ChatReply> DeclareAsync(CommandContext ctx)
-    {
-        // Declaring never fails for a detail: options it doesn't know stay in the title as written.
-        var severity = ctx.Args.TakeSeverity();
-        var cis = ctx.Args.Option("ci")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
-        var title = ctx.Args.RestAsTextKeeping("ci", "sev", "severity");
-        var result = await ctx.Get<IncidentService>().DeclareAsync(
-            ctx.Tenant, ctx.Actor, ctx.Request.Platform, ctx.Request.ChannelId, title, severity, cis, ctx.Cancellation);
-        var text = $"{result.Incident.RecordId} declared; its card is posted in this channel.";
-        if (result.Assumptions.Count > 0)
-        {
-            text += "\nAssumed: " + string.Join("; ", result.Assumptions) + ".";
-        }
-
-        return ChatReply.Private(text);
-    }
-
-    /// <summary>
-    /// The message's first line is the title (unless the action's form gave one, with a severity and
-    /// CIs); the whole message goes to the timeline.
-    /// </summary>
-    private static async Task<ChatReply> DeclareFromMessageAsync(CommandContext ctx)
-    {
-        var message = (ctx.Request.ActionValue ?? "").Trim();
-        var form = ctx.Request.Inputs ?? new Dictionary<string, string>();
-        var firstLine = form.GetValueOrDefault("title")?.Trim() is { Length: > 0 } given ? given : message.Split('\n', 2)[0].Trim();
-        if (firstLine.Length == 0)
-        {
-            throw new UserException("That message has no text to make an incident of. Declare one with `/incident <title>`.");
-        }
-
-        int? severity = form.GetValueOrDefault("severity") is { Length: > 0 } sev ? Severity.Parse(sev) : null;
-        var cis = form.GetValueOrDefault("ci")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
-        var title = firstLine.Length <= 120 ? firstLine : firstLine[..119].TrimEnd() + "…";
-        var result = await ctx.Get<IncidentService>().DeclareAsync(
-            ctx.Tenant, ctx.Actor, ctx.Request.Platform, ctx.Request.ChannelId, title, severity, cis, ctx.Cancellation,
-            note: ctx.Request.SourceLink is { } link ? $"From a message ({link}): {message}" : $"From a message: {message}");
-        var text = $"{result.Incident.RecordId} declared from that message as SEV{result.Incident.Severity}; its card is posted in this channel.";
-        // The severity is in the answer already; what else was assumed (an unknown CI) is said.
-        var assumed = result.Assumptions.Where(a => !a.StartsWith("severity", StringComparison.Ordinal)).ToList();
-        return ChatReply.Private(assumed.Count == 0 ? text : $"{text}\nAssumed: {string.Join("; ", assumed)}.");
-    }
-
-    private static async Task<ChatReply> ListAsync(CommandContext ctx)
-    {
-        ctx.Args.RejectUnknownOptions("since");
-        var all = ctx.Args.Take(t => t.Kind == TokenKind.Word && t.Text.Equals("all", StringComparison.OrdinalIgnoreCase)) is not null;
-        var since = ctx.Args.Option("since") is { } window ? ctx.Now - DurationParser.Parse(window) : (DateTimeOffset?)null;
-        var incidents = await ctx.Get<IncidentService>().ListAsync(ctx.Tenant.Id, all, since, ctx.Cancellation);
-        if (incidents.Count == 0)
-        {
-            return ChatReply.Private(all ? "No incidents yet." : "No open incidents. 🎉");
-        }
-
-        var lines = string.Join('\n', incidents.Select(i => IncidentCards.Line(i, ctx.Now, ctx.Culture)));
-        var title = all ? "Latest incidents" : $"Open incidents ({incidents.Count})";
-        return ChatReply.Private("", new Card(title, CardAccent.Info, [new TextSection(lines)], []));
-    }
-
-    private static async Task<ChatReply> ShowAsync(CommandContext ctx)
-    {
-        var service = ctx.Get<IncidentService>();
-        var id = ctx.Args.RequireRecordId(RecordId.Incident, "/incident show INC-42");
-        var incident = await service.GetAsync(ctx.Tenant.Id, id, ctx.Cancellation);
-        var view = await service.ViewAsync(incident, ctx.Cancellation);
-        return ChatReply.Private("", IncidentCards.Card(view, ctx.Now, ctx.TimeZone, ctx.Culture, withTimeline: true));
     }
 
     private static async Task<ChatReply> AckAsync(CommandContext ctx)
     {
-        var id = ctx.Args.RequireRecordId(RecordId.Incident, "/incident ack INC-42");
-        var (changed, card) = await ctx.Get<IncidentService>().AcknowledgeAsync(ctx.Tenant, ctx.Actor, id, ctx.Cancellation);
-        return Outcome(ctx, changed, card, $"{id} acknowledged; you are its commander unless it had one.", $"{id} was already acknowledged.");
+        var id = await IdAsync(ctx, "/incident ack INC-42");
+        var change = await ctx.Get<IncidentService>().AcknowledgeAsync(ctx.Tenant, ctx.Actor, id, ctx.Cancellation);
+        return Outcome(ctx, change, $"{id} acknowledged; you are its commander unless it had one.", $"{id} was already acknowledged.");
+    }
+
+    private static async Task<ChatReply> MitigateAsync(CommandContext ctx)
+    {
+        var id = await IdAsync(ctx, "/incident mitigate INC-42 [note]");
+        var change = await ctx.Get<IncidentService>().MitigateAsync(ctx.Tenant, ctx.Actor, id, ctx.Args.RestAsText(), ctx.Cancellation);
+        return Outcome(ctx, change, $"{id} mitigated.", $"{id} was already mitigated.");
     }
 
     private static async Task<ChatReply> ResolveAsync(CommandContext ctx)
     {
-        var id = ctx.Args.RequireRecordId(RecordId.Incident, "/incident resolve INC-42 [note]");
-        var note = ctx.Args.RestAsText();
-        var (changed, card) = await ctx.Get<IncidentService>().ResolveAsync(ctx.Tenant, ctx.Actor, id, note, ctx.Cancellation);
-        return Outcome(ctx, changed, card, $"{id} resolved.", $"{id} was already resolved.");
+        var id = await IdAsync(ctx, "/incident resolve INC-42 [note]");
+        var change = await ctx.Get<IncidentService>().ResolveAsync(ctx.Tenant, ctx.Actor, id, ctx.Args.RestAsText(), ctx.Cancellation);
+        return Outcome(ctx, change, $"{id} resolved.", $"{id} was already resolved.");
+    }
+
+    private static async Task<ChatReply> CloseAsync(CommandContext ctx)
+    {
+        var id = await IdAsync(ctx, "/incident close INC-42");
+        var change = await ctx.Get<IncidentService>().CloseAsync(ctx.Tenant, ctx.Actor, id, ctx.Cancellation);
+        return Outcome(ctx, change, $"{id} closed.", $"{id} was already closed.");
+    }
+
+    private static async Task<ChatReply> SeverityAsync(CommandContext ctx)
+    {
+        var id = await IdAsync(ctx, "/incident sev INC-42 sev2");
+        var severity = ctx.Args.TakeSeverity() ?? throw new UserException("Which severity? `sev1` (worst) to `sev4`.");
+        var change = await ctx.Get<IncidentService>().ChangeSeverityAsync(ctx.Tenant, ctx.Actor, id, severity, ctx.Cancellation);
+        return Outcome(ctx, change, $"{id} is SEV{severity} now.", $"{id} was SEV{severity} already.");
+    }
+
+    private static async Task<ChatReply> AssignAsync(CommandContext ctx)
+    {
+        var id = await IdAsync(ctx, "/incident assign INC-42 @person [commander|scribe|communications]");
+        var mention = ctx.Args.TakeMention() ?? throw new UserException("Who? Mention them, as in `/incident assign INC-42 @dana scribe`.");
+        var word = ctx.Args.Take(t => t.Kind == TokenKind.Word)?.Text.ToLowerInvariant() ?? "commander";
+        var role = word switch
+        {
+            "commander" or "ic" or "lead" => IncidentRole.Commander,
+            "scribe" => IncidentRole.Scribe,
+            "communications" or "comms" => IncidentRole.Communications,
+            _ => throw new UserException($"`{word}` is not an incident role. Roles: commander, scribe, communications."),
+        };
+        var person = await ctx.Get<IdentityService>().FindOrCreateAsync(ctx.Tenant, mention.Text, ctx.Cancellation);
+        var change = await ctx.Get<IncidentService>().AssignAsync(ctx.Tenant, ctx.Actor, id, role, person, ctx.Cancellation);
+        return Outcome(ctx, change, $"<@{mention.Text}> is the {Incident.RoleWord(role)} of {id}.", $"<@{mention.Text}> was the {Incident.RoleWord(role)} of {id} already.");
+    }
+
+    private static async Task<ChatReply> UpdateAsync(CommandContext ctx)
+    {
+        var id = await IdAsync(ctx, "/incident update INC-42 <what is happening>");
+        var change = await ctx.Get<IncidentService>().UpdateAsync(ctx.Tenant, ctx.Actor, id, ctx.Args.RestAsText(), ctx.Cancellation);
+        return Outcome(ctx, change, $"Update posted on {id}.", "");
+    }
+
+    private static async Task<ChatReply> LinkAsync(CommandContext ctx)
+    {
+        var id = await IdAsync(ctx, "/incident link INC-42 PRB-3");
+        var problem = ctx.Args.RequireRecordId(RecordId.Problem, "/incident link INC-42 PRB-3");
+        var linked = await ctx.Get<ProblemService>().LinkAsync(ctx.Tenant, ctx.Actor, problem, [id], ctx.Cancellation);
+        return ChatReply.Private(linked.Count == 0 ? $"{id} was linked to {problem} already." : $"Linked {id} to {problem}.");
+    }
+
+    /// <summary>The card's Link problem button: the problem typed into the card, or a new one made from this incident.</summary>
+    private static async Task<ChatReply> LinkProblemButtonAsync(CommandContext ctx)
+    {
+        var id = ctx.Args.RequireRecordId(RecordId.Incident, "Link problem");
+        var problems = ctx.Get<ProblemService>();
+        var typed = ctx.Request.Inputs?.GetValueOrDefault(ProblemInput)?.Trim();
+        RecordId problem;
+        if (string.IsNullOrEmpty(typed))
+        {
+            var incident = await ctx.Get<IncidentService>().GetAsync(ctx.Tenant.Id, id, ctx.Cancellation);
+            var (created, _) = await problems.CreateAsync(ctx.Tenant, ctx.Actor, ctx.Request.Platform, ctx.Request.ChannelId, incident.Title,
+                incident.Cis.Where(c => c.Ci is not null).Select(c => c.Ci!.Name).ToList(), ctx.Cancellation);
+            problem = created.RecordId;
+        }
+        else
+        {
+            problem = RecordId.Parse(typed, RecordId.Problem);
+        }
+
+        await problems.LinkAsync(ctx.Tenant, ctx.Actor, problem, [id], ctx.Cancellation);
+        var card = await ctx.Get<IncidentService>().CardAsync(ctx.Tenant, id, ctx.Cancellation);
+        return ChatReply.Private($"{id} is linked to {problem}.") with { UpdatedCard = card };
+    }
+
+    /// <summary>The incident named in the command, or the one whose own channel or thread this is.</summary>
+    private static async Task<RecordId> IdAsync(CommandContext ctx, string usage)
+    {
+        if (ctx.Args.TakeRecordId(RecordId.Incident) is { } id)
+        {
+            return id;
+        }
+
+        if (!ctx.Request.IsAction && await ctx.Get<IncidentService>().InConversationAsync(ctx.Tenant.Id, ctx.Request.ChannelId, ctx.Request.ThreadId, ctx.Cancellation) is { } here)
+        {
+            return here;
+        }
+
+        return ctx.Args.RequireRecordId(RecordId.Incident, usage);
     }
 
     /// <summary>A button's effect is the updated card; a second click says why nothing changed.</summary>
-    private static ChatReply Outcome(CommandContext ctx, bool changed, Card card, string done, string already) =>
-        (changed ? (ctx.Request.IsAction ? ChatReply.None : ChatReply.Private(done)) : ChatReply.Private(already)) with { UpdatedCard = card };
+    private static ChatReply Outcome(CommandContext ctx, IncidentChange change, string done, string already) =>
+        (change.Changed ? (ctx.Request.IsAction ? ChatReply.None : ChatReply.Private(done)) : ChatReply.Private(already)) with { UpdatedCard = change.Card };
 }

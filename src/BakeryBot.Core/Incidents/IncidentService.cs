@@ -3,26 +3,48 @@ using BakeryBot.Core.Cmdb;
 using BakeryBot.Core.Data;
 using BakeryBot.Core.Data.Outbox;
 using BakeryBot.Core.People;
+using BakeryBot.Core.Problems;
 using Microsoft.EntityFrameworkCore;
 
 namespace BakeryBot.Core.Incidents;
 
+/// <summary>What to declare: the title and details, who, where, and how it was detected.</summary>
+public sealed record DeclareRequest(Tenant Tenant, Person Actor, string Platform, string ChannelId, string Title)
+{
+    public int? Severity { get; init; }
+
+    public IReadOnlyList<string> CiNames { get; init; } = [];
+
+    public Detection DetectedBy { get; init; } = Detection.Person;
+
+    /// <summary>A first timeline note (the message it was declared from, the alert's description).</summary>
+    public string? Note { get; init; }
+
+    /// <summary>For an incident opened by an alert: its fingerprint, so that repeats find it.</summary>
+    public string? AlertFingerprint { get; init; }
+}
+
 /// <summary>What declaring did, and what it assumed on the way.</summary>
 public sealed record DeclareResult(Incident Incident, IReadOnlyList<string> Assumptions);
 
+/// <summary>What a change did: whether anything changed (a second click changes nothing) and the card as it is now.</summary>
+public sealed record IncidentChange(bool Changed, Card Card, Incident Incident);
+
 /// <summary>The incident lifecycle on the database: each change, its timeline line, audit and card updates commit together.</summary>
-public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, CardPublisher publisher, TimeProvider clock)
+public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, CardPublisher publisher, ProblemDetector detector, TimeProvider clock)
 {
     public const string RecordType = "incident";
     public const int MaxTitleLength = 300;
 
     /// <summary>
     /// Declares an incident and posts its card in the channel. Never fails for a detail: a missing
-    /// severity or an unknown CI is assumed away and reported.
+    /// severity or an unknown CI is assumed away and reported. A known error on one of its CIs has
+    /// its workaround posted with it; several incidents on one CI lead to a problem suggestion.
     /// </summary>
-    public async Task<DeclareResult> DeclareAsync(Tenant tenant, Person actor, string platform, string channelId, string title, int? severity, IReadOnlyList<string> ciNames, CancellationToken ct, string? note = null)
+    public async Task<DeclareResult> DeclareAsync(DeclareRequest request, CancellationToken ct)
     {
-        title = title.Trim();
+        var (tenant, actor) = (request.Tenant, request.Actor);
+        var title = request.Title.Trim();
         if (title.Length == 0)
         {
             throw new UserException("Give the incident a title, as in `/incident burnt-cookie sev2 ci:oven-2`.");
@@ -34,12 +56,12 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, CardPu
         }
 
         var assumptions = new List<string>();
-        if (severity is null)
+        if (request.Severity is null)
         {
             assumptions.Add($"severity SEV{Severity.Default} (add `sev1`..`sev4` to say otherwise)");
         }
 
-        var (cis, unknown) = await cmdb.FindManyAsync(tenant.Id, ciNames, ct);
+        var (cis, unknown) = await cmdb.FindManyAsync(tenant.Id, request.CiNames, ct);
         assumptions.AddRange(unknown.Select(n => $"`{n}` is not in the CMDB, so it is not linked (add it with `/cmdb add asset {n}`)"));
 
         var now = clock.GetUtcNow();
@@ -49,26 +71,35 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, CardPu
             TenantId = tenant.Id,
             Number = await db.NextNumberAsync(tenant.Id, RecordId.Incident, ct),
             Title = title,
-            Severity = severity ?? Severity.Default,
+            Severity = request.Severity ?? Severity.Default,
             State = IncidentState.Declared,
+            DetectedBy = request.DetectedBy,
             DeclaredAt = now,
             DeclaredById = actor.Id,
-            Platform = platform,
-            ChannelId = channelId,
+            Platform = request.Platform,
+            ChannelId = request.ChannelId,
+            AlertFingerprint = request.AlertFingerprint,
             Cis = cis.Select(c => new IncidentCi { TenantId = tenant.Id, CiId = c.Id, Ci = c }).ToList(),
         };
-        incident.AddEvent(now, actor.Id, "declared", $"Declared as SEV{incident.Severity} by {actor.DisplayName}");
-        if (!string.IsNullOrWhiteSpace(note))
+        incident.AddEvent(now, actor.Id, "declared", $"Declared as SEV{incident.Severity} by {actor.DisplayName} (detected by {Words.Detection(request.DetectedBy)})");
+        if (!string.IsNullOrWhiteSpace(request.Note))
         {
-            incident.AddEvent(now, actor.Id, "note", note.Length <= 4000 ? note : note[..3999] + "…");
+            incident.AddEvent(now, actor.Id, "note", request.Note);
         }
 
         db.Incidents.Add(incident);
-        var view = new IncidentView(incident, cis.Select(c => c.Name).ToList(), actor.DisplayName, null);
-        publisher.Post(tenant.Id, platform, channelId, null, RecordType, incident.RecordId.ToString(), ChannelCard(view, tenant, now),
+        var view = await ViewAsync(incident, ct);
+        publisher.Post(tenant.Id, request.Platform, request.ChannelId, null, RecordType, incident.RecordId.ToString(), ChannelCard(view, tenant, now),
             $"{actor.DisplayName} declared {incident.RecordId} (SEV{incident.Severity}).");
+        foreach (var known in await KnownErrorsAsync(tenant.Id, cis.Select(c => c.Id).ToList(), ct))
+        {
+            publisher.PostText(tenant.Id, request.Platform, request.ChannelId, null,
+                $"{known.RecordId} is a known error on {string.Join(", ", cis.Select(c => c.Name))}: {known.Title}. Workaround: {known.Workaround}");
+        }
+
         await db.SaveChangesAsync(ct);
         await db.CommitAsync(tx, ct);
+        await detector.SuggestAsync(tenant, incident, ct);
         return new DeclareResult(incident, assumptions);
     }
 
@@ -80,13 +111,101 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, CardPu
             .FirstOrDefaultAsync(i => i.TenantId == tenantId && i.Number == id.Number, ct)
         ?? throw new UserException($"There is no {id}. `/incident list` shows the open ones.");
 
-    /// <summary>Acknowledges; the card as it is now, and whether anything changed (a second click changes nothing).</summary>
-    public Task<(bool Changed, Card Card)> AcknowledgeAsync(Tenant tenant, Person actor, RecordId id, CancellationToken ct) =>
-        ChangeAsync(tenant, id, incident => incident.Acknowledge(actor.Id, clock.GetUtcNow()), $"{actor.DisplayName} acknowledged {id}.", ct);
+    /// <summary>The incident whose own channel (or whose card's thread) this is; null elsewhere.</summary>
+    public async Task<RecordId?> InConversationAsync(int tenantId, string channelId, string? threadId, CancellationToken ct)
+    {
+        var own = await db.Incidents.Where(i => i.TenantId == tenantId && i.IncidentChannelId == channelId)
+            .OrderByDescending(i => i.Number).Select(i => (int?)i.Number).FirstOrDefaultAsync(ct);
+        if (own is { } number)
+        {
+            return new RecordId(RecordId.Incident, number);
+        }
 
-    /// <summary>Resolves; the card as it is now, and whether anything changed.</summary>
-    public Task<(bool Changed, Card Card)> ResolveAsync(Tenant tenant, Person actor, RecordId id, string? note, CancellationToken ct) =>
-        ChangeAsync(tenant, id, incident => incident.Resolve(actor.Id, clock.GetUtcNow(), note), $"{actor.DisplayName} resolved {id}.", ct);
+        if (threadId is null)
+        {
+            return null;
+        }
+
+        var key = await db.PostedCards.Where(c => c.TenantId == tenantId && c.RecordType == RecordType && c.ChannelId == channelId && c.MessageId == threadId)
+            .Select(c => c.RecordKey).FirstOrDefaultAsync(ct);
+        return RecordId.TryParse(key, out var id) ? id : null;
+    }
+
+    /// <summary>The open incident an alert with this fingerprint opened, if any.</summary>
+    public Task<Incident?> FindOpenByFingerprintAsync(int tenantId, string fingerprint, CancellationToken ct) =>
+        db.Incidents
+            .Include(i => i.Cis).ThenInclude(c => c.Ci)
+            .Include(i => i.Timeline)
+            .AsSplitQuery()
+            .Where(i => i.TenantId == tenantId && i.AlertFingerprint == fingerprint
+                        && (i.State == IncidentState.Declared || i.State == IncidentState.Acknowledged || i.State == IncidentState.Mitigated))
+            .OrderByDescending(i => i.Number)
+            .FirstOrDefaultAsync(ct);
+
+    public Task<IncidentChange> AcknowledgeAsync(Tenant tenant, Person actor, RecordId id, CancellationToken ct) =>
+        ChangeAsync(tenant, id, i => i.Acknowledge(actor.Id, clock.GetUtcNow()), $"{actor.DisplayName} acknowledged {id}.", null, ct);
+
+    public Task<IncidentChange> MitigateAsync(Tenant tenant, Person actor, RecordId id, string? note, CancellationToken ct) =>
+        ChangeAsync(tenant, id, i => i.Mitigate(actor.Id, clock.GetUtcNow(), note), $"{actor.DisplayName} marked {id} mitigated.", Status(id, "mitigated", note), ct);
+
+    public Task<IncidentChange> ResolveAsync(Tenant tenant, Person actor, RecordId id, string? note, CancellationToken ct) =>
+        ChangeAsync(tenant, id, i => i.Resolve(actor.Id, clock.GetUtcNow(), note), $"{actor.DisplayName} resolved {id}.", Status(id, "resolved", note), ct);
+
+    public Task<IncidentChange> CloseAsync(Tenant tenant, Person actor, RecordId id, CancellationToken ct) =>
+        ChangeAsync(tenant, id, i => i.Close(actor.Id, clock.GetUtcNow()), $"{actor.DisplayName} closed {id}.", null, ct);
+
+    public Task<IncidentChange> ChangeSeverityAsync(Tenant tenant, Person actor, RecordId id, int severity, CancellationToken ct) =>
+        ChangeAsync(tenant, id, i => i.ChangeSeverity(actor.Id, clock.GetUtcNow(), severity), $"{actor.DisplayName} set {id} to SEV{severity}.", $"{id} is now SEV{severity}.", ct);
+
+    public Task<IncidentChange> AssignAsync(Tenant tenant, Person actor, RecordId id, IncidentRole role, Person assignee, CancellationToken ct) =>
+        ChangeAsync(tenant, id, i => i.Assign(actor.Id, clock.GetUtcNow(), role, assignee.Id, assignee.DisplayName),
+            $"{assignee.DisplayName} is {Incident.RoleWord(role)} of {id}.", null, ct);
+
+    /// <summary>A status update: on the timeline, on the card, and posted where the incident is followed.</summary>
+    public Task<IncidentChange> UpdateAsync(Tenant tenant, Person actor, RecordId id, string note, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(note))
+        {
+            throw new UserException($"Say what the update is, as in `/incident update {id} oven 2 back at temperature`.");
+        }
+
+        return ChangeAsync(tenant, id, i =>
+        {
+            if (i.State == IncidentState.Closed)
+            {
+                throw new UserException($"{id} is closed; updates go to a new incident.");
+            }
+
+            i.AddEvent(clock.GetUtcNow(), actor.Id, "update", $"{actor.DisplayName}: {note}");
+            return true;
+        }, $"{actor.DisplayName} posted an update on {id}.", $"Update on {id} from {actor.DisplayName}: {note}", ct);
+    }
+
+    /// <summary>A line on the timeline from outside (a repeated alert), without a status post.</summary>
+    public Task<IncidentChange> NoteAsync(Tenant tenant, Person actor, RecordId id, string kind, string text, CancellationToken ct) =>
+        ChangeAsync(tenant, id, i =>
+        {
+            i.AddEvent(clock.GetUtcNow(), actor.Id, kind, text);
+            return true;
+        }, text, null, ct);
+
+    /// <summary>Links the incident to a problem; false when it already was.</summary>
+    public Task<IncidentChange> LinkProblemAsync(Tenant tenant, Person actor, RecordId id, Problem problem, CancellationToken ct) =>
+        ChangeAsync(tenant, id, i =>
+        {
+            if (i.ProblemId == problem.Id)
+            {
+                return false;
+            }
+
+            i.ProblemId = problem.Id;
+            i.AddEvent(clock.GetUtcNow(), actor.Id, "problem", $"Linked to {problem.RecordId}: {problem.Title}");
+            return true;
+        }, $"{actor.DisplayName} linked {id} to {problem.RecordId}.", null, ct);
+
+    /// <summary>The incident's card as the channel sees it now.</summary>
+    public async Task<Card> CardAsync(Tenant tenant, RecordId id, CancellationToken ct) =>
+        ChannelCard(await ViewAsync(await GetAsync(tenant.Id, id, ct), ct), tenant, clock.GetUtcNow());
 
     public async Task<List<Incident>> ListAsync(int tenantId, bool all, DateTimeOffset? since, CancellationToken ct)
     {
@@ -108,20 +227,50 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, CardPu
     /// <summary>The names a card shows, looked up in one go.</summary>
     public async Task<IncidentView> ViewAsync(Incident incident, CancellationToken ct)
     {
-        var ids = new[] { incident.DeclaredById, incident.CommanderId ?? incident.DeclaredById };
+        int?[] wanted = [incident.DeclaredById, incident.CommanderId, incident.ScribeId, incident.CommunicationsId];
+        var ids = wanted.OfType<int>().Distinct().ToList();
         var names = await db.People.Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.DisplayName, ct);
+        var problem = incident.ProblemId is { } problemId
+            ? await db.Set<Problem>().Where(p => p.Id == problemId).Select(p => new { p.Number, p.Title }).FirstOrDefaultAsync(ct)
+            : null;
+        var ciIds = incident.Cis.Select(c => c.CiId).ToList();
         return new IncidentView(
             incident,
             incident.Cis.Where(c => c.Ci is not null).Select(c => c.Ci!.Name).OrderBy(n => n, StringComparer.Ordinal).ToList(),
+            await cmdb.ImpactedServicesAsync(incident.TenantId, ciIds, ct),
             names.GetValueOrDefault(incident.DeclaredById, "someone"),
-            incident.CommanderId is { } commander ? names.GetValueOrDefault(commander) : null);
+            Name(incident.CommanderId),
+            Name(incident.ScribeId),
+            Name(incident.CommunicationsId),
+            problem is null ? null : $"{new RecordId(RecordId.Problem, problem.Number)}: {problem.Title}");
+
+        string? Name(int? id) => id is { } value ? names.GetValueOrDefault(value) : null;
     }
 
     /// <summary>How the card looks in a channel: times in the tenant's zone.</summary>
     public static Card ChannelCard(IncidentView view, Tenant tenant, DateTimeOffset now) =>
         IncidentCards.Card(view, now, TimeZones.Find(tenant.TimeZone), System.Globalization.CultureInfo.GetCultureInfo("en-GB"));
 
-    private async Task<(bool Changed, Card Card)> ChangeAsync(Tenant tenant, RecordId id, Func<Incident, bool> change, string lead, CancellationToken ct)
+    private static string? Status(RecordId id, string what, string? note) =>
+        string.IsNullOrWhiteSpace(note) ? $"{id} is {what}." : $"{id} is {what}: {note}";
+
+    /// <summary>Open problems with a workaround on any of these CIs.</summary>
+    private Task<List<Problem>> KnownErrorsAsync(int tenantId, List<int> ciIds, CancellationToken ct) =>
+        ciIds.Count == 0
+            ? Task.FromResult(new List<Problem>())
+            : db.Set<Problem>()
+                .Where(p => p.TenantId == tenantId && p.State == ProblemState.KnownError && p.Workaround != null
+                            && (p.Cis.Any(c => ciIds.Contains(c.CiId))
+                                || db.Incidents.Any(i => i.ProblemId == p.Id && i.Cis.Any(c => ciIds.Contains(c.CiId)))))
+                .OrderBy(p => p.Number)
+                .ToListAsync(ct);
+
+    /// <summary>
+    /// Applies a change; when something changed, updates the card everywhere it was posted and, for
+    /// a status change, posts <paramref name="status"/> where the incident is followed (the channel it
+    /// was declared in and its own channel).
+    /// </summary>
+    private async Task<IncidentChange> ChangeAsync(Tenant tenant, RecordId id, Func<Incident, bool> change, string lead, string? status, CancellationToken ct)
     {
         var incident = await GetAsync(tenant.Id, id, ct);
         var changed = change(incident);
@@ -129,9 +278,36 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, CardPu
         if (changed)
         {
             await publisher.UpdateEverywhereAsync(tenant.Id, RecordType, id.ToString(), card, lead, ct);
+            if (status is not null)
+            {
+                foreach (var channel in new[] { incident.ChannelId, incident.IncidentChannelId }.OfType<string>().Distinct())
+                {
+                    publisher.PostText(tenant.Id, incident.Platform, channel, await ThreadOfAsync(tenant.Id, incident, channel, ct), status);
+                }
+            }
+
             await db.SaveChangesAsync(ct);
         }
 
-        return (changed, card);
+        return new IncidentChange(changed, card, incident);
     }
+
+    /// <summary>On platforms that thread, status posts go in the thread under the incident's card.</summary>
+    private async Task<string?> ThreadOfAsync(int tenantId, Incident incident, string channel, CancellationToken ct) =>
+        channel == incident.IncidentChannelId
+            ? null
+            : await db.PostedCards.Where(c => c.TenantId == tenantId && c.RecordType == RecordType && c.RecordKey == incident.RecordId.ToString() && c.ChannelId == channel)
+                .OrderBy(c => c.Id).Select(c => c.MessageId).FirstOrDefaultAsync(ct);
+}
+
+/// <summary>Words for enum values, as people read them.</summary>
+public static class Words
+{
+    public static string Detection(Detection detection) => detection switch
+    {
+        Incidents.Detection.Alert => "an alert",
+        Incidents.Detection.Synthetic => "a synthetic check",
+        Incidents.Detection.Customer => "a customer",
+        _ => "a person",
+    };
 }

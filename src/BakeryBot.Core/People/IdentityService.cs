@@ -11,6 +11,9 @@ public sealed record Identity(Tenant Tenant, Person Person, IReadOnlySet<string>
 /// <summary>Finds or creates the tenant and person behind a request, and their roles.</summary>
 public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions> security, TimeProvider clock, ProfileRefreshQueue profiles)
 {
+    /// <summary>User ids of the bot's own sources; no platform knows them.</summary>
+    private const string SystemPrefix = "bot:";
+
     public async Task<Identity> ResolveAsync(ChatRequest request, CancellationToken ct)
     {
         var tenant = await FindOrCreateTenantAsync(request, ct);
@@ -33,6 +36,21 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
         var (person, _) = await FindOrCreatePersonAsync(tenant, request, ct);
         return person;
     }
+
+    /// <summary>
+    /// The person that stands for one of the bot's own sources (Alertmanager, a synthetic check) in a
+    /// tenant, so that what they do has an author in the timeline and the audit trail.
+    /// </summary>
+    public async Task<Person> SystemPersonAsync(Tenant tenant, string key, string name, CancellationToken ct)
+    {
+        var request = new ChatRequest { Platform = tenant.Platform, TenantId = tenant.ExternalId, ChannelId = "", UserId = SystemPrefix + key, UserName = name };
+        var (person, _) = await FindOrCreatePersonAsync(tenant, request, ct);
+        return person;
+    }
+
+    /// <summary>The tenant of a platform by its external id; null when it has never been seen.</summary>
+    public Task<Tenant?> FindTenantAsync(string platform, string externalId, CancellationToken ct) =>
+        db.Tenants.FirstOrDefaultAsync(t => t.Platform == platform && t.ExternalId == externalId, ct);
 
     private async Task<Tenant> FindOrCreateTenantAsync(ChatRequest request, CancellationToken ct)
     {
@@ -102,7 +120,10 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
         try
         {
             await db.SaveChangesAsync(ct);
-            profiles.Enqueue(new ProfileLookup(person.Id, request.Platform, request.TenantId, request.UserId));
+            if (!request.UserId.StartsWith(SystemPrefix, StringComparison.Ordinal))
+            {
+                profiles.Enqueue(new ProfileLookup(person.Id, request.Platform, request.TenantId, request.UserId));
+            }
             return (person, true);
         }
         catch (DbUpdateException)

@@ -26,10 +26,11 @@ public abstract class OutboxDispatcherTests(DbProvider provider)
         await app.SendAsync("incident", "resolve INC-1");
         await DrainAsync(app, dispatcher);
 
-        var kinds = poster.Sent.Select(m => (m.Kind, m.MessageId, Status: Status(m))).ToList();
-        Assert.Equal([(OutboxKind.Post, null, null), (OutboxKind.Update, "ts-1", "Resolved")], kinds);
+        var kinds = poster.Sent.Select(m => (m.Kind, m.MessageId, Status: Status(m), m.ThreadId)).ToList();
+        // The card, its newest update, and the status post in the thread under the card.
+        Assert.Equal([(OutboxKind.Post, null, null, null), (OutboxKind.Update, "ts-1", "Resolved", null), (OutboxKind.Post, null, null, "ts-1")], kinds);
         var statuses = await app.QueryAsync(db => db.Outbox.OrderBy(o => o.Id).Select(o => o.Status).ToListAsync());
-        Assert.Equal([OutboxStatus.Sent, OutboxStatus.Superseded, OutboxStatus.Sent], statuses);
+        Assert.Equal([OutboxStatus.Sent, OutboxStatus.Superseded, OutboxStatus.Sent, OutboxStatus.Sent], statuses);
     }
 
     [SkippableFact]

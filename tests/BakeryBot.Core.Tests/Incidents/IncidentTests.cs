@@ -45,7 +45,7 @@ public abstract class IncidentTests(DbProvider provider)
         var card = ChatJson.Deserialize(post.CardJson!);
         Assert.Equal("INC-1: burnt-cookie", card.Title);
         Assert.Equal(CardAccent.Danger, card.Accent);
-        Assert.Equal([IncidentCommands.AckAction, IncidentCommands.ResolveAction, BakeryBot.Core.TimeTracking.TimerCommands.StartAction], card.Buttons.Select(b => b.ActionId));
+        Assert.Equal([IncidentCommands.AckAction, IncidentCommands.MitigateAction, IncidentCommands.ResolveAction, BakeryBot.Core.TimeTracking.TimerCommands.StartAction, IncidentCommands.LinkProblemAction], card.Buttons.Select(b => b.ActionId));
         var fields = Assert.IsType<FieldsSection>(card.Sections[0]).Fields;
         Assert.Contains(new CardField("Affected CIs", "oven-2"), fields);
         Assert.Contains(new CardField("Severity", "SEV2"), fields);
@@ -94,9 +94,12 @@ public abstract class IncidentTests(DbProvider provider)
         var resolved = await app.SendAsync("incident", "resolve INC-1 thermostat replaced");
         Assert.Equal("INC-1 resolved.", resolved.Text);
         Assert.Contains("already resolved", (await app.ClickAsync(IncidentCommands.ResolveAction, "INC-1")).Text, StringComparison.Ordinal);
-        var last = await app.QueryAsync(db => db.Outbox.OrderBy(o => o.Id).LastAsync());
+        var last = await app.QueryAsync(db => db.Outbox.Where(o => o.Kind == OutboxKind.Update).OrderBy(o => o.Id).LastAsync());
         Assert.Equal(CardAccent.Success, ChatJson.Deserialize(last.CardJson!).Accent);
-        Assert.Empty(ChatJson.Deserialize(last.CardJson!).Buttons);
+        // Once resolved, only linking a problem is left to do from the card (a postmortem often finds one).
+        Assert.Equal([IncidentCommands.LinkProblemAction], ChatJson.Deserialize(last.CardJson!).Buttons.Select(b => b.ActionId));
+        var status = await app.QueryAsync(db => db.Outbox.Where(o => o.Kind == OutboxKind.Post && o.CardJson == null).SingleAsync());
+        Assert.Equal(("C1", "INC-1 is resolved: thermostat replaced"), (status.ChannelId, status.Text));
         var audits = await app.QueryAsync(db => db.AuditEntries.Where(a => a.RecordKey == "INC-1").OrderBy(a => a.Id).Select(a => a.Action).ToListAsync());
         Assert.Equal(["created", "updated", "updated"], audits);
     }
@@ -131,7 +134,7 @@ public abstract class IncidentTests(DbProvider provider)
 
         var shown = await app.SendAsync("incident", "show inc-1");
         Assert.Equal("INC-1: burnt-cookie", Assert.Single(shown.Cards).Title);
-        Assert.Contains("Declared as SEV2 by Alice", Assert.IsType<TextSection>(shown.Cards[0].Sections[^1]).Text, StringComparison.Ordinal);
+        Assert.Contains("Declared as SEV2 by Alice", shown.Cards[0].Sections.OfType<TextSection>().Last().Text, StringComparison.Ordinal);
     }
 
     [SkippableTheory]
