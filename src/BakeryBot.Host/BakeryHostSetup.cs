@@ -1,7 +1,9 @@
 using BakeryBot.Core;
 using BakeryBot.Core.Data;
 using BakeryBot.Core.Data.Outbox;
+using BakeryBot.Core.Integrations;
 using BakeryBot.Core.People;
+using BakeryBot.Host.Hooks;
 using BakeryBot.Host.Outbox;
 using BakeryBot.Host.Playground;
 using BakeryBot.Host.Slack;
@@ -22,6 +24,9 @@ public static class BakeryHostSetup
         services.Configure<SecurityOptions>(configuration.GetSection(SecurityOptions.Section));
         services.Configure<OutboxOptions>(configuration.GetSection(OutboxOptions.Section));
         services.Configure<AdminOptions>(configuration.GetSection(AdminOptions.Section));
+        services.Configure<PublicUrlOptions>(o => o.PublicUrl = configuration["PublicUrl"] ?? PublicUrlOptions.Default);
+        services.Configure<AlertOptions>(configuration.GetSection(AlertOptions.Section));
+        services.Configure<BakeryBot.Core.Incidents.IncidentOptions>(configuration.GetSection(BakeryBot.Core.Incidents.IncidentOptions.Section));
         services.Configure<BakeryBot.Core.Problems.ProblemOptions>(configuration.GetSection(BakeryBot.Core.Problems.ProblemOptions.Section));
         services.AddBakeryCore();
 
@@ -47,6 +52,7 @@ public static class BakeryHostSetup
     {
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", ReadyAsync);
+        app.MapHooks();
         if (app.Services.GetService<SlackEndpoints>() is not null)
         {
             app.MapSlack();

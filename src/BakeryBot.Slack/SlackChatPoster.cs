@@ -66,6 +66,9 @@ public sealed class SlackChatPoster(SlackWebApiClient client, ILogger<SlackChatP
                     var ephemeralTs = await client.PostEphemeralAsync(message.ChannelId, message.UserId, text, attachments, ct);
                     return new PostOutcome.Sent(ephemeralTs);
 
+                case OutboxKind.OpenChannel:
+                    return new PostOutcome.Sent(await OpenChannelAsync(message, ct));
+
                 default:
                     return new PostOutcome.Permanent($"unknown outbox kind {message.Kind}");
             }
@@ -147,6 +150,39 @@ public sealed class SlackChatPoster(SlackWebApiClient client, ILogger<SlackChatP
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Creates the channel (a taken name gets <c>-2</c>, <c>-3</c>... as Slack names are unique) and
+    /// invites the people named; someone already in it is no failure.
+    /// </summary>
+    private async Task<string> OpenChannelAsync(OutboundMessage message, CancellationToken ct)
+    {
+        string? channel = null;
+        for (var attempt = 1; channel is null; attempt++)
+        {
+            var name = attempt == 1 ? message.Text : $"{message.Text[..Math.Min(message.Text.Length, 76)]}-{attempt}";
+            try
+            {
+                channel = await client.ConversationsCreateAsync(name, ct);
+            }
+            catch (SlackApiException e) when (e.Error == "name_taken" && attempt < 9)
+            {
+                // Try the next name.
+            }
+        }
+
+        var users = (message.UserId ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        try
+        {
+            await client.ConversationsInviteAsync(channel, users, ct);
+        }
+        catch (SlackApiException)
+        {
+            // The channel exists and must not be made again; whoever was not invited can join it.
+        }
+
+        return channel;
     }
 
     /// <summary>A Slack ts: Unix seconds, a dot, six digits of microseconds.</summary>

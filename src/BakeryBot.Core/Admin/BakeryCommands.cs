@@ -18,7 +18,8 @@ public sealed class BakeryCommands : IChatModule
         map.Command("bakery", "help and administration")
             .Verb("help", "/bakery help", "every command", ctx => Task.FromResult(ChatReply.Private(Help(ctx))))
             .Verb("whoami", "/bakery whoami", "your identity, roles and time zone", WhoAmIAsync)
-            .Verb("role", "/bakery role add|remove @person <role>", "grant or take back a role (cab, manager, admin)", RoleAsync, People.Roles.Admin);
+            .Verb("role", "/bakery role add|remove @person <role>", "grant or take back a role (cab, manager, admin)", RoleAsync, People.Roles.Admin)
+            .Verb("webhook", Integrations.WebhookCommands.Usage, "make an Alertmanager webhook for this channel, list them, revoke one", Integrations.WebhookCommands.HandleAsync, People.Roles.Admin);
     }
 
     private static async Task<ChatReply> WelcomeAsync(CommandContext ctx)

@@ -9,6 +9,9 @@ public sealed record ChatReply(string Text, IReadOnlyList<Card> Cards, ReplyKind
     /// </summary>
     public Card? UpdatedCard { get; init; }
 
+    /// <summary>The answer holds a secret (a token shown once): it is delivered, never stored.</summary>
+    public bool Sensitive { get; init; }
+
     public static ChatReply Private(string text, params Card[] cards) => new(text, cards);
 
     public static ChatReply Warning(string text) => new(text, [], ReplyKind.Warning);

@@ -54,5 +54,11 @@ public sealed record ChatRequest
     /// <summary>What the platform says about the conversation, for platforms that need it to post there later.</summary>
     public Data.ConversationSighting? Conversation { get; init; }
 
+    /// <summary>
+    /// Whether answers reach only the person who asked (false where the platform can answer only in
+    /// front of the whole conversation): secrets are not shown where they would be seen by all.
+    /// </summary>
+    public bool PrivateReplies { get; init; } = true;
+
     public bool IsAction => ActionId is not null;
 }

@@ -105,12 +105,18 @@ public sealed class CommandRouter(CommandMap map, IServiceScopeFactory scopes, T
     /// <summary>
     /// Posts a reply in the request's conversation (its thread, where it has one) through the outbox,
     /// for platforms without private answers in the HTTP response: it is retried like every post.
+    /// A sensitive reply is not stored: false, and the caller delivers it directly.
     /// </summary>
-    public async Task PostReplyAsync(ChatRequest request, ChatReply reply, CancellationToken ct)
+    public async Task<bool> PostReplyAsync(ChatRequest request, ChatReply reply, CancellationToken ct)
     {
         if (reply.Kind == ReplyKind.None)
         {
-            return;
+            return true;
+        }
+
+        if (reply.Sensitive)
+        {
+            return false;
         }
 
         await using var scope = scopes.CreateAsyncScope();
@@ -118,7 +124,7 @@ public sealed class CommandRouter(CommandMap map, IServiceScopeFactory scopes, T
         var tenantId = await db.Tenants.Where(t => t.Platform == request.Platform && t.ExternalId == request.TenantId).Select(t => (int?)t.Id).FirstOrDefaultAsync(ct);
         if (tenantId is not { } id)
         {
-            return;
+            return true;
         }
 
         var publisher = scope.ServiceProvider.GetRequiredService<CardPublisher>();
@@ -130,6 +136,7 @@ public sealed class CommandRouter(CommandMap map, IServiceScopeFactory scopes, T
         };
         publisher.PostReply(id, request.Platform, request.ChannelId, request.ThreadId, text, reply.Cards);
         await db.SaveChangesAsync(ct);
+        return true;
     }
 
     private ChatReply Unexpected(Exception ex, ChatRequest request, CommandVerb? verb)

@@ -50,6 +50,7 @@ internal sealed class OutboxMessageMapping : IEntityTypeConfiguration<OutboxMess
         b.Property(m => m.Kind).HasConversion<string>().HasMaxLength(16);
         b.Property(m => m.Status).HasConversion<string>().HasMaxLength(16);
         b.Property(m => m.CoalesceKey).HasMaxLength(64);
+        b.Property(m => m.Subject).HasMaxLength(64);
         // Recording an outcome is conditional on still holding the claim.
         b.Property(m => m.LeaseOwner).HasMaxLength(64).IsConcurrencyToken();
         b.Property(m => m.LastError).HasMaxLength(1000);

@@ -34,7 +34,9 @@ public sealed partial class IncidentCommands : IChatModule
             .Verb("sev", "/incident sev INC-42 sev2", "change the severity", SeverityAsync)
             .Verb("assign", "/incident assign INC-42 @person [commander|scribe|communications]", "give someone a role (commander by default)", AssignAsync)
             .Verb("update", "/incident update INC-42 <what is happening>", "a status update: on the timeline and posted where the incident is followed", UpdateAsync)
-            .Verb("link", "/incident link INC-42 PRB-3", "link the incident to a problem", LinkAsync);
+            .Verb("link", "/incident link INC-42 PRB-3", "link the incident to a problem", LinkAsync)
+            .Verb("postmortem", "/incident postmortem INC-42", "a postmortem draft in Markdown, posted here", PostmortemAsync)
+            .Verb("stats", "/incident stats [since:<duration>]", "MTTA and MTTR per service and severity (default: the last 30 days)", StatsAsync);
         map.Action(AckAction, "Acknowledge", AckAsync);
         map.Action(MitigateAction, "Mitigated", MitigateAsync);
         map.Action(ResolveAction, "Resolve", ResolveAsync);

@@ -5,6 +5,7 @@ using BakeryBot.Core.Data.Outbox;
 using BakeryBot.Core.People;
 using BakeryBot.Core.Problems;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace BakeryBot.Core.Incidents;
 
@@ -31,7 +32,7 @@ public sealed record DeclareResult(Incident Incident, IReadOnlyList<string> Assu
 public sealed record IncidentChange(bool Changed, Card Card, Incident Incident);
 
 /// <summary>The incident lifecycle on the database: each change, its timeline line, audit and card updates commit together.</summary>
-public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, CardPublisher publisher, ProblemDetector detector, TimeProvider clock)
+public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, CardPublisher publisher, ProblemDetector detector, IOptions<IncidentOptions> options, TimeProvider clock)
 {
     public const string RecordType = "incident";
     public const int MaxTitleLength = 300;
@@ -91,6 +92,12 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, CardPu
         var view = await ViewAsync(incident, ct);
         publisher.Post(tenant.Id, request.Platform, request.ChannelId, null, RecordType, incident.RecordId.ToString(), ChannelCard(view, tenant, now),
             $"{actor.DisplayName} declared {incident.RecordId} (SEV{incident.Severity}).");
+        if (options.Value.CreateChannel)
+        {
+            var invite = actor.Identities.Where(i => i.Platform == request.Platform && !i.ExternalId.StartsWith("bot:", StringComparison.Ordinal)).Select(i => i.ExternalId).Take(1).ToList();
+            publisher.OpenChannel(tenant.Id, request.Platform, request.ChannelId, IncidentChannels.ChannelName(incident), invite, IncidentChannels.Subject(incident));
+        }
+
         foreach (var known in await KnownErrorsAsync(tenant.Id, cis.Select(c => c.Id).ToList(), ct))
         {
             publisher.PostText(tenant.Id, request.Platform, request.ChannelId, null,

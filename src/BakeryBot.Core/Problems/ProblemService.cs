@@ -137,7 +137,11 @@ public sealed class ProblemService(BakeryDbContext db, CmdbService cmdb, Inciden
         suggestion.ProblemId = problem.Id;
         await db.SaveChangesAsync(ct);
         var ids = suggestion.IncidentKeys.Split(',').Select(k => RecordId.Parse(k, RecordId.Incident)).ToList();
-        await LinkAsync(tenant, actor, problem.RecordId, ids, ct);
+        // Incidents linked to a problem meanwhile keep theirs; the rest join the new one.
+        var numbers = ids.Select(i => i.Number).ToList();
+        var free = await db.Incidents.Where(i => i.TenantId == tenant.Id && numbers.Contains(i.Number) && i.ProblemId == null)
+            .Select(i => i.Number).ToListAsync(ct);
+        await LinkAsync(tenant, actor, problem.RecordId, ids.Where(i => free.Contains(i.Number)).ToList(), ct);
         var count = ids.Count;
         await publisher.UpdateEverywhereAsync(tenant.Id, ProblemDetector.RecordType, suggestion.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ProblemCards.Suggestion(suggestion, ci, count, options.Value.SuggestWindow), $"{actor.DisplayName} created {problem.RecordId} from this suggestion.", ct);

@@ -44,6 +44,11 @@ public sealed class PlaygroundChannels(TimeProvider clock) : IChatPoster
 
     public Task<PostOutcome> SendAsync(OutboundMessage message, CancellationToken ct)
     {
+        if (message.Kind == OutboxKind.OpenChannel)
+        {
+            return Task.FromResult<PostOutcome>(new PostOutcome.Permanent("the playground has a fixed set of channels"));
+        }
+
         var now = clock.GetUtcNow();
         lock (_gate)
         {

@@ -79,7 +79,13 @@ public sealed class TeamsEndpoints(
         // Stored before the answer; the reply follows through the outbox, in the same thread.
         var enriched = await WithMentionsResolvedAsync(Enrich(chat, activity, sighting), activity);
         var reply = await router.HandleAsync(enriched, CancellationToken.None);
-        await router.PostReplyAsync(enriched, reply, CancellationToken.None);
+        if (!await router.PostReplyAsync(enriched, reply, CancellationToken.None) && activity.Id is { } replyTo
+            && TeamsAdaptiveCardRenderer.RenderReply(reply) is { } secret)
+        {
+            // A secret is sent once, straight to the person's chat, and never stored.
+            await SendOnceAsync(activity, replyTo, secret);
+        }
+
         return Results.Ok();
     }
 
@@ -176,8 +182,22 @@ public sealed class TeamsEndpoints(
             : null;
     }
 
+    private async Task SendOnceAsync(TeamsActivity activity, string replyTo, JsonObject message)
+    {
+        try
+        {
+            await connector.ReplyToActivityAsync(activity.ServiceUrl, activity.Conversation.Id, replyTo, message, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is BotConnectorException or BotConnectorTokenException or HttpRequestException or TaskCanceledException or ArgumentException)
+        {
+            logger.LogWarning("A reply that is not kept could not be sent: {Error}", ex is BotConnectorException bc ? bc.ErrorCode : ex.GetType().Name);
+        }
+    }
+
     private ChatRequest Enrich(ChatRequest chat, TeamsActivity activity, ConversationSighting? sighting) => chat with
     {
+        // Teams answers in front of everyone except in a personal chat.
+        PrivateReplies = activity.Conversation.ConversationType == "personal",
         Conversation = sighting,
         UserAliases = activity.From.AadObjectId is not null ? [activity.From.Id] : null,
         SourceLink = chat.SourceLink ?? LinkToMessage(activity),

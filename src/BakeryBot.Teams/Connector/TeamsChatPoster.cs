@@ -36,6 +36,9 @@ public sealed class TeamsChatPoster(BotConnectorClient client, ITeamsConversatio
                 // Teams has no message that only one member of a shared conversation sees. Private answers to a
                 // command travel in the HTTP answer to the invoke instead, and never go through the outbox.
                 return new PostOutcome.Permanent("Teams has no private message in a shared conversation");
+            case OutboxKind.OpenChannel:
+                // A Teams incident lives in the thread under its card; its status updates are posted there.
+                return new PostOutcome.Permanent("on Teams an incident keeps to its card's thread");
             case OutboxKind.Update when string.IsNullOrEmpty(message.MessageId):
                 return new PostOutcome.Permanent("update without the id of the message to update");
             case not (OutboxKind.Post or OutboxKind.Update):

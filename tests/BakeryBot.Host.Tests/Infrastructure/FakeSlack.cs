@@ -38,6 +38,7 @@ public sealed class FakeSlack : IAsyncDisposable
     private readonly Lock _gate = new();
     private WebApplication? _app;
     private readonly List<FakeSlackMessage> _messages = [];
+    private readonly HashSet<string> _channelNames = [];
     private long _ts = 1_700_000_000_000_000;
 
     public string BaseUrl { get; private set; } = "";
@@ -154,6 +155,16 @@ public sealed class FakeSlack : IAsyncDisposable
                     return new JsonObject { ["ok"] = true, ["channel"] = channel, ["ts"] = target };
                 case "chat.postEphemeral":
                     return new JsonObject { ["ok"] = true, ["message_ts"] = NextTs() };
+                case "conversations.create":
+                    var name = body["name"]?.GetValue<string>() ?? "";
+                    if (!_channelNames.Add(name))
+                    {
+                        return new JsonObject { ["ok"] = false, ["error"] = "name_taken" };
+                    }
+
+                    return new JsonObject { ["ok"] = true, ["channel"] = new JsonObject { ["id"] = $"C{_channelNames.Count:D3}NEW", ["name"] = name } };
+                case "conversations.invite":
+                    return new JsonObject { ["ok"] = true, ["channel"] = new JsonObject { ["id"] = channel } };
                 case "users.info":
                     var user = body["user"]?.GetValue<string>() ?? "";
                     return new JsonObject { ["ok"] = true, ["user"] = new JsonObject { ["id"] = user, ["name"] = user.ToLowerInvariant(), ["real_name"] = $"Person {user}", ["tz"] = "Europe/Paris", ["profile"] = new JsonObject { ["display_name"] = $"Person {user}" } } };

@@ -6,7 +6,7 @@ namespace BakeryBot.Host.Tests.Infrastructure;
 public static class Payloads
 {
     /// <summary>A block_actions form body for a button click on a card.</summary>
-    public static string ButtonClick(FakeSlack slack, string actionId, string value, string messageTs, string user = "U0ALICE", string channel = "C0INCIDENTS")
+    public static string ButtonClick(FakeSlack slack, string actionId, string value, string messageTs, string user = "U0ALICE", string channel = "C0INCIDENTS", IReadOnlyDictionary<string, string>? inputs = null)
     {
         var payload = new JsonObject
         {
@@ -29,6 +29,18 @@ public static class Payloads
                 ["action_ts"] = $"{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0:F6}{Random.Shared.Next(1000)}",
             }),
         };
+        if (inputs is not null)
+        {
+            // Slack: what was typed into the message's input blocks, by block id and action id.
+            var values = new JsonObject();
+            foreach (var (id, text) in inputs)
+            {
+                values[id] = new JsonObject { [id] = new JsonObject { ["type"] = "plain_text_input", ["value"] = text } };
+            }
+
+            payload["state"] = new JsonObject { ["values"] = values };
+        }
+
         return BotFactory.Form(new() { ["payload"] = payload.ToJsonString() });
     }
 }

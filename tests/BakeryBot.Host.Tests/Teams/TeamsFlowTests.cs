@@ -58,6 +58,28 @@ public abstract class TeamsFlowTests(DbProvider provider)
     }
 
     [SkippableFact]
+    public async Task Mitigated_and_link_problem_answer_with_the_refreshed_card()
+    {
+        await using var bed = await TeamsTestBed.StartAsync(provider);
+        await bed.SendAsync(bed.Message("incident burnt-cookie sev2"));
+        await bed.SendAsync(bed.Message("problem new ovens misbehave"));
+
+        var mitigated = JsonNode.Parse(await (await bed.SendAsync(bed.CardAction(IncidentCommands.MitigateAction, "INC-1"))).Content.ReadAsStringAsync())!;
+        var link = bed.CardAction(IncidentCommands.LinkProblemAction, "INC-1");
+        link["value"]!["action"]!["data"]!["problem"] = "PRB-1";
+        var linked = JsonNode.Parse(await (await bed.SendAsync(link)).Content.ReadAsStringAsync())!;
+
+        Assert.Equal("application/vnd.microsoft.card.adaptive", mitigated["type"]!.GetValue<string>());
+        Assert.Contains("Mitigated", mitigated["value"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("\u0022verb\u0022:\u0022incident.mitigate", mitigated["value"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("\"verb\":\"incident.mitigate\"", mitigated["value"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal("application/vnd.microsoft.activity.message", linked["type"]!.GetValue<string>());
+        Assert.Contains("INC-1 is linked to PRB-1", linked["value"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(IncidentState.Mitigated, await bed.Bot.QueryAsync(db => db.Incidents.Select(i => i.State).SingleAsync()));
+        Assert.NotNull(await bed.Bot.QueryAsync(db => db.Incidents.Select(i => i.ProblemId).SingleAsync()));
+    }
+
+    [SkippableFact]
     public async Task The_message_actions_declare_an_incident_and_start_a_timer_within_the_invoke_answer()
     {
         await using var bed = await TeamsTestBed.StartAsync(provider);

@@ -107,6 +107,20 @@ public sealed class TeamsTrustTests
         Assert.Equal(("Bakery #2 ovens cold", 2, "oven-2"), (incident.Title, incident.Severity, incident.Cis.Single().Ci!.Name));
     }
 
+    [Fact]
+    public async Task A_webhooks_token_is_never_shown_where_the_whole_channel_would_see_it()
+    {
+        await using var bed = await TeamsTestBed.StartAsync();
+
+        await bed.SendAsync(bed.Message("bakery webhook alertmanager"));
+
+        await bed.Bot.DrainOutboxAsync();
+        var reply = Assert.Single(bed.Connector.Activities, a => a.ReplyToId is not null);
+        Assert.Contains("seen by everyone", reply.Body["text"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Bearer", reply.Body.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(0, await bed.Bot.QueryAsync(db => db.Set<BakeryBot.Core.Integrations.Webhook>().CountAsync()));
+    }
+
     /// <summary>A message action that takes longer than Teams waits.</summary>
     private sealed class SlowAction : IChatModule
     {

@@ -76,6 +76,15 @@ public sealed class CardPublisher(BakeryDbContext db, TimeProvider clock)
         }
     }
 
+    /// <summary>Asks the platform to open a channel for a record and invite people; <see cref="IOutboxFollowUp"/> hears of the result.</summary>
+    public void OpenChannel(int tenantId, string platform, string fromChannelId, string name, IReadOnlyList<string> invite, string subject)
+    {
+        var row = NewRow(tenantId, platform, fromChannelId, null, OutboxKind.OpenChannel, name, null, clock.GetUtcNow());
+        row.UserId = invite.Count == 0 ? null : string.Join(',', invite);
+        row.Subject = subject;
+        db.Outbox.Add(row);
+    }
+
     /// <summary>A message in a channel that only one person sees.</summary>
     public void PostPrivate(int tenantId, string platform, string channelId, string userId, string text, Card? card = null)
     {

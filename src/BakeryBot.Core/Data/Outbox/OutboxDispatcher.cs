@@ -103,13 +103,13 @@ public sealed class OutboxDispatcher
         finally
         {
             // Whatever happened to the round (even a shutdown), what was delivered is recorded.
-            await RecordAsync(wdb, rows, outcomes);
+            await RecordAsync(wdb, rows, outcomes, work.ServiceProvider.GetServices<IOutboxFollowUp>());
         }
 
         return rows.Count;
     }
 
-    private async Task RecordAsync(BakeryDbContext db, List<OutboxMessage> rows, ConcurrentDictionary<long, PostOutcome> outcomes)
+    private async Task RecordAsync(BakeryDbContext db, List<OutboxMessage> rows, ConcurrentDictionary<long, PostOutcome> outcomes, IEnumerable<IOutboxFollowUp> followUps)
     {
         var now = _clock.GetUtcNow();
         foreach (var row in rows)
@@ -120,6 +120,21 @@ public sealed class OutboxDispatcher
             {
                 row.AttemptInFlight = false;
                 Apply(row, outcome, now);
+                if (outcome is PostOutcome.Sent sent && row.Subject is not null)
+                {
+                    foreach (var followUp in followUps)
+                    {
+                        try
+                        {
+                            await followUp.DeliveredAsync(row, sent.MessageId, CancellationToken.None);
+                        }
+                        catch (Exception ex) when (ex is not OperationCanceledException)
+                        {
+                            // The delivery itself stands (it must not be repeated); what follows from it is logged.
+                            _logger.LogError(ex, "Following up outbox row {Id} ({Subject}) failed", row.Id, row.Subject);
+                        }
+                    }
+                }
             }
         }
 

@@ -11,6 +11,12 @@ public enum OutboxKind
 
     /// <summary>A message only one person in the channel sees.</summary>
     Private,
+
+    /// <summary>
+    /// Open a channel named <see cref="OutboxMessage.Text"/> and invite <see cref="OutboxMessage.UserId"/>
+    /// (comma-separated); what it is for is <see cref="OutboxMessage.Subject"/>.
+    /// </summary>
+    OpenChannel,
 }
 
 public enum OutboxStatus
@@ -56,6 +62,9 @@ public sealed class OutboxMessage
 
     /// <summary>The neutral card as JSON, or null for text only.</summary>
     public string? CardJson { get; set; }
+
+    /// <summary>The record a row is about when its outcome matters to it (<c>incident:INC-42</c>).</summary>
+    public string? Subject { get; set; }
 
     /// <summary>Rows with one key replace each other: only the newest waiting one is sent.</summary>
     public string? CoalesceKey { get; set; }

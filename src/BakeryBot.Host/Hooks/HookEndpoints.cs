@@ -1,0 +1,83 @@
+using System.Security.Cryptography;
+using BakeryBot.Core.Integrations;
+using Microsoft.Net.Http.Headers;
+
+namespace BakeryBot.Host.Hooks;
+
+/// <summary>The short JSON every refusal of a hook answers with.</summary>
+public sealed record HookError(string Error);
+
+/// <summary>
+/// <c>POST /hooks/alertmanager/{hookId}</c> (product.md §1): a bearer token checked against the hook's
+/// hash, Alertmanager's version 4 payload, one incident per alert fingerprint. Bad input is a 4xx,
+/// which Alertmanager does not retry; only our own failure is a 5xx, which it does.
+/// </summary>
+public static class HookEndpoints
+{
+    public const string AlertmanagerPath = "/hooks/alertmanager/{hookId}";
+
+    public static void MapHooks(this WebApplication app) =>
+        app.MapPost(AlertmanagerPath, AlertmanagerAsync);
+
+    private static async Task<IResult> AlertmanagerAsync(
+        string hookId,
+        HttpRequest request,
+        WebhookService hooks,
+        AlertIngestService ingest,
+        ILoggerFactory loggers)
+    {
+        // Nothing about the token is logged: not its value, not its length, not how it failed.
+        var logger = loggers.CreateLogger(typeof(HookEndpoints));
+        var aborted = request.HttpContext.RequestAborted;
+        var webhook = await hooks.VerifyAsync(WebhookKinds.Alertmanager, hookId, BearerToken(request), aborted);
+        if (webhook is null)
+        {
+            request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
+            return Results.Json(new HookError("Unknown or revoked webhook, or a wrong bearer token."), statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        var body = await RawBody.ReadAsync(request, aborted);
+        if (body is null)
+        {
+            return Results.Json(new HookError($"The body is larger than {RawBody.MaxBytes} bytes; lower max_alerts in the receiver."), statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var parsed = AlertmanagerPayload.Parse(body);
+        if (parsed.Payload is not { } payload)
+        {
+            logger.LogInformation("Hook {HookId} refused a payload: {Error}", webhook.HookId, parsed.Error);
+            return Results.BadRequest(new HookError(parsed.Error ?? "Not an Alertmanager payload."));
+        }
+
+        try
+        {
+            // Not cancelled when Alertmanager gives up waiting: what was accepted completes, and its retry is a no-op.
+            var summary = await ingest.IngestAsync(webhook, payload, CancellationToken.None);
+            logger.LogInformation(
+                "Hook {HookId}: {Alerts} alerts, {Opened} opened, {Repeated} repeated, {Mitigated} mitigated, {Ignored} ignored",
+                webhook.HookId, payload.Alerts.Count, summary.Opened, summary.Repeated, summary.Mitigated, summary.Ignored);
+            return Results.Ok(summary);
+        }
+        catch (Exception ex)
+        {
+            var reference = Convert.ToHexString(RandomNumberGenerator.GetBytes(4));
+            logger.LogError(ex, "Hook {HookId} failed to ingest a payload; reference {Reference}", webhook.HookId, reference);
+            return Results.Json(new HookError($"The alerts could not be stored; Alertmanager will retry. Reference: {reference}."), statusCode: StatusCodes.Status500InternalServerError);
+        }
+    }
+
+    /// <summary>The token of a single <c>Authorization: Bearer &lt;token&gt;</c> header; null otherwise.</summary>
+    private static string? BearerToken(HttpRequest request)
+    {
+        var values = request.Headers[HeaderNames.Authorization];
+        if (values.Count != 1 || values[0] is not { } header)
+        {
+            return null;
+        }
+
+        const string scheme = "Bearer ";
+        return header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) && header.Length > scheme.Length
+            ? header[scheme.Length..].Trim()
+            : null;
+    }
+}
