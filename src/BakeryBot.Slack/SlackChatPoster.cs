@@ -35,6 +35,8 @@ public sealed class SlackChatPoster(SlackWebApiClient client, ILogger<SlackChatP
     /// <summary>Slack: chat.postMessage allows about one message per second per channel.</summary>
     public TimeSpan ChannelInterval { get; } = TimeSpan.FromSeconds(1);
 
+    public bool OpensChannels => true;
+
     public async Task<PostOutcome> SendAsync(OutboundMessage message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -177,9 +179,11 @@ public sealed class SlackChatPoster(SlackWebApiClient client, ILogger<SlackChatP
         {
             await client.ConversationsInviteAsync(channel, users, ct);
         }
-        catch (SlackApiException)
+        catch (SlackApiException e)
         {
-            // The channel exists and must not be made again; whoever was not invited can join it.
+            // The channel exists and must not be made again (a retry would open a second one);
+            // whoever was not invited can join it.
+            logger?.LogWarning("Opened {Channel} but could not invite {Users}: {Error}", channel, message.UserId, e.Error);
         }
 
         return channel;

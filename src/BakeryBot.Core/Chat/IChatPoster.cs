@@ -15,6 +15,9 @@ public interface IChatPoster
     /// <summary>The least time between two posts to one channel (the platform's per-channel rate).</summary>
     TimeSpan ChannelInterval { get; }
 
+    /// <summary>Whether the platform can open a channel for a record (<see cref="Data.Outbox.OutboxKind.OpenChannel"/>).</summary>
+    bool OpensChannels => false;
+
     Task<PostOutcome> SendAsync(OutboundMessage message, CancellationToken ct);
 
     /// <summary>

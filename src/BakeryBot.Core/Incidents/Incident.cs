@@ -110,8 +110,14 @@ public sealed class Incident : IAudited, IVersioned
 
     string IAudited.AuditKey => RecordId.ToString();
 
-    /// <summary>When it was first acknowledged, or the later step that implied it.</summary>
-    public DateTimeOffset? RespondedAt => AcknowledgedAt ?? MitigatedAt ?? ResolvedAt;
+    /// <summary>
+    /// When a person first responded: acknowledged, or a later step that implied it. A mitigation by
+    /// the alert that opened the incident (it stopped firing) is nobody's response.
+    /// </summary>
+    public DateTimeOffset? RespondedAt => AcknowledgedAt ?? (MitigatedAutomatically ? null : MitigatedAt) ?? ResolvedAt;
+
+    /// <summary>Mitigated by the monitoring that declared it, not by a person.</summary>
+    public bool MitigatedAutomatically => MitigatedById is { } by && by == DeclaredById && DetectedBy is Detection.Alert or Detection.Synthetic;
 
     /// <summary>Acknowledges; false when it already was (a second click changes nothing).</summary>
     public bool Acknowledge(int personId, DateTimeOffset now)
@@ -141,7 +147,11 @@ public sealed class Incident : IAudited, IVersioned
                 State = IncidentState.Mitigated;
                 MitigatedAt = now;
                 MitigatedById = personId;
-                CommanderId ??= personId;
+                if (!MitigatedAutomatically)
+                {
+                    CommanderId ??= personId;
+                }
+
                 AddEvent(now, personId, "mitigated", string.IsNullOrWhiteSpace(note) ? "Mitigated" : $"Mitigated: {note}");
                 return true;
             case IncidentState.Mitigated:

@@ -53,14 +53,17 @@ public sealed class IncidentChannels(BakeryDbContext db, CardPublisher publisher
             return;
         }
 
-        var incident = await db.Incidents.FirstOrDefaultAsync(i => i.TenantId == row.TenantId && i.Number == id.Number, ct);
-        if (incident is null || incident.IncidentChannelId is not null)
+        // A conditional update: it neither races a person changing the incident nor sets a channel twice.
+        var set = await db.Incidents
+            .Where(i => i.TenantId == row.TenantId && i.Number == id.Number && i.IncidentChannelId == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.IncidentChannelId, result), ct);
+        if (set == 0)
         {
             return;
         }
 
-        incident.IncidentChannelId = result;
-        incident.AddEvent(clock.GetUtcNow(), null, "channel", "Its own channel was opened");
+        var incidentId = await db.Incidents.Where(i => i.TenantId == row.TenantId && i.Number == id.Number).Select(i => i.Id).FirstAsync(ct);
+        db.IncidentEvents.Add(new IncidentEvent { IncidentId = incidentId, At = clock.GetUtcNow(), Kind = "channel", Text = "Its own channel was opened" });
         var tenant = await db.Tenants.FirstAsync(t => t.Id == row.TenantId, ct);
         var card = await incidents.CardAsync(tenant, id, ct);
         publisher.Post(row.TenantId, row.Platform, result, null, IncidentService.RecordType, id.ToString(), card,

@@ -92,6 +92,12 @@ public sealed partial class IncidentCommands : IChatModule
             "communications" or "comms" => IncidentRole.Communications,
             _ => throw new UserException($"`{word}` is not an incident role. Roles: commander, scribe, communications."),
         };
+        if ((await ctx.Get<IncidentService>().GetAsync(ctx.Tenant.Id, id, ctx.Cancellation)).State == IncidentState.Closed)
+        {
+            // Refused before anyone new is recorded.
+            throw new UserException($"{id} is closed; its roles stay as they were.");
+        }
+
         var person = await ctx.Get<IdentityService>().FindOrCreateAsync(ctx.Tenant, mention.Text, ctx.Cancellation);
         var change = await ctx.Get<IncidentService>().AssignAsync(ctx.Tenant, ctx.Actor, id, role, person, ctx.Cancellation);
         return Outcome(ctx, change, $"<@{mention.Text}> is the {Incident.RoleWord(role)} of {id}.", $"<@{mention.Text}> was the {Incident.RoleWord(role)} of {id} already.");
@@ -119,9 +125,16 @@ public sealed partial class IncidentCommands : IChatModule
         var problems = ctx.Get<ProblemService>();
         var typed = ctx.Request.Inputs?.GetValueOrDefault(ProblemInput)?.Trim();
         RecordId problem;
+        var incident = await ctx.Get<IncidentService>().GetAsync(ctx.Tenant.Id, id, ctx.Cancellation);
+        if (string.IsNullOrEmpty(typed) && incident.ProblemId is not null)
+        {
+            // A second click (or a card not refreshed yet) must not make another problem.
+            var card = await ctx.Get<IncidentService>().CardAsync(ctx.Tenant, id, ctx.Cancellation);
+            return ChatReply.Private($"{id} is linked to a problem already; type another PRB id into the card to move it.") with { UpdatedCard = card };
+        }
+
         if (string.IsNullOrEmpty(typed))
         {
-            var incident = await ctx.Get<IncidentService>().GetAsync(ctx.Tenant.Id, id, ctx.Cancellation);
             var (created, _) = await problems.CreateAsync(ctx.Tenant, ctx.Actor, ctx.Request.Platform, ctx.Request.ChannelId, incident.Title,
                 incident.Cis.Where(c => c.Ci is not null).Select(c => c.Ci!.Name).ToList(), ctx.Cancellation);
             problem = created.RecordId;
@@ -132,15 +145,18 @@ public sealed partial class IncidentCommands : IChatModule
         }
 
         await problems.LinkAsync(ctx.Tenant, ctx.Actor, problem, [id], ctx.Cancellation);
-        var card = await ctx.Get<IncidentService>().CardAsync(ctx.Tenant, id, ctx.Cancellation);
-        return ChatReply.Private($"{id} is linked to {problem}.") with { UpdatedCard = card };
+        var updated = await ctx.Get<IncidentService>().CardAsync(ctx.Tenant, id, ctx.Cancellation);
+        return ChatReply.Private($"{id} is linked to {problem}.") with { UpdatedCard = updated };
     }
 
     /// <summary>The incident named in the command, or the one whose own channel or thread this is.</summary>
     private static async Task<RecordId> IdAsync(CommandContext ctx, string usage)
     {
-        if (ctx.Args.TakeRecordId(RecordId.Incident) is { } id)
+        // An id is the first argument; one further on is part of a note ("same cause as INC-2").
+        var first = ctx.Args.Positional.Count > 0 ? ctx.Args.Positional[0] : null;
+        if (first is { Kind: TokenKind.Word } && RecordId.TryParse(first.Text, out var id) && id.Prefix == RecordId.Incident)
         {
+            ctx.Args.Take(t => ReferenceEquals(t, first));
             return id;
         }
 

@@ -23,6 +23,7 @@ internal sealed class IncidentMapping : IEntityTypeConfiguration<Incident>
         b.Ignore(i => i.RecordId);
         b.Ignore(i => i.IsOpen);
         b.Ignore(i => i.RespondedAt);
+        b.Ignore(i => i.MitigatedAutomatically);
         b.Ignore(i => i.StateWord);
         b.HasIndex(i => new { i.TenantId, i.Number }).IsUnique();
         b.HasIndex(i => new { i.TenantId, i.State });

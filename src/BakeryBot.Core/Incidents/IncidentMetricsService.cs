@@ -31,7 +31,7 @@ public sealed class IncidentMetricsService(BakeryDbContext db, CmdbService cmdb)
         var ciSets = new Dictionary<string, int[]>(StringComparer.Ordinal);
         await foreach (var row in db.Incidents.AsNoTracking()
                            .Where(i => i.TenantId == tenantId && i.DeclaredAt >= fromUtc && i.DeclaredAt < toUtc)
-                           .Select(i => new Row(i.Severity, i.DetectedBy, i.DeclaredAt, i.AcknowledgedAt, i.MitigatedAt, i.ResolvedAt,
+                           .Select(i => new Row(i.Severity, i.DetectedBy, i.DeclaredAt, i.DeclaredById, i.AcknowledgedAt, i.MitigatedAt, i.MitigatedById, i.ResolvedAt,
                                i.Cis.Select(c => c.CiId).ToList()))
                            .AsAsyncEnumerable()
                            .WithCancellation(ct))
@@ -53,7 +53,8 @@ public sealed class IncidentMetricsService(BakeryDbContext db, CmdbService cmdb)
             r.Row.Severity,
             r.Row.DetectedBy,
             r.Row.DeclaredAt,
-            r.Row.AcknowledgedAt ?? r.Row.MitigatedAt ?? r.Row.ResolvedAt, // Incident.RespondedAt, which EF cannot translate
+            // Incident.RespondedAt, which EF cannot translate: an alert's own mitigation is nobody's response.
+            r.Row.AcknowledgedAt ?? (r.Row.MitigatedById == r.Row.DeclaredById && r.Row.DetectedBy is Detection.Alert or Detection.Synthetic ? null : r.Row.MitigatedAt) ?? r.Row.ResolvedAt,
             r.Row.ResolvedAt,
             (IReadOnlyCollection<string>)services[r.CiKey])));
     }
@@ -63,8 +64,10 @@ public sealed class IncidentMetricsService(BakeryDbContext db, CmdbService cmdb)
         int Severity,
         Detection DetectedBy,
         DateTimeOffset DeclaredAt,
+        int DeclaredById,
         DateTimeOffset? AcknowledgedAt,
         DateTimeOffset? MitigatedAt,
+        int? MitigatedById,
         DateTimeOffset? ResolvedAt,
         List<int> CiIds);
 }

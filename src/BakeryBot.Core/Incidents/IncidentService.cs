@@ -5,6 +5,7 @@ using BakeryBot.Core.Data.Outbox;
 using BakeryBot.Core.People;
 using BakeryBot.Core.Problems;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace BakeryBot.Core.Incidents;
@@ -32,7 +33,7 @@ public sealed record DeclareResult(Incident Incident, IReadOnlyList<string> Assu
 public sealed record IncidentChange(bool Changed, Card Card, Incident Incident);
 
 /// <summary>The incident lifecycle on the database: each change, its timeline line, audit and card updates commit together.</summary>
-public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, CardPublisher publisher, ProblemDetector detector, IOptions<IncidentOptions> options, TimeProvider clock)
+public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, CardPublisher publisher, ProblemDetector detector, IOptions<IncidentOptions> options, IEnumerable<IChatPoster> posters, TimeProvider clock, ILogger<IncidentService> logger)
 {
     public const string RecordType = "incident";
     public const int MaxTitleLength = 300;
@@ -92,7 +93,7 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, CardPu
         var view = await ViewAsync(incident, ct);
         publisher.Post(tenant.Id, request.Platform, request.ChannelId, null, RecordType, incident.RecordId.ToString(), ChannelCard(view, tenant, now),
             $"{actor.DisplayName} declared {incident.RecordId} (SEV{incident.Severity}).");
-        if (options.Value.CreateChannel)
+        if (options.Value.CreateChannel && posters.Any(p => p.Platform == request.Platform && p.OpensChannels))
         {
             var invite = actor.Identities.Where(i => i.Platform == request.Platform && !i.ExternalId.StartsWith("bot:", StringComparison.Ordinal)).Select(i => i.ExternalId).Take(1).ToList();
             publisher.OpenChannel(tenant.Id, request.Platform, request.ChannelId, IncidentChannels.ChannelName(incident), invite, IncidentChannels.Subject(incident));
@@ -106,7 +107,17 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, CardPu
 
         await db.SaveChangesAsync(ct);
         await db.CommitAsync(tx, ct);
-        await detector.SuggestAsync(tenant, incident, ct);
+        try
+        {
+            await detector.SuggestAsync(tenant, incident, ct);
+        }
+        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException)
+        {
+            // The incident stands; a missed suggestion is not worth failing its declaration for.
+            db.ChangeTracker.Clear();
+            logger.LogWarning(ex, "Looking for a problem behind {Incident} failed", incident.RecordId);
+        }
+
         return new DeclareResult(incident, assumptions);
     }
 
@@ -146,6 +157,13 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, CardPu
             .AsSplitQuery()
             .Where(i => i.TenantId == tenantId && i.AlertFingerprint == fingerprint
                         && (i.State == IncidentState.Declared || i.State == IncidentState.Acknowledged || i.State == IncidentState.Mitigated))
+            .OrderByDescending(i => i.Number)
+            .FirstOrDefaultAsync(ct);
+
+    /// <summary>The latest incident an alert with this fingerprint opened, in any state.</summary>
+    public Task<Incident?> FindLatestByFingerprintAsync(int tenantId, string fingerprint, CancellationToken ct) =>
+        db.Incidents.Include(i => i.Timeline)
+            .Where(i => i.TenantId == tenantId && i.AlertFingerprint == fingerprint)
             .OrderByDescending(i => i.Number)
             .FirstOrDefaultAsync(ct);
 

@@ -153,6 +153,14 @@ public sealed class AlertIngestService(
             var open = await incidents.FindOpenByFingerprintAsync(tenant.Id, alert.Fingerprint, ct);
             if (alert.IsFiring)
             {
+                if (open is null && await incidents.FindLatestByFingerprintAsync(tenant.Id, alert.Fingerprint, ct) is { } closed
+                    && Mentions(closed, $"since {Stamp(alert.StartsAt)}"))
+                {
+                    // The firing an incident was already made of (and since resolved), sent again by
+                    // Alertmanager's repeat_interval: not a new incident.
+                    return (Outcome.Ignored, closed.RecordId);
+                }
+
                 return open is null
                     ? (Outcome.Opened, await DeclareAsync(tenant, actor, webhook, alert, ct))
                     : await FiredAgainAsync(tenant, actor, open, alert, ct);

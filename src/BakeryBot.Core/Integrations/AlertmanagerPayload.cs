@@ -105,8 +105,12 @@ public sealed record AlertmanagerPayload(
             startsAt,
             ReadTime(alert, "endsAt", path),
             ReadText(alert, "generatorURL", path + ".generatorURL"),
-            string.IsNullOrWhiteSpace(fingerprint) ? FingerprintOf(labels) : fingerprint.Trim());
+            string.IsNullOrWhiteSpace(fingerprint) ? FingerprintOf(labels) : Fit(fingerprint.Trim()));
     }
+
+    /// <summary>Fingerprints are short hex in practice; a longer one is hashed to fit where it is stored.</summary>
+    private static string Fit(string fingerprint) =>
+        fingerprint.Length <= 64 ? fingerprint : "long-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fingerprint)))[..32];
 
     /// <summary>
     /// For senders older than Alertmanager 0.19, which had no fingerprint: one from the label set, as

@@ -55,7 +55,8 @@ public sealed class ProblemDetector(BakeryDbContext db, CardPublisher publisher,
                 continue;
             }
 
-            var covered = await db.Set<Problem>().AnyAsync(p => p.TenantId == tenant.Id && p.State != ProblemState.Resolved && p.Cis.Any(c => c.CiId == ciId), ct)
+            var covered = await db.Set<Problem>().AnyAsync(p => p.TenantId == tenant.Id && p.State != ProblemState.Resolved
+                              && (p.Cis.Any(c => c.CiId == ciId) || db.Incidents.Any(i => i.ProblemId == p.Id && i.Cis.Any(c => c.CiId == ciId))), ct)
                           || await db.Set<ProblemSuggestion>().AnyAsync(s => s.TenantId == tenant.Id && s.CiId == ciId && s.SuggestedAt >= since, ct);
             if (covered)
             {

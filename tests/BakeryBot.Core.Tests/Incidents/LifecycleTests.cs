@@ -42,6 +42,7 @@ public abstract class LifecycleTests(DbProvider provider)
     [InlineData("closed", "mitigate", "is closed already")]
     [InlineData("closed", "sev INC-1 sev1 x", "its severity stays")]
     [InlineData("closed", "update INC-1 still here", "updates go to a new incident")]
+    [InlineData("closed", "assign INC-1 <@bob> scribe", "its roles stay")]
     public async Task Refused_transitions_say_why_and_change_nothing(string from, string verb, string reply)
     {
         await using var app = await CoreTestApp.CreateAsync(provider);
@@ -94,6 +95,8 @@ public abstract class LifecycleTests(DbProvider provider)
         var inThread = await app.Router.HandleAsync(CoreTestApp.Request("alice") with { Command = "incident", Text = "resolve all good", ThreadId = "thread-2" }, CancellationToken.None);
         var elsewhere = await app.SendAsync("incident", "ack");
 
+        var noted = await app.SendAsync("incident", "update same cause as INC-2", channel: "C-inc-1");
+        Assert.Equal("Update posted on INC-1.", noted.Text); // an id further on is part of the note
         Assert.StartsWith("INC-1 acknowledged", inChannel.Text, StringComparison.Ordinal);
         Assert.Equal("INC-2 resolved.", inThread.Text);
         Assert.Contains("Which one?", elsewhere.Text, StringComparison.Ordinal);

@@ -39,7 +39,7 @@ public abstract class MetricsTests(DbProvider provider)
         await At(20, "pale crust sev3 ci:oven-2");
         await At(26, "ack INC-3");
         await At(30, "till offline sev2");
-        await At(50, "mitigate INC-4 card payments moved to the spare till");
+        await At(50, "mitigate INC-4 card payments moved to the spare till", user: "bob"); // a person, not the alert itself
         await At(60, "resolve INC-1");
         await At(70, "resolve INC-4");
         await At(80, "sticky buns sev4 ci:oven-2");
@@ -82,10 +82,10 @@ public abstract class MetricsTests(DbProvider provider)
         Assert.Equal(new CardField("MTTR", "1 hour, 13 minutes (3 resolved)"), fields[2]);
         Assert.Contains("bread · SEV2 · 2 incidents · MTTA 7 minutes · MTTR 1 hour, 30 minutes", Assert.IsType<TextSection>(card.Sections[3]).Text, StringComparison.Ordinal);
 
-        async Task At(int minutes, string text)
+        async Task At(int minutes, string text, string user = "alice")
         {
             app.Clock.SetUtcNow(T.AddMinutes(minutes));
-            var reply = await app.SendAsync("incident", text);
+            var reply = await app.SendAsync("incident", text, user: user);
             Assert.NotEqual(ReplyKind.Warning, reply.Kind);
         }
     }

@@ -123,6 +123,40 @@ public abstract class AlertIngestTests(DbProvider provider)
         Assert.Equal(1, reopened.Opened);
     }
 
+    [SkippableFact]
+    public async Task The_same_firing_sent_again_after_a_person_resolved_its_incident_opens_nothing()
+    {
+        await using var app = await CoreTestApp.CreateAsync(provider);
+        var (hook, _, _) = await MakeHookAsync(app);
+        await IngestAsync(app, hook, Group(Alert("fp-1")));
+        await app.SendAsync("incident", "resolve INC-1 restarted the oven");
+
+        // Alertmanager's repeat_interval sends the same firing (same startsAt) again.
+        var repeat = await IngestAsync(app, hook, Group(Alert("fp-1")));
+
+        Assert.Equal((0, 1), (repeat.Opened, repeat.Ignored));
+        Assert.Equal(1, await app.QueryAsync(db => db.Incidents.CountAsync()));
+    }
+
+    [SkippableFact]
+    public async Task An_alert_that_resolves_by_itself_is_nobodys_response_and_a_long_fingerprint_fits()
+    {
+        await using var app = await CoreTestApp.CreateAsync(provider);
+        var (hook, _, _) = await MakeHookAsync(app);
+        var fingerprint = new string('f', 300);
+        await IngestAsync(app, hook, Group(Alert(fingerprint)));
+        app.Clock.Advance(TimeSpan.FromMinutes(12));
+
+        var resolved = await IngestAsync(app, hook, Group(Alert(fingerprint, status: "resolved", endsAt: "2026-11-26T09:10:00Z")));
+
+        Assert.Equal(1, resolved.Mitigated);
+        var incident = await app.QueryAsync(db => db.Incidents.SingleAsync());
+        Assert.Equal(IncidentState.Mitigated, incident.State);
+        Assert.Null(incident.CommanderId);
+        Assert.Null(incident.RespondedAt);
+        Assert.True(incident.AlertFingerprint!.Length <= 64);
+    }
+
     [SkippableTheory]
     [InlineData("critical", 1)]
     [InlineData("error", 2)]

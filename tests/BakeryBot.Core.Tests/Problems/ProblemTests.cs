@@ -114,6 +114,27 @@ public abstract class ProblemTests(DbProvider provider)
         Assert.Equal(1, await app.QueryAsync(db => db.Set<ProblemSuggestion>().CountAsync()));
     }
 
+    [SkippableFact]
+    public async Task A_double_click_on_link_problem_makes_one_problem_and_an_open_problem_on_earlier_incidents_covers_the_ci()
+    {
+        await using var app = await CoreTestApp.CreateAsync(provider);
+        await app.SendAsync("cmdb", "add asset oven-2");
+        await app.SendAsync("incident", "burnt 1 ci:oven-2");
+
+        var first = await app.ClickAsync(IncidentCommands.LinkProblemAction, "INC-1");
+        var second = await app.ClickAsync(IncidentCommands.LinkProblemAction, "INC-1", user: "bob");
+
+        Assert.Equal("INC-1 is linked to PRB-1.", first.Text);
+        Assert.StartsWith("INC-1 is linked to a problem already", second.Text, StringComparison.Ordinal);
+        Assert.Equal(1, await app.QueryAsync(db => db.Set<Problem>().CountAsync()));
+
+        // PRB-1 (no CIs of its own) covers oven-2 through INC-1: three more incidents bring no suggestion.
+        await app.SendAsync("incident", "burnt 2 ci:oven-2");
+        await app.SendAsync("incident", "burnt 3 ci:oven-2");
+        await app.SendAsync("incident", "burnt 4 ci:oven-2");
+        Assert.Equal(0, await app.QueryAsync(db => db.Set<ProblemSuggestion>().CountAsync()));
+    }
+
     [SkippableTheory]
     [InlineData("link PRB-9 INC-1", "There is no PRB-9")]
     [InlineData("link PRB-1", "Which incidents?")]

@@ -63,7 +63,7 @@ public abstract partial class AlertmanagerHookTests(DbProvider provider)
         Assert.Equal(IncidentState.Declared, await bot.QueryAsync(db => db.Incidents.Where(i => i.Number == 2).Select(i => i.State).SingleAsync()));
         await bot.DrainOutboxAsync();
         Assert.Contains(slack.Messages, m => m.Text.Contains("INC-1 is mitigated: alert resolved at 2026-11-26 09:07:14 UTC", StringComparison.Ordinal));
-        Assert.Contains("Mitigated", slack.Messages.Single(m => m.Ts == cards[0].Ts).Attachments!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("*Status*\\nMitigated", slack.Messages.Single(m => m.Ts == cards[0].Ts).Attachments!.ToJsonString(), StringComparison.Ordinal);
 
         Assert.NotEmpty(logs.Messages);
         Assert.DoesNotContain(logs.Messages, m => m.Contains(token, StringComparison.Ordinal));

@@ -41,7 +41,7 @@ public sealed class SlackIncidentButtonsTests
             .Select(i => db.Set<Problem>().Where(p => p.Id == i.ProblemId).Select(p => "PRB-" + p.Number).Single()).ToListAsync()));
         Assert.Equal("INC-1", await bot.QueryAsync(db => db.Set<BakeryBot.Core.TimeTracking.Timer>().Select(t => t.RecordKey).SingleAsync()));
         var card = slack.Messages.Single(m => m.Ts == Ts("INC-1: burnt 1")).Attachments!.ToJsonString();
-        Assert.Contains("Mitigated", card, StringComparison.Ordinal);
+        Assert.Contains("*Status*\\nMitigated", card, StringComparison.Ordinal); // the status field, not the button
         Assert.Contains("PRB-1: ovens misbehave", card, StringComparison.Ordinal);
         Assert.DoesNotContain(ProblemCommands.CreateFromSuggestionAction, slack.Messages.Single(m => m.Ts == suggestion.Ts).Attachments!.ToJsonString(), StringComparison.Ordinal);
         Assert.Contains(slack.CallsTo("response:click"), c => c["text"]!.GetValue<string>().Contains("Timer started on INC-1", StringComparison.Ordinal));

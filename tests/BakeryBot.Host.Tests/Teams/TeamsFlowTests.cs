@@ -70,9 +70,8 @@ public abstract class TeamsFlowTests(DbProvider provider)
         var linked = JsonNode.Parse(await (await bed.SendAsync(link)).Content.ReadAsStringAsync())!;
 
         Assert.Equal("application/vnd.microsoft.card.adaptive", mitigated["type"]!.GetValue<string>());
-        Assert.Contains("Mitigated", mitigated["value"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("\"value\":\"Mitigated\"", mitigated["value"]!.ToJsonString(), StringComparison.Ordinal); // the status fact, not the button
         Assert.DoesNotContain("\u0022verb\u0022:\u0022incident.mitigate", mitigated["value"]!.ToJsonString(), StringComparison.Ordinal);
-        Assert.DoesNotContain("\"verb\":\"incident.mitigate\"", mitigated["value"]!.ToJsonString(), StringComparison.Ordinal);
         Assert.Equal("application/vnd.microsoft.activity.message", linked["type"]!.GetValue<string>());
         Assert.Contains("INC-1 is linked to PRB-1", linked["value"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(IncidentState.Mitigated, await bed.Bot.QueryAsync(db => db.Incidents.Select(i => i.State).SingleAsync()));
