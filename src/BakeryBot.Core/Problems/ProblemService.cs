@@ -127,15 +127,35 @@ public sealed class ProblemService(BakeryDbContext db, CmdbService cmdb, Inciden
     {
         var suggestion = await db.Set<ProblemSuggestion>().FirstOrDefaultAsync(s => s.Id == suggestionId && s.TenantId == tenant.Id, ct)
             ?? throw new UserException("That suggestion is gone.");
-        if (suggestion.ProblemId is { } existing)
+        // Claimed with a conditional update, so two clicks at once make one problem.
+        const int Claimed = -1;
+        var claimed = await db.Set<ProblemSuggestion>()
+            .Where(s => s.Id == suggestion.Id && s.ProblemId == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.ProblemId, Claimed), ct);
+        if (claimed == 0)
         {
-            return (await db.Set<Problem>().FirstAsync(p => p.Id == existing, ct), false);
+            await db.Entry(suggestion).ReloadAsync(ct);
+            return suggestion.ProblemId is { } made and > 0
+                ? (await db.Set<Problem>().FirstAsync(p => p.Id == made, ct), false)
+                : throw new UserException("Someone is creating that problem right now; look at the suggestion again in a moment.");
         }
 
+        suggestion.ProblemId = null; // the tracked copy: the real id is set below
         var ci = await db.ConfigurationItems.Where(c => c.Id == suggestion.CiId).Select(c => c.Name).FirstAsync(ct);
-        var (problem, _) = await CreateAsync(tenant, actor, platform, channelId, $"Recurring incidents on {ci}", [ci], ct);
+        Problem problem;
+        try
+        {
+            (problem, _) = await CreateAsync(tenant, actor, platform, channelId, $"Recurring incidents on {ci}", [ci], ct);
+        }
+        catch
+        {
+            await db.Set<ProblemSuggestion>().Where(s => s.Id == suggestion.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.ProblemId, (int?)null), CancellationToken.None);
+            throw;
+        }
+
+        await db.Set<ProblemSuggestion>().Where(s => s.Id == suggestion.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.ProblemId, problem.Id), ct);
         suggestion.ProblemId = problem.Id;
-        await db.SaveChangesAsync(ct);
+        db.Entry(suggestion).State = EntityState.Unchanged;
         var ids = suggestion.IncidentKeys.Split(',').Select(k => RecordId.Parse(k, RecordId.Incident)).ToList();
         // Incidents linked to a problem meanwhile keep theirs; the rest join the new one.
         var numbers = ids.Select(i => i.Number).ToList();

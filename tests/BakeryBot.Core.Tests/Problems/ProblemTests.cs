@@ -100,11 +100,15 @@ public abstract class ProblemTests(DbProvider provider)
         var button = Assert.Single(card.Buttons);
         Assert.Equal(ProblemCommands.CreateFromSuggestionAction, button.ActionId);
 
-        var created = await app.ClickAsync(button.ActionId, button.Value, user: "bob");
+        // Two people click at the same moment, then a third later: one problem.
+        var together = await Task.WhenAll(
+            Task.Run(() => app.ClickAsync(button.ActionId, button.Value, user: "bob")),
+            Task.Run(() => app.ClickAsync(button.ActionId, button.Value, user: "dave")));
         var again = await app.ClickAsync(button.ActionId, button.Value, user: "carol");
 
-        Assert.Equal("PRB-1 created and its incidents linked.", created.Text);
+        Assert.Single(together, r => r.Text == "PRB-1 created and its incidents linked.");
         Assert.Equal("PRB-1 was created from this suggestion already.", again.Text);
+        Assert.Equal(1, await app.QueryAsync(db => db.Set<Problem>().CountAsync()));
         var linked = await app.QueryAsync(db => db.Incidents.Where(i => i.ProblemId != null).Select(i => i.Number).OrderBy(n => n).ToListAsync());
         Assert.Equal([2, 3, 4], linked);
         Assert.Equal("Recurring incidents on oven-2", await app.QueryAsync(db => db.Set<Problem>().Select(p => p.Title).SingleAsync()));

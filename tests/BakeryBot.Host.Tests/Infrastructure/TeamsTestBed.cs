@@ -69,10 +69,10 @@ public sealed class TeamsTestBed : IAsyncDisposable
     }
 
     /// <summary>A channel message that @mentions the bot (and anyone in <paramref name="mentions"/>: name → 29: id), as a new thread.</summary>
-    public JsonObject Message(string text, string user = DanaAad, string name = "Dana Oncall", string channel = Channel, string? id = null, IReadOnlyDictionary<string, string>? mentions = null)
+    public JsonObject Message(string text, string user = DanaAad, string name = "Dana Oncall", string channel = Channel, string? id = null, IReadOnlyDictionary<string, string>? mentions = null, string? threadRoot = null)
     {
         id ??= NextId();
-        return Activity("message", id, $"{channel};messageid={id}", user, name, activity =>
+        return Activity("message", id, $"{channel};messageid={threadRoot ?? id}", user, name, activity =>
         {
             activity["text"] = $"<at>BakeryBot</at> {text}";
             var entities = new JsonArray(new JsonObject

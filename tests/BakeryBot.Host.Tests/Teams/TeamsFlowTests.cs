@@ -58,6 +58,24 @@ public abstract class TeamsFlowTests(DbProvider provider)
     }
 
     [SkippableFact]
+    public async Task In_the_thread_under_an_incidents_card_commands_need_no_id_and_status_updates_go_there()
+    {
+        await using var bed = await TeamsTestBed.StartAsync(provider);
+        await bed.SendAsync(bed.Message("incident burnt-cookie sev2"));
+        await bed.Bot.DrainOutboxAsync();
+        var card = bed.Connector.In(TeamsTestBed.Channel).Single(a => a.Body["attachments"] is JsonArray { Count: > 0 } && a.ReplyToId is null);
+
+        await bed.SendAsync(bed.Message("incident update oven 2 cooling down", threadRoot: card.Id));
+        await bed.SendAsync(bed.Message("incident resolve thermostat replaced", threadRoot: card.Id));
+        await bed.Bot.DrainOutboxAsync();
+
+        Assert.Equal(IncidentState.Resolved, await bed.Bot.QueryAsync(db => db.Incidents.Select(i => i.State).SingleAsync()));
+        var statusPosts = bed.Connector.Activities.Where(a => a.Body["text"]?.GetValue<string>() is { } t && (t.StartsWith("Update on INC-1", StringComparison.Ordinal) || t.StartsWith("INC-1 is resolved", StringComparison.Ordinal))).ToList();
+        Assert.Equal(2, statusPosts.Count);
+        Assert.All(statusPosts, p => Assert.Equal(card.Id, p.ReplyToId));
+    }
+
+    [SkippableFact]
     public async Task Mitigated_and_link_problem_answer_with_the_refreshed_card()
     {
         await using var bed = await TeamsTestBed.StartAsync(provider);
