@@ -46,12 +46,12 @@ public static class ProblemCards
     }
 
     /// <summary>The bot's suggestion to open a problem, with the button that does it.</summary>
-    public static Card Suggestion(ProblemSuggestion suggestion, string ciName, int count, TimeSpan window) => new(
+    public static Card Suggestion(ProblemSuggestion suggestion, string ciName, int count, TimeSpan window, RecordId? created = null) => new(
         $"{count} incidents on {ciName} in {window.Humanize()}",
         CardAccent.Warning,
         [new TextSection($"{suggestion.IncidentKeys.Replace(",", ", ", StringComparison.Ordinal)} all touch {ciName} and no open problem covers them. A problem would track their common cause.")],
-        suggestion.ProblemId is null
+        created is null
             ? [new CardButton("Create problem", ProblemCommands.CreateFromSuggestionAction, suggestion.Id.ToString(CultureInfo.InvariantCulture), ButtonStyle.Primary)]
             : [],
-        suggestion.ProblemId is null ? "Suggested by BakeryBot" : "A problem was created from this suggestion");
+        created is { } id ? $"{id} was created from this suggestion" : "Suggested by BakeryBot");
 }

@@ -140,7 +140,6 @@ public sealed class ProblemService(BakeryDbContext db, CmdbService cmdb, Inciden
                 : throw new UserException("Someone is creating that problem right now; look at the suggestion again in a moment.");
         }
 
-        suggestion.ProblemId = null; // the tracked copy: the real id is set below
         var ci = await db.ConfigurationItems.Where(c => c.Id == suggestion.CiId).Select(c => c.Name).FirstAsync(ct);
         Problem problem;
         try
@@ -154,8 +153,6 @@ public sealed class ProblemService(BakeryDbContext db, CmdbService cmdb, Inciden
         }
 
         await db.Set<ProblemSuggestion>().Where(s => s.Id == suggestion.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.ProblemId, problem.Id), ct);
-        suggestion.ProblemId = problem.Id;
-        db.Entry(suggestion).State = EntityState.Unchanged;
         var ids = suggestion.IncidentKeys.Split(',').Select(k => RecordId.Parse(k, RecordId.Incident)).ToList();
         // Incidents linked to a problem meanwhile keep theirs; the rest join the new one.
         var numbers = ids.Select(i => i.Number).ToList();
@@ -164,7 +161,7 @@ public sealed class ProblemService(BakeryDbContext db, CmdbService cmdb, Inciden
         await LinkAsync(tenant, actor, problem.RecordId, ids.Where(i => free.Contains(i.Number)).ToList(), ct);
         var count = ids.Count;
         await publisher.UpdateEverywhereAsync(tenant.Id, ProblemDetector.RecordType, suggestion.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ProblemCards.Suggestion(suggestion, ci, count, options.Value.SuggestWindow), $"{actor.DisplayName} created {problem.RecordId} from this suggestion.", ct);
+            ProblemCards.Suggestion(suggestion, ci, count, options.Value.SuggestWindow, problem.RecordId), $"{actor.DisplayName} created {problem.RecordId} from this suggestion.", ct);
         await db.SaveChangesAsync(ct);
         return (problem, true);
     }

@@ -107,6 +107,8 @@ public abstract class ProblemTests(DbProvider provider)
         var again = await app.ClickAsync(button.ActionId, button.Value, user: "carol");
 
         Assert.Single(together, r => r.Text == "PRB-1 created and its incidents linked.");
+        var updatedSuggestion = await app.QueryAsync(db => db.Outbox.Where(o => o.Kind == OutboxKind.Update && o.PostedCard!.RecordType == ProblemDetector.RecordType).Select(o => o.CardJson).SingleAsync());
+        Assert.Empty(ChatJson.Deserialize(updatedSuggestion!).Buttons);
         Assert.Equal("PRB-1 was created from this suggestion already.", again.Text);
         Assert.Equal(1, await app.QueryAsync(db => db.Set<Problem>().CountAsync()));
         var linked = await app.QueryAsync(db => db.Incidents.Where(i => i.ProblemId != null).Select(i => i.Number).OrderBy(n => n).ToListAsync());
