@@ -38,6 +38,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<ConversationDirectory>();
         services.AddScoped<TimerService>();
         services.AddScoped<CmdbService>();
+        services.AddScoped<CmdbGraph>();
         services.AddScoped<IncidentService>();
         services.AddScoped<IncidentChannels>();
         services.AddScoped<IOutboxFollowUp>(sp => sp.GetRequiredService<IncidentChannels>());

@@ -14,6 +14,10 @@ internal sealed class ConfigurationItemMapping : IEntityTypeConfiguration<Config
         b.Property(c => c.Name).HasMaxLength(200);
         b.Property(c => c.Key).HasMaxLength(200);
         b.Property(c => c.Health).HasMaxLength(32);
+        b.Property(c => c.PrimaryUses).HasMaxLength(1000);
+        b.Property(c => c.KeyRisks).HasMaxLength(1000);
+        b.Property(c => c.Vendor).HasMaxLength(200);
+        b.HasMany(c => c.Experts).WithOne().HasForeignKey(e => e.CiId).OnDelete(DeleteBehavior.Cascade);
         b.Property(c => c.Version).IsConcurrencyToken();
         b.Property(c => c.Attributes)
             .HasConversion(
@@ -37,8 +41,19 @@ internal sealed class CiRelationshipMapping : IEntityTypeConfiguration<CiRelatio
         b.Property(r => r.Relation).HasConversion<string>().HasMaxLength(16);
         b.HasOne(r => r.Source).WithMany().HasForeignKey(r => r.SourceId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne(r => r.Target).WithMany().HasForeignKey(r => r.TargetId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(r => r.RedundancyGroup).HasMaxLength(64);
         b.HasIndex(r => new { r.SourceId, r.Relation, r.TargetId }).IsUnique();
         // Impact analysis walks edges backwards: who points at this CI.
         b.HasIndex(r => new { r.TargetId, r.Relation });
+    }
+}
+
+internal sealed class CiExpertMapping : IEntityTypeConfiguration<CiExpert>
+{
+    public void Configure(EntityTypeBuilder<CiExpert> b)
+    {
+        b.HasKey(e => new { e.CiId, e.PersonId });
+        b.HasOne<Person>().WithMany().HasForeignKey(e => e.PersonId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(e => e.PersonId);
     }
 }

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BakeryBot.Core.Cmdb;
 
 /// <summary>The CMDB's configuration items, per tenant.</summary>
-public sealed class CmdbService(BakeryDbContext db, TimeProvider clock)
+public sealed class CmdbService(BakeryDbContext db, CmdbGraph graph, TimeProvider clock)
 {
     /// <summary>Valid CI names: letters, digits, dots, dashes and underscores, up to 100 characters.</summary>
     public static bool IsValidName(string name) =>
@@ -73,37 +73,26 @@ public sealed class CmdbService(BakeryDbContext db, TimeProvider clock)
     }
 
     /// <summary>
-    /// The services that depend on these CIs, directly or through chains of depends-on, runs-on and
-    /// part-of (the CIs themselves when they are services). Walks level by level, each CI once, so
-    /// cycles end; stops after <paramref name="maxDepth"/> levels.
+    /// The services a failure of these CIs reaches through the CMDB (the CIs themselves when they are
+    /// services), most critical tier first.
     /// </summary>
-    public async Task<IReadOnlyList<string>> ImpactedServicesAsync(int tenantId, IReadOnlyCollection<int> ciIds, CancellationToken ct, int maxDepth = 8)
+    public async Task<IReadOnlyList<string>> ImpactedServicesAsync(int tenantId, IReadOnlyCollection<int> ciIds, CancellationToken ct)
     {
         if (ciIds.Count == 0)
         {
             return [];
         }
 
-        CiRelation[] carries = [CiRelation.DependsOn, CiRelation.RunsOn, CiRelation.PartOf];
-        var seen = new HashSet<int>(ciIds);
-        var frontier = ciIds.ToList();
-        for (var depth = 0; depth < maxDepth && frontier.Count > 0; depth++)
-        {
-            var current = frontier;
-            var next = await db.CiRelationships
-                .Where(r => r.TenantId == tenantId && current.Contains(r.TargetId) && carries.Contains(r.Relation))
-                .Select(r => r.SourceId)
-                .Distinct()
-                .ToListAsync(ct);
-            frontier = next.Where(seen.Add).ToList();
-        }
-
-        var ids = seen.ToList();
-        return await db.ConfigurationItems
-            .Where(c => c.TenantId == tenantId && c.Type == CiType.Service && ids.Contains(c.Id))
-            .OrderBy(c => c.Tier ?? 9).ThenBy(c => c.Name)
+        var reached = await graph.ImpactAsync(tenantId, ciIds, ct);
+        var ids = ciIds.ToList();
+        var own = await db.ConfigurationItems.Where(c => c.TenantId == tenantId && ids.Contains(c.Id) && c.Type == CiType.Service)
+            .Select(c => new { c.Name, c.Tier }).ToListAsync(ct);
+        return own.Select(c => (c.Name, c.Tier))
+            .Concat(reached.Where(c => c.Type == CiType.Service).Select(c => (c.Name, c.Tier)))
+            .OrderBy(c => c.Tier ?? 9).ThenBy(c => c.Name, StringComparer.Ordinal)
             .Select(c => c.Name)
-            .ToListAsync(ct);
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
     }
 
     public static CiType ParseType(string text) =>

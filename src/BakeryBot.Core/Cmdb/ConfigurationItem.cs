@@ -37,6 +37,23 @@ public sealed class ConfigurationItem : IAudited, IVersioned
 
     public int? OwnerId { get; set; }
 
+    /// <summary>What it is mainly used for.</summary>
+    public string? PrimaryUses { get; set; }
+
+    /// <summary>What could go wrong with it.</summary>
+    public string? KeyRisks { get; set; }
+
+    /// <summary>The availability promised for it, in percent (99.95).</summary>
+    public double? UptimeCommitment { get; set; }
+
+    /// <summary>Run or supplied by another company.</summary>
+    public bool ThirdParty { get; set; }
+
+    public string? Vendor { get; set; }
+
+    /// <summary>The people who know it (its subject-matter experts).</summary>
+    public List<CiExpert> Experts { get; set; } = [];
+
     /// <summary>Free attributes (serial, version, vendor, uptime...).</summary>
     public Dictionary<string, string> Attributes { get; set; } = [];
 
@@ -53,7 +70,7 @@ public sealed class ConfigurationItem : IAudited, IVersioned
     public static string KeyOf(string name) => name.Trim().ToLowerInvariant();
 }
 
-/// <summary>The relations between CIs.</summary>
+/// <summary>The relations between CIs (written in commands as depends-on, runs-on, part-of, located-in, owned-by, supplied-by).</summary>
 public enum CiRelation
 {
     DependsOn,
@@ -62,6 +79,14 @@ public enum CiRelation
     LocatedIn,
     OwnedBy,
     SuppliedBy,
+}
+
+/// <summary>A subject-matter expert of a CI.</summary>
+public sealed class CiExpert
+{
+    public int CiId { get; set; }
+
+    public int PersonId { get; set; }
 }
 
 /// <summary>A typed edge: <c>Source</c> depends-on / runs-on / ... <c>Target</c>.</summary>
@@ -80,6 +105,12 @@ public sealed class CiRelationship : IAudited
     public int TargetId { get; set; }
 
     public ConfigurationItem? Target { get; set; }
+
+    /// <summary>
+    /// Relationships of one source sharing a group name are redundant alternatives (two ovens, two
+    /// regions): the source is down only when all of them are.
+    /// </summary>
+    public string? RedundancyGroup { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
 

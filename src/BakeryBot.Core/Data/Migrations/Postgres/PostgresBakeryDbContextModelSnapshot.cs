@@ -22,6 +22,21 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("BakeryBot.Core.Cmdb.CiExpert", b =>
+                {
+                    b.Property<int>("CiId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("integer");
+
+                    b.HasKey("CiId", "PersonId");
+
+                    b.HasIndex("PersonId");
+
+                    b.ToTable("CiExpert");
+                });
+
             modelBuilder.Entity("BakeryBot.Core.Cmdb.CiRelationship", b =>
                 {
                     b.Property<int>("Id")
@@ -32,6 +47,10 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RedundancyGroup")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("Relation")
                         .IsRequired()
@@ -81,6 +100,10 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("KeyRisks")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -89,8 +112,15 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                     b.Property<int?>("OwnerId")
                         .HasColumnType("integer");
 
+                    b.Property<string>("PrimaryUses")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<int>("TenantId")
                         .HasColumnType("integer");
+
+                    b.Property<bool>("ThirdParty")
+                        .HasColumnType("boolean");
 
                     b.Property<int?>("Tier")
                         .HasColumnType("integer");
@@ -102,6 +132,13 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<double?>("UptimeCommitment")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Vendor")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
@@ -972,6 +1009,21 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                     b.ToTable("Timers", (string)null);
                 });
 
+            modelBuilder.Entity("BakeryBot.Core.Cmdb.CiExpert", b =>
+                {
+                    b.HasOne("BakeryBot.Core.Cmdb.ConfigurationItem", null)
+                        .WithMany("Experts")
+                        .HasForeignKey("CiId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("BakeryBot.Core.People.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("BakeryBot.Core.Cmdb.CiRelationship", b =>
                 {
                     b.HasOne("BakeryBot.Core.Cmdb.ConfigurationItem", "Source")
@@ -1166,6 +1218,11 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                         .HasForeignKey("PersonId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("BakeryBot.Core.Cmdb.ConfigurationItem", b =>
+                {
+                    b.Navigation("Experts");
                 });
 
             modelBuilder.Entity("BakeryBot.Core.Incidents.Incident", b =>

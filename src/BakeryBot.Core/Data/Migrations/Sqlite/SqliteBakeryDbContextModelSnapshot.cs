@@ -16,6 +16,21 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("BakeryBot.Core.Cmdb.CiExpert", b =>
+                {
+                    b.Property<int>("CiId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CiId", "PersonId");
+
+                    b.HasIndex("PersonId");
+
+                    b.ToTable("CiExpert");
+                });
+
             modelBuilder.Entity("BakeryBot.Core.Cmdb.CiRelationship", b =>
                 {
                     b.Property<int>("Id")
@@ -24,6 +39,10 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("RedundancyGroup")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Relation")
                         .IsRequired()
@@ -71,6 +90,10 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("KeyRisks")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -79,7 +102,14 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                     b.Property<int?>("OwnerId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("PrimaryUses")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ThirdParty")
                         .HasColumnType("INTEGER");
 
                     b.Property<int?>("Tier")
@@ -92,6 +122,13 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
 
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<double?>("UptimeCommitment")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Vendor")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
@@ -932,6 +969,21 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                     b.ToTable("Timers", (string)null);
                 });
 
+            modelBuilder.Entity("BakeryBot.Core.Cmdb.CiExpert", b =>
+                {
+                    b.HasOne("BakeryBot.Core.Cmdb.ConfigurationItem", null)
+                        .WithMany("Experts")
+                        .HasForeignKey("CiId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("BakeryBot.Core.People.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("BakeryBot.Core.Cmdb.CiRelationship", b =>
                 {
                     b.HasOne("BakeryBot.Core.Cmdb.ConfigurationItem", "Source")
@@ -1126,6 +1178,11 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                         .HasForeignKey("PersonId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("BakeryBot.Core.Cmdb.ConfigurationItem", b =>
+                {
+                    b.Navigation("Experts");
                 });
 
             modelBuilder.Entity("BakeryBot.Core.Incidents.Incident", b =>

@@ -1,0 +1,59 @@
+using BakeryBot.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace BakeryBot.Core.Cmdb;
+
+/// <summary>A CI reached by an impact walk, and how many hops from where it started.</summary>
+public sealed record ImpactedCi(int Id, string Name, CiType Type, int? Tier, int Depth);
+
+/// <summary>
+/// Walks the CMDB along the directions in which a failure spreads: from what is needed to what needs
+/// it (depends-on, runs-on, located-in, supplied-by: the target's failure reaches the source), and
+/// from a part to its whole (part-of: the source's failure reaches the target). Level by level, each
+/// CI once, so cycles and diamonds end; one query per level and direction.
+/// </summary>
+public sealed class CmdbGraph(BakeryDbContext db)
+{
+    private static readonly CiRelation[] TowardsSource = [CiRelation.DependsOn, CiRelation.RunsOn, CiRelation.LocatedIn, CiRelation.SuppliedBy];
+
+    /// <summary>Everything the failure of <paramref name="start"/> reaches, nearest first (the start CIs excluded).</summary>
+    public async Task<IReadOnlyList<ImpactedCi>> ImpactAsync(int tenantId, IReadOnlyCollection<int> start, CancellationToken ct, int maxDepth = 64)
+    {
+        var depth = start.ToDictionary(id => id, _ => 0);
+        var frontier = start.ToList();
+        for (var level = 1; level <= maxDepth && frontier.Count > 0; level++)
+        {
+            var current = frontier;
+            var needers = await db.CiRelationships
+                .Where(r => r.TenantId == tenantId && current.Contains(r.TargetId) && TowardsSource.Contains(r.Relation))
+                .Select(r => r.SourceId)
+                .ToListAsync(ct);
+            var wholes = await db.CiRelationships
+                .Where(r => r.TenantId == tenantId && current.Contains(r.SourceId) && r.Relation == CiRelation.PartOf)
+                .Select(r => r.TargetId)
+                .ToListAsync(ct);
+            frontier = [];
+            foreach (var id in needers.Concat(wholes))
+            {
+                if (depth.TryAdd(id, level))
+                {
+                    frontier.Add(id);
+                }
+            }
+        }
+
+        var reached = depth.Where(d => d.Value > 0).Select(d => d.Key).ToList();
+        if (reached.Count == 0)
+        {
+            return [];
+        }
+
+        var cis = await db.ConfigurationItems
+            .Where(c => c.TenantId == tenantId && reached.Contains(c.Id))
+            .Select(c => new { c.Id, c.Name, c.Type, c.Tier })
+            .ToListAsync(ct);
+        return cis.Select(c => new ImpactedCi(c.Id, c.Name, c.Type, c.Tier, depth[c.Id]))
+            .OrderBy(c => c.Depth).ThenBy(c => c.Name, StringComparer.Ordinal)
+            .ToList();
+    }
+}
