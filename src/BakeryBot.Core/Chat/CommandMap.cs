@@ -39,9 +39,13 @@ public sealed class CommandDefinition(string name, string summary)
         return this;
     }
 
-    public CommandDefinition Fallback(string usage, string summary, CommandHandler handler, string? role = null)
+    /// <summary>Whether the fallback also runs when nothing follows the command word (<c>/catalog</c>).</summary>
+    public bool DefaultWhenBare { get; private set; }
+
+    public CommandDefinition Fallback(string usage, string summary, CommandHandler handler, string? role = null, bool whenBare = false)
     {
         Default = new CommandVerb("", usage, summary, handler, role);
+        DefaultWhenBare = whenBare;
         return this;
     }
 

@@ -214,13 +214,16 @@ public sealed class CommandRouter(CommandMap map, IServiceScopeFactory scopes, T
             return (verb, new CommandArgs(tokens.Skip(1)), null);
         }
 
-        if (first is not null && command.Verbs.Where(v => LooksLike(first, v.Name)).MinBy(v => Distance(first.ToLowerInvariant(), v.Name)) is { } meant)
+        // Where any other first word starts a title (/incident shop down), a near-verb is a typo only
+        // alone (/incident lsit) or before a record id (/incident resovle INC-1).
+        var typoLikely = command.Default is null || tokens.Count == 1 || tokens.Skip(1).Any(t => RecordId.TryParse(t.Text, out _));
+        if (first is not null && typoLikely && command.Verbs.Where(v => LooksLike(first, v.Name)).MinBy(v => Distance(first.ToLowerInvariant(), v.Name)) is { } meant)
         {
             var declare = command.Default is null ? "" : $" (If `{first}` was meant as the start of a title, write `/{command.Name} {command.Verbs[0].Name} {first} ...`.)";
             throw new UserException($"`{first}` looks like a typo for `{meant.Name}`: `{meant.Usage}`.{declare}");
         }
 
-        if (command.Default is not null && tokens.Count > 0)
+        if (command.Default is not null && (tokens.Count > 0 || command.DefaultWhenBare))
         {
             return (command.Default, new CommandArgs(tokens), null);
         }

@@ -114,11 +114,11 @@ public abstract class LifecycleTests(DbProvider provider)
         {
             var ids = await db.ConfigurationItems.ToDictionaryAsync(c => c.Name, c => c.Id);
             var tenant = await db.Tenants.Select(t => t.Id).SingleAsync();
-            db.CiRelationships.Add(new() { TenantId = tenant, SourceId = ids["oven-2"], Relation = Cmdb.CiRelation.DependsOn, TargetId = ids["thermostat-7"] });
-            db.CiRelationships.Add(new() { TenantId = tenant, SourceId = ids["cookie-shop"], Relation = Cmdb.CiRelation.RunsOn, TargetId = ids["oven-2"] });
-            db.CiRelationships.Add(new() { TenantId = tenant, SourceId = ids["bread-delivery"], Relation = Cmdb.CiRelation.DependsOn, TargetId = ids["cookie-shop"] });
+            db.CiRelationships.Add(new() { TenantId = tenant, SourceId = ids["oven-2"], Relation = BakeryBot.Core.Cmdb.CiRelation.DependsOn, TargetId = ids["thermostat-7"] });
+            db.CiRelationships.Add(new() { TenantId = tenant, SourceId = ids["cookie-shop"], Relation = BakeryBot.Core.Cmdb.CiRelation.RunsOn, TargetId = ids["oven-2"] });
+            db.CiRelationships.Add(new() { TenantId = tenant, SourceId = ids["bread-delivery"], Relation = BakeryBot.Core.Cmdb.CiRelation.DependsOn, TargetId = ids["cookie-shop"] });
             // A cycle must not loop.
-            db.CiRelationships.Add(new() { TenantId = tenant, SourceId = ids["thermostat-7"], Relation = Cmdb.CiRelation.PartOf, TargetId = ids["bread-delivery"] });
+            db.CiRelationships.Add(new() { TenantId = tenant, SourceId = ids["thermostat-7"], Relation = BakeryBot.Core.Cmdb.CiRelation.PartOf, TargetId = ids["bread-delivery"] });
             return await db.SaveChangesAsync();
         });
 

@@ -1,0 +1,116 @@
+using System.Globalization;
+using BakeryBot.Core.Chat;
+
+namespace BakeryBot.Core.Cmdb;
+
+/// <summary>How CMDB answers look as cards. Pure: views in, cards out.</summary>
+public static class CmdbCards
+{
+    /// <summary>Services listed by name on an impact card; beyond, they are counted.</summary>
+    private const int MaxNamed = 15;
+
+    public static Card Card(CiView view)
+    {
+        var ci = view.Ci;
+        var fields = new List<CardField> { new("Type", ci.Type.ToString().ToLowerInvariant()) };
+        void Add(string label, string? value)
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                fields.Add(new CardField(label, value));
+            }
+        }
+
+        Add("Tier", ci.Tier?.ToString(CultureInfo.InvariantCulture));
+        Add("Health", ci.Health);
+        Add("Owner", view.Owner);
+        Add("Experts", view.Experts.Count == 0 ? null : string.Join(", ", view.Experts));
+        Add("Uptime commitment", ci.UptimeCommitment is { } uptime ? $"{uptime.ToString(CultureInfo.InvariantCulture)}%" : null);
+        Add("Third party", ci.ThirdParty ? ci.Vendor ?? "yes" : null);
+        Add("Vendor", ci.ThirdParty ? null : ci.Vendor);
+        Add("Primary uses", ci.PrimaryUses);
+        Add("Key risks", ci.KeyRisks);
+        foreach (var (key, value) in ci.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal))
+        {
+            Add(key, value);
+        }
+
+        var sections = new List<CardSection> { new FieldsSection(fields) };
+        var links = view.Outgoing.Select(l => $"{CmdbService.RelationWord(l.Relation)} {l.Other}{Redundant(l)}")
+            .Concat(view.Incoming.Select(l => $"{l.Other} {CmdbService.RelationWord(l.Relation)} this{Redundant(l)}"))
+            .ToList();
+        if (links.Count > 0)
+        {
+            sections.Add(new TextSection("Links:\n" + string.Join('\n', links.Select(l => "• " + l))));
+        }
+
+        if (view.OpenIncidents.Count > 0)
+        {
+            sections.Add(new TextSection($"Open incidents: {string.Join(", ", view.OpenIncidents)}"));
+        }
+
+        var accent = view.OpenIncidents.Count > 0 ? CardAccent.Warning : CardAccent.Neutral;
+        return new Card(ci.Name, accent, sections, []);
+    }
+
+    /// <summary>
+    /// What a failure of <paramref name="ci"/> reaches: the services first (most critical tier first),
+    /// then the rest counted by type, so the answer stays short when nearly everything depends on it.
+    /// </summary>
+    public static Card Impact(ConfigurationItem ci, IReadOnlyList<ImpactedCi> reached)
+    {
+        if (reached.Count == 0)
+        {
+            return new Card($"Impact of {ci.Name}", CardAccent.Success, [new TextSection("Nothing in the CMDB depends on it.")], []);
+        }
+
+        var services = reached.Where(c => c.Type == CiType.Service).OrderBy(c => c.Tier ?? 9).ThenBy(c => c.Depth).ThenBy(c => c.Name, StringComparer.Ordinal).ToList();
+        var sections = new List<CardSection>();
+        if (services.Count > 0)
+        {
+            var named = services.Take(MaxNamed).Select(s => $"• {s.Name}{(s.Tier is { } tier ? $" (tier {tier})" : "")}{(s.Depth == 1 ? ", directly" : $", through {s.Depth - 1} step{(s.Depth == 2 ? "" : "s")}")}");
+            var more = services.Count > MaxNamed ? $"\n…and {services.Count - MaxNamed} more services" : "";
+            sections.Add(new TextSection($"Services ({services.Count}):\n{string.Join('\n', named)}{more}"));
+        }
+
+        var others = reached.Where(c => c.Type != CiType.Service)
+            .GroupBy(c => c.Type)
+            .OrderBy(g => g.Key)
+            .Select(g => new CardField(Plural(g.Key), g.Count() <= 5
+                ? string.Join(", ", g.Select(c => c.Name).Order(StringComparer.Ordinal))
+                : $"{g.Count()} (e.g. {string.Join(", ", g.OrderBy(c => c.Depth).Take(3).Select(c => c.Name))})"))
+            .ToList();
+        if (others.Count > 0)
+        {
+            sections.Add(new FieldsSection(others));
+        }
+
+        var worst = services.Select(s => s.Tier ?? 9).DefaultIfEmpty(9).Min();
+        var accent = worst == 1 ? CardAccent.Critical : services.Count > 0 ? CardAccent.Warning : CardAccent.Info;
+        return new Card($"Impact of {ci.Name}: {reached.Count} CI{(reached.Count == 1 ? "" : "s")}", accent, sections, []);
+    }
+
+    /// <summary>The service catalogue.</summary>
+    public static Card Catalog(IReadOnlyList<CiView> services)
+    {
+        var lines = services.Select(v =>
+        {
+            var ci = v.Ci;
+            var parts = new List<string> { ci.Name, ci.Tier is { } tier ? $"tier {tier}" : "no tier" };
+            parts.Add(v.Owner is { } owner ? $"owner {owner}" : "no owner");
+            parts.Add(ci.UptimeCommitment is { } uptime ? $"SLA {uptime.ToString(CultureInfo.InvariantCulture)}%" : "no SLA");
+            parts.Add(v.OpenIncidents.Count > 0 ? $"{v.OpenIncidents.Count} open incident{(v.OpenIncidents.Count == 1 ? "" : "s")}" : ci.Health ?? "healthy");
+            return string.Join(" · ", parts);
+        });
+        return new Card($"Service catalogue ({services.Count})", CardAccent.Info, [new TextSection(string.Join('\n', lines))], []);
+    }
+
+    private static string Redundant(CiLink link) => link.RedundancyGroup is { } group ? $" (redundant: {group})" : "";
+
+    private static string Plural(CiType type) => type switch
+    {
+        CiType.Facility => "Facilities",
+        CiType.Software => "Software",
+        _ => type + "s",
+    };
+}
