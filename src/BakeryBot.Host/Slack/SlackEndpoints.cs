@@ -12,6 +12,7 @@ public sealed class SlackEndpoints(
     CommandRouter router,
     SlackSignatureVerifier verifier,
     SlackReplayGuard replays,
+    SlackAnswerBudget budget,
     SlackWebApiClient slackApi,
     IHostApplicationLifetime lifetime,
     ILogger<SlackEndpoints> logger)
@@ -89,11 +90,11 @@ public sealed class SlackEndpoints(
         var work = router.HandleAsync(request, CancellationToken.None);
         try
         {
-            return await work.WaitAsync(SlackSetup.AnswerBudget);
+            return await work.WaitAsync(budget.Value);
         }
         catch (TimeoutException)
         {
-            logger.LogWarning("{Command} {Action} took longer than {Budget}; answering through the response URL", request.Command, request.ActionId, SlackSetup.AnswerBudget);
+            logger.LogWarning("{Command} {Action} took longer than {Budget}; answering through the response URL", request.Command, request.ActionId, budget.Value);
             if (responseUrl is not null)
             {
                 _ = work.ContinueWith(t => PostToResponseUrlAsync(responseUrl, t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default).Unwrap();

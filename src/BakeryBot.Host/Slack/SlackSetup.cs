@@ -5,11 +5,14 @@ using Microsoft.Extensions.Options;
 
 namespace BakeryBot.Host.Slack;
 
+/// <summary>How long a Slack request may run before its HTTP answer goes without the reply.</summary>
+public sealed record SlackAnswerBudget(TimeSpan Value);
+
 /// <summary>Turns Slack on when its signing secret is configured.</summary>
 public static class SlackSetup
 {
     /// <summary>Slack: a slash command or interaction must be answered within 3 s; keep room for the network.</summary>
-    public static readonly TimeSpan AnswerBudget = TimeSpan.FromMilliseconds(2500);
+    public static readonly TimeSpan DefaultAnswerBudget = TimeSpan.FromMilliseconds(2500);
 
     /// <summary>Registers the Slack adapter; false when Slack is not configured.</summary>
     public static bool AddSlack(this WebApplicationBuilder builder)
@@ -34,6 +37,8 @@ public static class SlackSetup
         services.AddSingleton(sp => new SlackSignatureVerifier(sp.GetRequiredService<IOptions<SlackOptions>>().Value.SigningSecret, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IProfileSource>(sp => new SlackProfileSource(sp.GetRequiredService<SlackWebApiClient>()));
         services.AddSingleton<SlackReplayGuard>();
+        // How long a request may run before the answer goes without it (Slack:AnswerBudget; under Slack's 3 s).
+        services.AddSingleton(new SlackAnswerBudget(builder.Configuration.GetValue($"{SlackOptions.SectionName}:AnswerBudget", DefaultAnswerBudget)));
         services.AddSingleton<SlackEndpoints>();
         return true;
     }

@@ -25,12 +25,13 @@ public sealed class TeamsEndpoints(
     BotConnectorClient connector,
     TeamsConversationDirectory conversations,
     IOptions<TeamsOptions> options,
+    IConfiguration configuration,
     ILogger<TeamsEndpoints> logger)
 {
-    private readonly ConcurrentDictionary<(string Tenant, string Member), string> _objectIds = new();
+    /// <summary>Teams: a message action must be answered within 5 s ("Unable to reach the app" otherwise); Teams:InvokeBudget.</summary>
+    private readonly TimeSpan _invokeBudget = configuration.GetValue("Teams:InvokeBudget", TimeSpan.FromMilliseconds(4500));
 
-    /// <summary>Teams: a message action must be answered within 5 s ("Unable to reach the app" otherwise).</summary>
-    private static readonly TimeSpan InvokeBudget = TimeSpan.FromMilliseconds(4500);
+    private readonly ConcurrentDictionary<(string Tenant, string Member), string> _objectIds = new();
 
     public async Task<IResult> MessagesAsync(HttpRequest request)
     {
@@ -119,7 +120,7 @@ public sealed class TeamsEndpoints(
                 var work = router.HandleAsync(request, CancellationToken.None);
                 try
                 {
-                    return Invoke(TeamsAdaptiveCardRenderer.RenderMessageExtensionResponse(await work.WaitAsync(InvokeBudget)));
+                    return Invoke(TeamsAdaptiveCardRenderer.RenderMessageExtensionResponse(await work.WaitAsync(_invokeBudget)));
                 }
                 catch (TimeoutException)
                 {

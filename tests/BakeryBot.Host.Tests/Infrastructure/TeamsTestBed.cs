@@ -40,7 +40,7 @@ public sealed class TeamsTestBed : IAsyncDisposable
 
     public string BotId => $"28:{Authority.AppId}";
 
-    public static async Task<TeamsTestBed> StartAsync(DbProvider provider = DbProvider.Sqlite, bool withSlack = false, string? ownTenant = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
+    public static async Task<TeamsTestBed> StartAsync(DbProvider provider = DbProvider.Sqlite, bool withSlack = false, string? ownTenant = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null, string? invokeBudget = null)
     {
         var authority = await FakeBotFrameworkAuthority.StartAsync();
         var connector = await FakeBotConnector.StartAsync();
@@ -53,6 +53,7 @@ public sealed class TeamsTestBed : IAsyncDisposable
             ["Teams:TokenEndpoint"] = authority.TokenEndpoint,
             ["Security:Admins:1"] = $"teams:{Tenant}/{DanaAad}",
             ["Teams:TenantId"] = ownTenant,
+            ["Teams:InvokeBudget"] = invokeBudget,
         }, services);
         return new TeamsTestBed(authority, connector, bot, slack);
     }
