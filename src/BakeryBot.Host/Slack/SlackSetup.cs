@@ -38,7 +38,8 @@ public static class SlackSetup
         services.AddSingleton<IProfileSource>(sp => new SlackProfileSource(sp.GetRequiredService<SlackWebApiClient>()));
         services.AddSingleton<SlackReplayGuard>();
         // How long a request may run before the answer goes without it (Slack:AnswerBudget; under Slack's 3 s).
-        services.AddSingleton(new SlackAnswerBudget(builder.Configuration.GetValue($"{SlackOptions.SectionName}:AnswerBudget", DefaultAnswerBudget)));
+        var budget = builder.Configuration[$"{SlackOptions.SectionName}:AnswerBudget"];
+        services.AddSingleton(new SlackAnswerBudget(string.IsNullOrWhiteSpace(budget) ? DefaultAnswerBudget : TimeSpan.Parse(budget, System.Globalization.CultureInfo.InvariantCulture)));
         services.AddSingleton<SlackEndpoints>();
         return true;
     }

@@ -29,7 +29,9 @@ public sealed class TeamsEndpoints(
     ILogger<TeamsEndpoints> logger)
 {
     /// <summary>Teams: a message action must be answered within 5 s ("Unable to reach the app" otherwise); Teams:InvokeBudget.</summary>
-    private readonly TimeSpan _invokeBudget = configuration.GetValue("Teams:InvokeBudget", TimeSpan.FromMilliseconds(4500));
+    private readonly TimeSpan _invokeBudget = string.IsNullOrWhiteSpace(configuration["Teams:InvokeBudget"])
+        ? TimeSpan.FromMilliseconds(4500)
+        : configuration.GetValue<TimeSpan>("Teams:InvokeBudget");
 
     private readonly ConcurrentDictionary<(string Tenant, string Member), string> _objectIds = new();
 

@@ -53,7 +53,7 @@ public sealed class TeamsTestBed : IAsyncDisposable
             ["Teams:TokenEndpoint"] = authority.TokenEndpoint,
             ["Security:Admins:1"] = $"teams:{Tenant}/{DanaAad}",
             ["Teams:TenantId"] = ownTenant,
-            ["Teams:InvokeBudget"] = invokeBudget,
+            ["Teams:InvokeBudget"] = invokeBudget ?? "",
         }, services);
         return new TeamsTestBed(authority, connector, bot, slack);
     }
