@@ -7,6 +7,7 @@ using BakeryBot.Core.Incidents;
 using BakeryBot.Core.Integrations;
 using BakeryBot.Core.People;
 using BakeryBot.Core.Problems;
+using BakeryBot.Core.Sla;
 using BakeryBot.Core.TimeTracking;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,6 +22,7 @@ public static class ServiceCollectionExtensions
         new IncidentCommands(),
         new ProblemCommands(),
         new CmdbCommands(),
+        new SlaCommands(),
         new TimerCommands(),
         new BakeryCommands(),
     ];
@@ -39,6 +41,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<TimerService>();
         services.AddScoped<CmdbService>();
         services.AddScoped<CmdbGraph>();
+        services.AddScoped<SlaService>();
         services.AddScoped<IncidentService>();
         services.AddScoped<IncidentChannels>();
         services.AddScoped<IOutboxFollowUp>(sp => sp.GetRequiredService<IncidentChannels>());

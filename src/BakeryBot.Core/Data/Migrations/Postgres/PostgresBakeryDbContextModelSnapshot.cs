@@ -926,6 +926,42 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                     b.ToTable("ProblemSuggestion");
                 });
 
+            modelBuilder.Entity("BakeryBot.Core.Sla.SlaTarget", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<long?>("AcknowledgeSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("ResolveSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("ServiceId")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("Severity")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("ServiceId", "Severity")
+                        .IsUnique();
+
+                    b.ToTable("SlaTarget");
+                });
+
             modelBuilder.Entity("BakeryBot.Core.TimeTracking.TimeEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -1200,6 +1236,17 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                         .HasForeignKey("CiId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("BakeryBot.Core.Sla.SlaTarget", b =>
+                {
+                    b.HasOne("BakeryBot.Core.Cmdb.ConfigurationItem", "Service")
+                        .WithMany()
+                        .HasForeignKey("ServiceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Service");
                 });
 
             modelBuilder.Entity("BakeryBot.Core.TimeTracking.TimeEntry", b =>

@@ -890,6 +890,40 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                     b.ToTable("ProblemSuggestion");
                 });
 
+            modelBuilder.Entity("BakeryBot.Core.Sla.SlaTarget", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("AcknowledgeSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ResolveSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ServiceId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Severity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("ServiceId", "Severity")
+                        .IsUnique();
+
+                    b.ToTable("SlaTarget");
+                });
+
             modelBuilder.Entity("BakeryBot.Core.TimeTracking.TimeEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -1160,6 +1194,17 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                         .HasForeignKey("CiId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("BakeryBot.Core.Sla.SlaTarget", b =>
+                {
+                    b.HasOne("BakeryBot.Core.Cmdb.ConfigurationItem", "Service")
+                        .WithMany()
+                        .HasForeignKey("ServiceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Service");
                 });
 
             modelBuilder.Entity("BakeryBot.Core.TimeTracking.TimeEntry", b =>

@@ -1,0 +1,98 @@
+using BakeryBot.Core.Chat;
+using BakeryBot.Core.Cmdb;
+using BakeryBot.Core.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace BakeryBot.Core.Sla;
+
+/// <summary>Service levels: targets per service and severity, and the availability a dependency chain allows.</summary>
+public sealed class SlaService(BakeryDbContext db, CmdbService cmdb, TimeProvider clock)
+{
+    private static readonly CiRelation[] Needs = [CiRelation.DependsOn, CiRelation.RunsOn, CiRelation.LocatedIn, CiRelation.SuppliedBy];
+
+    /// <summary>Sets the targets given (the others stay as they were); false when nothing changed.</summary>
+    public async Task<bool> SetAsync(int tenantId, string serviceName, int? severity, TimeSpan? acknowledge, TimeSpan? resolve, double? uptime, CancellationToken ct)
+    {
+        var service = await ServiceAsync(tenantId, serviceName, ct);
+        var changed = false;
+        if (uptime is { } pct && service.UptimeCommitment != pct)
+        {
+            service.UptimeCommitment = pct;
+            changed = true;
+        }
+
+        if (acknowledge is not null || resolve is not null)
+        {
+            var target = await db.Set<SlaTarget>().FirstOrDefaultAsync(t => t.ServiceId == service.Id && t.Severity == severity, ct);
+            if (target is null)
+            {
+                target = new SlaTarget { TenantId = tenantId, ServiceId = service.Id, Severity = severity };
+                db.Set<SlaTarget>().Add(target);
+            }
+
+            var ack = acknowledge is { } a ? (long)a.TotalSeconds : target.AcknowledgeSeconds;
+            var res = resolve is { } r ? (long)r.TotalSeconds : target.ResolveSeconds;
+            if (ack is { } ackSeconds && res is { } resSeconds && resSeconds < ackSeconds)
+            {
+                throw new UserException("The time to resolve can't be shorter than the time to acknowledge.");
+            }
+
+            if (target.Id == 0 || target.AcknowledgeSeconds != ack || target.ResolveSeconds != res)
+            {
+                (target.AcknowledgeSeconds, target.ResolveSeconds, target.UpdatedAt) = (ack, res, clock.GetUtcNow());
+                changed = true;
+            }
+        }
+
+        if (changed)
+        {
+            await db.SaveChangesAsync(ct);
+        }
+
+        return changed;
+    }
+
+    /// <summary>The targets of one service, or of all, by service then severity.</summary>
+    public Task<List<SlaTarget>> TargetsAsync(int tenantId, string? serviceName, CancellationToken ct)
+    {
+        var key = serviceName is null ? null : ConfigurationItem.KeyOf(serviceName);
+        return db.Set<SlaTarget>().Include(t => t.Service)
+            .Where(t => t.TenantId == tenantId && (key == null || t.Service!.Key == key))
+            .OrderBy(t => t.Service!.Key).ThenBy(t => t.Severity ?? 0)
+            .ToListAsync(ct);
+    }
+
+    /// <summary>The composite availability of a service from everything it needs, level by level (one query per level).</summary>
+    public async Task<(ConfigurationItem Service, ChainResult Result)> ChainAsync(int tenantId, string serviceName, CancellationToken ct)
+    {
+        var service = await ServiceAsync(tenantId, serviceName, ct);
+        var edges = new List<ChainEdge>();
+        var seen = new HashSet<int> { service.Id };
+        var frontier = new List<int> { service.Id };
+        while (frontier.Count > 0 && seen.Count < 100_000)
+        {
+            var current = frontier;
+            var level = await db.CiRelationships
+                .Where(r => r.TenantId == tenantId && current.Contains(r.SourceId) && Needs.Contains(r.Relation))
+                .Select(r => new ChainEdge(r.SourceId, r.TargetId, r.RedundancyGroup))
+                .ToListAsync(ct);
+            edges.AddRange(level);
+            frontier = level.Select(e => e.To).Where(seen.Add).ToList();
+        }
+
+        var ids = seen.ToList();
+        var nodes = await db.ConfigurationItems.Where(c => ids.Contains(c.Id))
+            .Select(c => new ChainNode(c.Id, c.Name, c.UptimeCommitment / 100, c.ThirdParty))
+            .ToDictionaryAsync(n => n.Id, ct);
+        return (service, CompositeAvailability.Compute(service.Id, nodes, edges));
+    }
+
+    private async Task<ConfigurationItem> ServiceAsync(int tenantId, string name, CancellationToken ct)
+    {
+        var ci = await cmdb.FindAsync(tenantId, name, ct)
+            ?? throw new UserException($"`{name}` is not in the CMDB. Add it with `/cmdb add service {name} tier:1`.");
+        return ci.Type == CiType.Service
+            ? ci
+            : throw new UserException($"`{ci.Name}` is a {ci.Type.ToString().ToLowerInvariant()}, not a service; service levels are set on services.");
+    }
+}
