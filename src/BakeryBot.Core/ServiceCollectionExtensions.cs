@@ -42,6 +42,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<CmdbService>();
         services.AddScoped<CmdbGraph>();
         services.AddScoped<SlaService>();
+        services.AddScoped<CmdbRisks>();
         services.AddScoped<IncidentService>();
         services.AddScoped<IncidentChannels>();
         services.AddScoped<IOutboxFollowUp>(sp => sp.GetRequiredService<IncidentChannels>());

@@ -14,7 +14,8 @@ public sealed partial class CmdbCommands : IChatModule
             .Verb("find", "/cmdb find <words> [key:value...]", "CIs by name, vendor, uses or attributes", FindAsync)
             .Verb("link", "/cmdb link <a> <relation> <b> [redundant:<group>]", "relate two CIs (depends-on, runs-on, part-of, located-in, owned-by, supplied-by)", LinkAsync)
             .Verb("unlink", "/cmdb unlink <a> <relation> <b>", "remove a relation", UnlinkAsync)
-            .Verb("impact", "/cmdb impact <name>", "everything its failure reaches, grouped by service", ImpactAsync);
+            .Verb("impact", "/cmdb impact <name>", "everything its failure reaches, grouped by service", ImpactAsync)
+            .Verb("risks", "/cmdb risks", "key-person risk, warranties and contracts ending soon, assets past end of life, third parties on tier-1 chains", RisksAsync);
         map.Command("catalog", "the service catalogue: services with tier, owner, SLA and health")
             .Fallback("/catalog", "list the services", CatalogAsync, whenBare: true)
             .Verb("list", "/catalog list", "the same", CatalogAsync);
@@ -89,6 +90,9 @@ public sealed partial class CmdbCommands : IChatModule
         var reached = await ctx.Get<CmdbGraph>().ImpactAsync(ctx.Tenant.Id, [ci.Id], ctx.Cancellation);
         return ChatReply.Private("", CmdbCards.Impact(ci, reached));
     }
+
+    private static async Task<ChatReply> RisksAsync(CommandContext ctx) =>
+        ChatReply.Private("", CmdbRisks.Card(await ctx.Get<CmdbRisks>().FindAsync(ctx.Tenant.Id, ctx.Cancellation)));
 
     private static async Task<ChatReply> CatalogAsync(CommandContext ctx)
     {

@@ -122,6 +122,38 @@ public abstract class CmdbTests(DbProvider provider)
     }
 
     [SkippableFact]
+    public async Task Risks_name_key_people_ending_dates_end_of_life_and_third_parties_on_tier_one_chains()
+    {
+        await using var app = await CoreTestApp.CreateAsync(provider);
+        Assert.Equal(CardAccent.Success, Assert.Single((await app.SendAsync("cmdb", "risks")).Cards).Accent);
+        foreach (var add in new[]
+        {
+            "service cookie-shop tier:1", "asset oven-2 tier:2 sme:<@carol> warranty:2027-01-10",
+            "asset mixer-1 end-of-life:2026-01-01", "cloud region-1 third-party:true contract-end:2027-06-01",
+            "service loyalty-app tier:3",
+        })
+        {
+            await app.SendAsync("cmdb", "add " + add);
+        }
+
+        await app.SendAsync("cmdb", "link cookie-shop depends-on oven-2");
+        await app.SendAsync("cmdb", "link oven-2 runs-on region-1");
+
+        var card = Assert.Single((await app.SendAsync("cmdb", "risks")).Cards);
+
+        Assert.Equal(CardAccent.Warning, card.Accent);
+        Assert.Equal(
+            [
+                new CardField("Key-person risk: one expert", "oven-2"),
+                new CardField("No expert (tier 1 and 2)", "cookie-shop"),
+                new CardField("Ending within 60 days", "oven-2: warranty ends 2027-01-10"),
+                new CardField("Past end of life", "mixer-1 (since 2026-01-01)"),
+                new CardField("Third parties on tier-1 chains", "cookie-shop → region-1"),
+            ],
+            Assert.IsType<FieldsSection>(card.Sections[0]).Fields);
+    }
+
+    [SkippableFact]
     public async Task The_catalogue_lists_services_with_tier_owner_sla_and_health()
     {
         await using var app = await CoreTestApp.CreateAsync(provider);
