@@ -5,6 +5,7 @@ using BakeryBot.Core.Data;
 using BakeryBot.Core.Data.Outbox;
 using BakeryBot.Core.Incidents;
 using BakeryBot.Core.Integrations;
+using BakeryBot.Core.Knowledge;
 using BakeryBot.Core.People;
 using BakeryBot.Core.Problems;
 using BakeryBot.Core.Sla;
@@ -23,6 +24,7 @@ public static class ServiceCollectionExtensions
         new ProblemCommands(),
         new CmdbCommands(),
         new SlaCommands(),
+        new KnowledgeCommands(),
         new TimerCommands(),
         new BakeryCommands(),
     ];
@@ -43,6 +45,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<CmdbGraph>();
         services.AddScoped<SlaService>();
         services.AddScoped<CmdbRisks>();
+        services.AddScoped<KnowledgeService>();
         services.AddScoped<IncidentService>();
         services.AddScoped<IncidentChannels>();
         services.AddScoped<IOutboxFollowUp>(sp => sp.GetRequiredService<IncidentChannels>());

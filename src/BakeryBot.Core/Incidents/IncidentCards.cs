@@ -13,7 +13,8 @@ public sealed record IncidentView(
     string? Commander,
     string? Scribe = null,
     string? Communications = null,
-    string? Problem = null);
+    string? Problem = null,
+    IReadOnlyList<string>? Runbooks = null);
 
 /// <summary>Turns an incident into the neutral card. Pure: incident, now, zone and culture in; card out.</summary>
 public static class IncidentCards
@@ -51,6 +52,11 @@ public static class IncidentCards
         }
 
         fields.Add(new("Detected by", Words.Detection(incident.DetectedBy)));
+        if (view.Runbooks is { Count: > 0 } runbooks)
+        {
+            fields.Add(new("Runbooks", string.Join("; ", runbooks) + " (`/kb search` for the text)"));
+        }
+
         var sections = new List<CardSection> { new FieldsSection(fields) };
         if (withTimeline && incident.Timeline.Count > 0)
         {

@@ -33,7 +33,7 @@ public sealed record DeclareResult(Incident Incident, IReadOnlyList<string> Assu
 public sealed record IncidentChange(bool Changed, Card Card, Incident Incident);
 
 /// <summary>The incident lifecycle on the database: each change, its timeline line, audit and card updates commit together.</summary>
-public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, CardPublisher publisher, ProblemDetector detector, IOptions<IncidentOptions> options, IEnumerable<IChatPoster> posters, TimeProvider clock, ILogger<IncidentService> logger)
+public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, Knowledge.KnowledgeService knowledge, CardPublisher publisher, ProblemDetector detector, IOptions<IncidentOptions> options, IEnumerable<IChatPoster> posters, TimeProvider clock, ILogger<IncidentService> logger)
 {
     public const string RecordType = "incident";
     public const int MaxTitleLength = 300;
@@ -267,7 +267,8 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, CardPu
             Name(incident.CommanderId),
             Name(incident.ScribeId),
             Name(incident.CommunicationsId),
-            problem is null ? null : $"{new RecordId(RecordId.Problem, problem.Number)}: {problem.Title}");
+            problem is null ? null : $"{new RecordId(RecordId.Problem, problem.Number)}: {problem.Title}",
+            await knowledge.RunbooksAsync(incident.TenantId, ciIds, ct));
 
         string? Name(int? id) => id is { } value ? names.GetValueOrDefault(value) : null;
     }

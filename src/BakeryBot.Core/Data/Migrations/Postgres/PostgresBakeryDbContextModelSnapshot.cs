@@ -671,6 +671,45 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                     b.ToTable("Webhook");
                 });
 
+            modelBuilder.Entity("BakeryBot.Core.Knowledge.KnowledgeArticle", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
+
+                    b.Property<int?>("CiId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("CreatedById")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CiId");
+
+                    b.HasIndex("TenantId", "CiId");
+
+                    b.ToTable("KnowledgeArticle");
+                });
+
             modelBuilder.Entity("BakeryBot.Core.People.Person", b =>
                 {
                     b.Property<int>("Id")
@@ -1169,6 +1208,20 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
 
             modelBuilder.Entity("BakeryBot.Core.Integrations.Webhook", b =>
                 {
+                    b.HasOne("BakeryBot.Core.People.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BakeryBot.Core.Knowledge.KnowledgeArticle", b =>
+                {
+                    b.HasOne("BakeryBot.Core.Cmdb.ConfigurationItem", null)
+                        .WithMany()
+                        .HasForeignKey("CiId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("BakeryBot.Core.People.Tenant", null)
                         .WithMany()
                         .HasForeignKey("TenantId")

@@ -647,6 +647,43 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                     b.ToTable("Webhook");
                 });
 
+            modelBuilder.Entity("BakeryBot.Core.Knowledge.KnowledgeArticle", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasMaxLength(8000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("CiId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CreatedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CiId");
+
+                    b.HasIndex("TenantId", "CiId");
+
+                    b.ToTable("KnowledgeArticle");
+                });
+
             modelBuilder.Entity("BakeryBot.Core.People.Person", b =>
                 {
                     b.Property<int>("Id")
@@ -1127,6 +1164,20 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
 
             modelBuilder.Entity("BakeryBot.Core.Integrations.Webhook", b =>
                 {
+                    b.HasOne("BakeryBot.Core.People.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BakeryBot.Core.Knowledge.KnowledgeArticle", b =>
+                {
+                    b.HasOne("BakeryBot.Core.Cmdb.ConfigurationItem", null)
+                        .WithMany()
+                        .HasForeignKey("CiId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("BakeryBot.Core.People.Tenant", null)
                         .WithMany()
                         .HasForeignKey("TenantId")
