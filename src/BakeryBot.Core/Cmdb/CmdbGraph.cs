@@ -14,6 +14,9 @@ public sealed record ImpactedCi(int Id, string Name, CiType Type, int? Tier, int
 /// </summary>
 public sealed class CmdbGraph(BakeryDbContext db)
 {
+    /// <summary>Ids per query: SQLite takes at most 32,766 parameters in one statement.</summary>
+    public const int ChunkSize = 5_000;
+
     private static readonly CiRelation[] TowardsSource = [CiRelation.DependsOn, CiRelation.RunsOn, CiRelation.LocatedIn, CiRelation.SuppliedBy];
 
     /// <summary>Everything the failure of <paramref name="start"/> reaches, nearest first (the start CIs excluded).</summary>
@@ -23,15 +26,20 @@ public sealed class CmdbGraph(BakeryDbContext db)
         var frontier = start.ToList();
         for (var level = 1; level <= maxDepth && frontier.Count > 0; level++)
         {
-            var current = frontier;
-            var needers = await db.CiRelationships
-                .Where(r => r.TenantId == tenantId && current.Contains(r.TargetId) && TowardsSource.Contains(r.Relation))
-                .Select(r => r.SourceId)
-                .ToListAsync(ct);
-            var wholes = await db.CiRelationships
-                .Where(r => r.TenantId == tenantId && current.Contains(r.SourceId) && r.Relation == CiRelation.PartOf)
-                .Select(r => r.TargetId)
-                .ToListAsync(ct);
+            var needers = new List<int>();
+            var wholes = new List<int>();
+            foreach (var current in frontier.Chunk(ChunkSize))
+            {
+                needers.AddRange(await db.CiRelationships
+                    .Where(r => r.TenantId == tenantId && current.Contains(r.TargetId) && TowardsSource.Contains(r.Relation))
+                    .Select(r => r.SourceId)
+                    .ToListAsync(ct));
+                wholes.AddRange(await db.CiRelationships
+                    .Where(r => r.TenantId == tenantId && current.Contains(r.SourceId) && r.Relation == CiRelation.PartOf)
+                    .Select(r => r.TargetId)
+                    .ToListAsync(ct));
+            }
+
             frontier = [];
             foreach (var id in needers.Concat(wholes))
             {
@@ -48,10 +56,16 @@ public sealed class CmdbGraph(BakeryDbContext db)
             return [];
         }
 
-        var cis = await db.ConfigurationItems
-            .Where(c => c.TenantId == tenantId && reached.Contains(c.Id))
-            .Select(c => new { c.Id, c.Name, c.Type, c.Tier })
-            .ToListAsync(ct);
+        var cis = new List<(int Id, string Name, CiType Type, int? Tier)>(reached.Count);
+        foreach (var chunk in reached.Chunk(ChunkSize))
+        {
+            cis.AddRange((await db.ConfigurationItems
+                    .Where(c => c.TenantId == tenantId && chunk.Contains(c.Id))
+                    .Select(c => new { c.Id, c.Name, c.Type, c.Tier })
+                    .ToListAsync(ct))
+                .Select(c => (c.Id, c.Name, c.Type, c.Tier)));
+        }
+
         return cis.Select(c => new ImpactedCi(c.Id, c.Name, c.Type, c.Tier, depth[c.Id]))
             .OrderBy(c => c.Depth).ThenBy(c => c.Name, StringComparer.Ordinal)
             .ToList();

@@ -71,19 +71,30 @@ public sealed class SlaService(BakeryDbContext db, CmdbService cmdb, TimeProvide
         var frontier = new List<int> { service.Id };
         while (frontier.Count > 0 && seen.Count < 100_000)
         {
-            var current = frontier;
-            var level = await db.CiRelationships
-                .Where(r => r.TenantId == tenantId && current.Contains(r.SourceId) && Needs.Contains(r.Relation))
-                .Select(r => new ChainEdge(r.SourceId, r.TargetId, r.RedundancyGroup))
-                .ToListAsync(ct);
+            var level = new List<ChainEdge>();
+            foreach (var current in frontier.Chunk(CmdbGraph.ChunkSize))
+            {
+                level.AddRange(await db.CiRelationships
+                    .Where(r => r.TenantId == tenantId && current.Contains(r.SourceId) && Needs.Contains(r.Relation))
+                    .Select(r => new ChainEdge(r.SourceId, r.TargetId, r.RedundancyGroup))
+                    .ToListAsync(ct));
+            }
+
             edges.AddRange(level);
             frontier = level.Select(e => e.To).Where(seen.Add).ToList();
         }
 
-        var ids = seen.ToList();
-        var nodes = await db.ConfigurationItems.Where(c => ids.Contains(c.Id))
-            .Select(c => new ChainNode(c.Id, c.Name, c.UptimeCommitment / 100, c.ThirdParty))
-            .ToDictionaryAsync(n => n.Id, ct);
+        var nodes = new Dictionary<int, ChainNode>(seen.Count);
+        foreach (var chunk in seen.Chunk(CmdbGraph.ChunkSize))
+        {
+            foreach (var node in await db.ConfigurationItems.Where(c => chunk.Contains(c.Id))
+                         .Select(c => new ChainNode(c.Id, c.Name, c.UptimeCommitment / 100, c.ThirdParty))
+                         .ToListAsync(ct))
+            {
+                nodes[node.Id] = node;
+            }
+        }
+
         return (service, CompositeAvailability.Compute(service.Id, nodes, edges));
     }
 
