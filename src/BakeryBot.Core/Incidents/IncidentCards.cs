@@ -33,7 +33,7 @@ public static class IncidentCards
             new("Declared", When(incident.DeclaredAt, now, zone, culture)),
             incident.ResolvedAt is { } resolved
                 ? new("Resolved after", (resolved - incident.DeclaredAt).Humanize(2, culture, minUnit: TimeUnit.Minute))
-                : new("Open for", Duration(now - incident.DeclaredAt, culture)),
+                : new("Open for", Durations.Humanize(now - incident.DeclaredAt, culture)),
         };
 
         if (view.Scribe is { } scribe)
@@ -115,8 +115,6 @@ public static class IncidentCards
         return $"{local.ToString("dd MMM HH:mm", culture)} {ZoneName(zone, local)} ({at.Humanize(now, culture)})";
     }
 
-    private static string Duration(TimeSpan span, CultureInfo culture) =>
-        span < TimeSpan.FromMinutes(1) ? "less than a minute" : span.Humanize(2, culture, minUnit: TimeUnit.Minute);
 
     private static string ZoneName(TimeZoneInfo zone, DateTimeOffset local) =>
         zone == TimeZoneInfo.Utc ? "UTC" : $"UTC{local:zzz}";

@@ -261,8 +261,7 @@ public static class IncidentPostmortem
     private static string Since(DateTimeOffset? at, Incident i, PostmortemInput input, bool skipped) =>
         at is { } value ? Span(value - i.DeclaredAt, input.Culture) : skipped ? "skipped (resolved without a separate mitigation)" : "not yet";
 
-    private static string Span(TimeSpan span, CultureInfo culture) =>
-        span < TimeSpan.FromMinutes(1) ? "less than a minute" : span.Humanize(2, culture, minUnit: TimeUnit.Minute);
+    private static string Span(TimeSpan span, CultureInfo culture) => Durations.Humanize(span, culture);
 
     private static string? Name(int? id, PostmortemInput input) =>
         id is { } value && input.Names.TryGetValue(value, out var name) ? OneLine(name) : null;

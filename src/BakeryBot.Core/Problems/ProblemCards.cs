@@ -23,7 +23,7 @@ public static class ProblemCards
             }),
             new("Incidents", view.Incidents.Count == 0 ? "none linked yet" : string.Join(", ", view.Incidents)),
             new("CIs", view.SharedCis.Count == 0 ? "none named" : string.Join(", ", view.SharedCis)),
-            new("Total downtime", view.Downtime < TimeSpan.FromMinutes(1) ? "under a minute" : view.Downtime.Humanize(2, culture, minUnit: TimeUnit.Minute)),
+            new("Total downtime", Durations.Humanize(view.Downtime, culture)),
         };
         var sections = new List<CardSection> { new FieldsSection(fields) };
         if (problem.RootCause is { } cause)

@@ -97,6 +97,5 @@ public sealed class TimerCommands : IChatModule
         return null;
     }
 
-    private static string Humanize(TimeSpan span, CommandContext ctx) =>
-        span < TimeSpan.FromMinutes(1) ? "less than a minute" : span.Humanize(2, ctx.Culture, minUnit: TimeUnit.Minute);
+    private static string Humanize(TimeSpan span, CommandContext ctx) => Durations.Humanize(span, ctx.Culture);
 }
