@@ -196,8 +196,8 @@ public sealed class CmdbService(BakeryDbContext db, CmdbGraph graph, TimeProvide
 
         var names = await db.People.Where(p => people.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.DisplayName, ct);
         var openIncidents = await db.Incidents
-            .Where(i => i.TenantId == ci.TenantId && i.Cis.Any(c => c.CiId == ci.Id)
-                        && (i.State == Incidents.IncidentState.Declared || i.State == Incidents.IncidentState.Acknowledged || i.State == Incidents.IncidentState.Mitigated))
+            .Where(i => i.TenantId == ci.TenantId && i.Cis.Any(c => c.CiId == ci.Id))
+            .Where(Incident.Open)
             .OrderBy(i => i.Number).Select(i => i.Number).ToListAsync(ct);
         return new CiView(
             ci,

@@ -106,6 +106,10 @@ public sealed class Incident : IAudited, IVersioned
 
     public bool IsOpen => State is IncidentState.Declared or IncidentState.Acknowledged or IncidentState.Mitigated;
 
+    /// <summary><see cref="IsOpen"/> as a query the database can run.</summary>
+    public static readonly System.Linq.Expressions.Expression<Func<Incident, bool>> Open =
+        i => i.State == IncidentState.Declared || i.State == IncidentState.Acknowledged || i.State == IncidentState.Mitigated;
+
     string IAudited.AuditType => "incident";
 
     string IAudited.AuditKey => RecordId.ToString();

@@ -155,8 +155,8 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, Knowle
             .Include(i => i.Cis).ThenInclude(c => c.Ci)
             .Include(i => i.Timeline)
             .AsSplitQuery()
-            .Where(i => i.TenantId == tenantId && i.AlertFingerprint == fingerprint
-                        && (i.State == IncidentState.Declared || i.State == IncidentState.Acknowledged || i.State == IncidentState.Mitigated))
+            .Where(i => i.TenantId == tenantId && i.AlertFingerprint == fingerprint)
+            .Where(Incident.Open)
             .OrderByDescending(i => i.Number)
             .FirstOrDefaultAsync(ct);
 
@@ -243,7 +243,7 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, Knowle
         return all
             ? await query.OrderByDescending(i => i.Number).Take(20).ToListAsync(ct)
             : await query
-                .Where(i => i.State == IncidentState.Declared || i.State == IncidentState.Acknowledged || i.State == IncidentState.Mitigated)
+                .Where(Incident.Open)
                 .OrderBy(i => i.Severity).ThenBy(i => i.Number)
                 .Take(50)
                 .ToListAsync(ct);

@@ -54,8 +54,6 @@ public sealed class Problem : IAudited, IVersioned
 
     public RecordId RecordId => new(RecordId.Problem, Number);
 
-    public bool IsOpen => State != ProblemState.Resolved;
-
     string IAudited.AuditType => "problem";
 
     string IAudited.AuditKey => RecordId.ToString();
@@ -101,7 +99,6 @@ internal sealed class ProblemMapping : IEntityTypeConfiguration<Problem>
         b.Property(p => p.ChannelId).HasMaxLength(128);
         b.Property(p => p.Version).IsConcurrencyToken();
         b.Ignore(p => p.RecordId);
-        b.Ignore(p => p.IsOpen);
         b.HasIndex(p => new { p.TenantId, p.Number }).IsUnique();
         b.HasIndex(p => new { p.TenantId, p.State });
         b.HasOne<Tenant>().WithMany().HasForeignKey(p => p.TenantId).OnDelete(DeleteBehavior.Restrict);

@@ -11,14 +11,11 @@ namespace BakeryBot.Teams.Connector;
 /// </summary>
 public sealed class TeamsChatPoster(BotConnectorClient client, ITeamsConversationDirectory directory, Func<string, Card?, JsonObject> render) : IChatPoster
 {
-    /// <summary>The adapter key (<see cref="ChatRequest.Platform"/>) of Teams.</summary>
-    public const string PlatformName = "teams";
-
     private readonly BotConnectorClient _client = client ?? throw new ArgumentNullException(nameof(client));
     private readonly ITeamsConversationDirectory _directory = directory ?? throw new ArgumentNullException(nameof(directory));
     private readonly Func<string, Card?, JsonObject> _render = render ?? throw new ArgumentNullException(nameof(render));
 
-    public string Platform => PlatformName;
+    public string Platform => Activities.TeamsPlatform.Platform;
 
     /// <summary>
     /// Bot Framework (Teams rate-limit guidance): a bot may send 7 messages per second per conversation thread; 1 s / 7,
