@@ -28,6 +28,7 @@ public static class CmdbCards
         Add("Uptime commitment", ci.UptimeCommitment is { } uptime ? $"{uptime.ToString(CultureInfo.InvariantCulture)}%" : null);
         Add("Third party", ci.ThirdParty ? ci.Vendor ?? "yes" : null);
         Add("Vendor", ci.ThirdParty ? null : ci.Vendor);
+        Add("Serial", ci.Serial);
         Add("Primary uses", ci.PrimaryUses);
         Add("Key risks", ci.KeyRisks);
         foreach (var (key, value) in ci.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal))

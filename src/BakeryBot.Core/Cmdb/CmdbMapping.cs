@@ -17,6 +17,11 @@ internal sealed class ConfigurationItemMapping : IEntityTypeConfiguration<Config
         b.Property(c => c.PrimaryUses).HasMaxLength(1000);
         b.Property(c => c.KeyRisks).HasMaxLength(1000);
         b.Property(c => c.Vendor).HasMaxLength(200);
+        b.Property(c => c.Serial).HasMaxLength(100);
+        b.Property(c => c.DiscoveredBy).HasMaxLength(100);
+        b.Property(c => c.ServiceCredits).HasMaxLength(200);
+        b.Property(c => c.MonthlyFee).HasPrecision(18, 2);
+        b.Property(c => c.Currency).HasMaxLength(8);
         b.HasMany(c => c.Experts).WithOne().HasForeignKey(e => e.CiId).OnDelete(DeleteBehavior.Cascade);
         b.Property(c => c.Version).IsConcurrencyToken();
         b.Property(c => c.Attributes)
@@ -29,6 +34,7 @@ internal sealed class ConfigurationItemMapping : IEntityTypeConfiguration<Config
                     v => new Dictionary<string, string>(v)));
         b.HasIndex(c => new { c.TenantId, c.Key }).IsUnique();
         b.HasIndex(c => new { c.TenantId, c.Type });
+        b.HasIndex(c => new { c.TenantId, c.Serial });
         b.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Person>().WithMany().HasForeignKey(c => c.OwnerId).OnDelete(DeleteBehavior.SetNull);
     }

@@ -95,6 +95,9 @@ public sealed class CmdbService(BakeryDbContext db, CmdbGraph graph, TimeProvide
             case "vendor":
                 ci.Vendor = value;
                 break;
+            case "serial":
+                ci.Serial = value.Length <= 100 ? value : throw new UserException("A serial number is at most 100 characters.");
+                break;
             case "uses":
                 ci.PrimaryUses = value;
                 break;
@@ -174,6 +177,15 @@ public sealed class CmdbService(BakeryDbContext db, CmdbGraph graph, TimeProvide
                                      || (c.PrimaryUses != null && c.PrimaryUses.ToLower().Contains(word)));
         }
 #pragma warning restore CA1862
+
+        if (attributes.TryGetValue("serial", out var serial))
+        {
+            var folded = serial.ToLowerInvariant();
+#pragma warning disable CA1862
+            query = query.Where(c => c.Serial != null && c.Serial.ToLower() == folded);
+#pragma warning restore CA1862
+            attributes = attributes.Where(a => a.Key != "serial").ToDictionary();
+        }
 
         // Attributes live in one JSON column: matched on the candidates the words left (at most 2,000).
         var candidates = await query.OrderBy(c => c.Type).ThenBy(c => c.Key).Take(attributes.Count == 0 ? 25 : 2000).ToListAsync(ct);

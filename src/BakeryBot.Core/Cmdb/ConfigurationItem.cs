@@ -51,6 +51,27 @@ public sealed class ConfigurationItem : IAudited, IVersioned
 
     public string? Vendor { get; set; }
 
+    /// <summary>The serial number of a physical asset: with the type and name, how imports and discovery recognise it.</summary>
+    public string? Serial { get; set; }
+
+    /// <summary>When a discovery scanner last reported it; null for CIs no scanner reports.</summary>
+    public DateTimeOffset? LastSeenAt { get; set; }
+
+    /// <summary>The scanner that last reported it.</summary>
+    public string? DiscoveredBy { get; set; }
+
+    /// <summary>
+    /// The service-credit rule of a third party's commitment, as thresholds and the share of the
+    /// monthly fee credited below each (<c>99.9:10,99:25</c>): see <c>ServiceCreditRule</c>.
+    /// </summary>
+    public string? ServiceCredits { get; set; }
+
+    /// <summary>What is paid for it each month, for service credits.</summary>
+    public decimal? MonthlyFee { get; set; }
+
+    /// <summary>The currency of <see cref="MonthlyFee"/> (EUR, USD...).</summary>
+    public string? Currency { get; set; }
+
     /// <summary>The people who know it (its subject-matter experts).</summary>
     public List<CiExpert> Experts { get; set; } = [];
 

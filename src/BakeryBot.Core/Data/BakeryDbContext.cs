@@ -34,6 +34,8 @@ public abstract class BakeryDbContext(DbContextOptions options, OutboxSignal? ou
 
     public DbSet<CiRelationship> CiRelationships => Set<CiRelationship>();
 
+    public DbSet<Cmdb.Discovery.DiscoveredItem> DiscoveredItems => Set<Cmdb.Discovery.DiscoveredItem>();
+
     public DbSet<Incident> Incidents => Set<Incident>();
 
     public DbSet<IncidentEvent> IncidentEvents => Set<IncidentEvent>();

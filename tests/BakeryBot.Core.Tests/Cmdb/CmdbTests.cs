@@ -29,7 +29,7 @@ public abstract class CmdbTests(DbProvider provider)
         Assert.Contains(new CardField("Third party", "acme"), fields);
         Assert.Contains(new CardField("Primary uses", "baking cookies"), fields);
         Assert.Contains(new CardField("Key risks", "thermostat drifts"), fields);
-        Assert.Contains(new CardField("serial", "SN-42"), fields);
+        Assert.Contains(new CardField("Serial", "SN-42"), fields);
         var text = string.Join('\n', card.Sections.OfType<TextSection>().Select(s => s.Text));
         Assert.Contains("• located-in bakery-2", text, StringComparison.Ordinal);
         Assert.Contains("• cookie-shop runs-on this", text, StringComparison.Ordinal);
