@@ -45,6 +45,9 @@ public static class ServiceCollectionExtensions
         services.AddScoped<CmdbGraph>();
         services.AddScoped<SlaService>();
         services.AddScoped<CmdbRisks>();
+        services.AddScoped<Cmdb.Import.CmdbImporter>();
+        services.AddScoped<Cmdb.Discovery.DiscoveryService>();
+        services.AddOptions<Cmdb.Discovery.DiscoveryOptions>();
         services.AddScoped<KnowledgeService>();
         services.AddScoped<IncidentService>();
         services.AddScoped<IncidentChannels>();

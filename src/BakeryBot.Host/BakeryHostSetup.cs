@@ -28,6 +28,7 @@ public static class BakeryHostSetup
         services.Configure<AlertOptions>(configuration.GetSection(AlertOptions.Section));
         services.Configure<BakeryBot.Core.Incidents.IncidentOptions>(configuration.GetSection(BakeryBot.Core.Incidents.IncidentOptions.Section));
         services.Configure<BakeryBot.Core.Problems.ProblemOptions>(configuration.GetSection(BakeryBot.Core.Problems.ProblemOptions.Section));
+        services.Configure<BakeryBot.Core.Cmdb.Discovery.DiscoveryOptions>(configuration.GetSection(BakeryBot.Core.Cmdb.Discovery.DiscoveryOptions.Section));
         services.AddBakeryCore();
 
         var provider = configuration[$"{DatabaseOptions.Section}:Provider"] ?? DatabaseOptions.Sqlite;

@@ -1,20 +1,27 @@
 using BakeryBot.Host;
+using BakeryBot.Host.Cli;
 
-var seedDemo = args.Length > 0 && args[0] == "seed-demo";
-var builder = WebApplication.CreateBuilder(seedDemo ? args[1..] : args);
+// Admin verbs come before the host's own arguments: `bakerybot seed-demo`, `bakerybot import <file>`.
+var verb = args.Length > 0 && args[0] is "seed-demo" or "import" ? args[0] : null;
+var import = verb == "import" ? ImportVerb.Parse(args[1..]) : null;
+var builder = WebApplication.CreateBuilder(import?.HostArgs ?? (verb is null ? args : args[1..]));
 builder.AddBakeryBot();
 var app = builder.Build();
 await app.MigrateDatabaseAsync();
-if (seedDemo)
+switch (verb)
 {
-    // bakerybot seed-demo: the demo bakery chain in the playground's workspace, then exit.
-    var seeded = await DemoData.SeedAsync(app.Services.GetRequiredService<BakeryBot.Core.Chat.CommandRouter>(), Console.Out, CancellationToken.None);
-    await Console.Out.WriteLineAsync($"{seeded} of {DemoData.Commands.Count} demo commands applied.");
-    return;
+    case "seed-demo":
+        // The demo bakery chain in the playground's workspace, then exit.
+        var seeded = await DemoData.SeedAsync(app.Services.GetRequiredService<BakeryBot.Core.Chat.CommandRouter>(), Console.Out, CancellationToken.None);
+        await Console.Out.WriteLineAsync($"{seeded} of {DemoData.Commands.Count} demo commands applied.");
+        return 0;
+    case "import":
+        return await ImportVerb.RunAsync(app.Services, import!, Console.Out, CancellationToken.None);
 }
 
 app.MapBakeryBot();
 await app.RunAsync();
+return 0;
 
 /// <summary>The entry point (public for the integration tests' WebApplicationFactory).</summary>
 public partial class Program;

@@ -3,13 +3,17 @@ using BakeryBot.Core.Chat;
 
 namespace BakeryBot.Core.Cmdb;
 
+/// <summary>When a scanner last reported a CI (<see cref="Ago"/> as people read it), and whether it is stale.</summary>
+public sealed record CiSighting(string Ago, string Source, bool Stale, string StaleAfter);
+
 /// <summary>How CMDB answers look as cards. Pure: views in, cards out.</summary>
 public static class CmdbCards
 {
     /// <summary>Services listed by name on an impact card; beyond, they are counted.</summary>
     private const int MaxNamed = 15;
 
-    public static Card Card(CiView view)
+    /// <param name="sighting">When a scanner last reported the CI, and whether that is too long ago.</param>
+    public static Card Card(CiView view, CiSighting? sighting = null)
     {
         var ci = view.Ci;
         var fields = new List<CardField> { new("Type", ci.Type.ToString().ToLowerInvariant()) };
@@ -29,6 +33,7 @@ public static class CmdbCards
         Add("Third party", ci.ThirdParty ? ci.Vendor ?? "yes" : null);
         Add("Vendor", ci.ThirdParty ? null : ci.Vendor);
         Add("Serial", ci.Serial);
+        Add("Last seen", sighting is { } seen ? $"{seen.Ago} ago by {seen.Source}{(seen.Stale ? " (stale)" : "")}" : null);
         Add("Primary uses", ci.PrimaryUses);
         Add("Key risks", ci.KeyRisks);
         foreach (var (key, value) in ci.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal))
@@ -50,7 +55,12 @@ public static class CmdbCards
             sections.Add(new TextSection($"Open incidents: {string.Join(", ", view.OpenIncidents)}"));
         }
 
-        var accent = view.OpenIncidents.Count > 0 ? CardAccent.Warning : CardAccent.Neutral;
+        if (sighting is { Stale: true })
+        {
+            sections.Add(new ContextSection($"Stale: no scanner has reported it for over {sighting.StaleAfter}. Gone, moved, or switched off?"));
+        }
+
+        var accent = view.OpenIncidents.Count > 0 || sighting is { Stale: true } ? CardAccent.Warning : CardAccent.Neutral;
         return new Card(ci.Name, accent, sections, []);
     }
 

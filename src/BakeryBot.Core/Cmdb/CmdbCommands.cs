@@ -1,4 +1,5 @@
 using BakeryBot.Core.Chat;
+using BakeryBot.Core.Cmdb.Discovery;
 using BakeryBot.Core.People;
 
 namespace BakeryBot.Core.Cmdb;
@@ -15,7 +16,13 @@ public sealed partial class CmdbCommands : IChatModule
             .Verb("link", "/cmdb link <a> <relation> <b> [redundant:<group>]", "relate two CIs (depends-on, runs-on, part-of, located-in, owned-by, supplied-by)", LinkAsync)
             .Verb("unlink", "/cmdb unlink <a> <relation> <b>", "remove a relation", UnlinkAsync)
             .Verb("impact", "/cmdb impact <name>", "everything its failure reaches, grouped by service", ImpactAsync)
-            .Verb("risks", "/cmdb risks", "key-person risk, warranties and contracts ending soon, assets past end of life, third parties on tier-1 chains", RisksAsync);
+            .Verb("risks", "/cmdb risks", "key-person risk, warranties and contracts ending soon, assets past end of life, third parties on tier-1 chains", RisksAsync)
+            .Verb("stale", "/cmdb stale", "assets scanners have stopped reporting", StaleAsync)
+            .Verb("discovered", "/cmdb discovered [all]", "software, cloud and SaaS scanners found outside the CMDB (shadow IT), to adopt or dismiss", DiscoveredAsync)
+            .Verb("adopt", "/cmdb adopt <name> [type:software|cloud|service]", "make a discovery a CI", AdoptAsync)
+            .Verb("dismiss", "/cmdb dismiss <name>", "mark a discovery as known and kept outside the CMDB", DismissAsync);
+        map.Action(DiscoveryService.AdoptAction, "Adopt", AdoptAsync);
+        map.Action(DiscoveryService.DismissAction, "Dismiss", DismissAsync);
         map.Command("catalog", "the service catalogue: services with tier, owner, SLA and health")
             .Fallback("/catalog", "list the services", CatalogAsync, whenBare: true)
             .Verb("list", "/catalog list", "the same", CatalogAsync);
@@ -46,7 +53,7 @@ public sealed partial class CmdbCommands : IChatModule
     {
         var service = ctx.Get<CmdbService>();
         var ci = await RequireAsync(ctx, "/cmdb show oven-2");
-        return ChatReply.Private("", CmdbCards.Card(await service.ViewAsync(ci, ctx.Cancellation)));
+        return ChatReply.Private("", CmdbCards.Card(await service.ViewAsync(ci, ctx.Cancellation), Sighting(ctx, ci)));
     }
 
     private static async Task<ChatReply> FindAsync(CommandContext ctx)
@@ -93,6 +100,78 @@ public sealed partial class CmdbCommands : IChatModule
 
     private static async Task<ChatReply> RisksAsync(CommandContext ctx) =>
         ChatReply.Private("", CmdbRisks.Card(await ctx.Get<CmdbRisks>().FindAsync(ctx.Tenant.Id, ctx.Cancellation)));
+
+    private static CiSighting? Sighting(CommandContext ctx, ConfigurationItem ci)
+    {
+        if (ci.LastSeenAt is not { } seen)
+        {
+            return null;
+        }
+
+        var discovery = ctx.Get<DiscoveryService>();
+        var now = ctx.Get<TimeProvider>().GetUtcNow();
+        return new CiSighting(Durations.Humanize(now - seen, ctx.Culture), ci.DiscoveredBy ?? "a scanner", ci.Type == CiType.Asset && discovery.IsStale(ci), Durations.Humanize(discovery.StaleAfter, ctx.Culture));
+    }
+
+    private static async Task<ChatReply> StaleAsync(CommandContext ctx)
+    {
+        var discovery = ctx.Get<DiscoveryService>();
+        var stale = await discovery.StaleAsync(ctx.Tenant.Id, ctx.Cancellation);
+        return ChatReply.Private("", DiscoveryCards.Stale(stale, discovery.StaleAfter, ctx.Get<TimeProvider>().GetUtcNow(), ctx.Culture));
+    }
+
+    private static async Task<ChatReply> DiscoveredAsync(CommandContext ctx)
+    {
+        var all = ctx.Args.Take(t => t.Kind == TokenKind.Word && t.Text.Equals("all", StringComparison.OrdinalIgnoreCase)) is not null;
+        if (ctx.Args.Positional.Count > 0)
+        {
+            throw new UserException("`/cmdb discovered` lists what is unreviewed; `/cmdb discovered all` lists everything scanners found outside the CMDB.");
+        }
+
+        return DiscoveryCards.List(await ctx.Get<DiscoveryService>().ListAsync(ctx.Tenant.Id, all, ctx.Cancellation), all);
+    }
+
+    private static async Task<ChatReply> AdoptAsync(CommandContext ctx)
+    {
+        ctx.Args.RejectUnknownOptions("type");
+        var type = ctx.Args.Option("type") is { } t ? CmdbService.ParseType(t) : (CiType?)null;
+        var discovery = ctx.Get<DiscoveryService>();
+        var item = await DiscoveredAsync(ctx, "/cmdb adopt tableau");
+        var (changed, ci) = await discovery.AdoptAsync(ctx.Tenant, ctx.Actor, item, type, ctx.Cancellation);
+        var card = DiscoveryCards.Card(item, ctx.Actor.DisplayName, ci?.Name);
+        return changed
+            ? (ctx.Request.IsAction ? ChatReply.None : ChatReply.Private($"{item.Name} is in the CMDB now as `{ci!.Name}`; add its owner and experts with `/cmdb add` keys, e.g. `/cmdb show {ci.Name}`.")) with { UpdatedCard = card }
+            : ChatReply.Private($"{item.Name} was {item.Review.ToString().ToLowerInvariant()} already.") with { UpdatedCard = card };
+    }
+
+    private static async Task<ChatReply> DismissAsync(CommandContext ctx)
+    {
+        var discovery = ctx.Get<DiscoveryService>();
+        var item = await DiscoveredAsync(ctx, "/cmdb dismiss tableau");
+        var changed = await discovery.DismissAsync(ctx.Tenant, ctx.Actor, item, ctx.Cancellation);
+        var card = DiscoveryCards.Card(item, ctx.Actor.DisplayName);
+        return changed
+            ? (ctx.Request.IsAction ? ChatReply.None : ChatReply.Private($"{item.Name} dismissed: scanners' later reports of it stay quiet.")) with { UpdatedCard = card }
+            : ChatReply.Private($"{item.Name} was {item.Review.ToString().ToLowerInvariant()} already.") with { UpdatedCard = card };
+    }
+
+    /// <summary>The discovery a button (its number as the value) or a command (a name or #number) means.</summary>
+    private static async Task<DiscoveredItem> DiscoveredAsync(CommandContext ctx, string usage)
+    {
+        var discovery = ctx.Get<DiscoveryService>();
+        if (ctx.Request.IsAction)
+        {
+            return int.TryParse(ctx.Request.ActionValue, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+                   && await discovery.FindAsync(ctx.Tenant.Id, id, ctx.Cancellation) is { } item
+                ? item
+                : throw new UserException("That discovery is gone.");
+        }
+
+        var name = ctx.Args.RestAsText().Trim();
+        return name.Length == 0
+            ? throw new UserException($"Which one? Name it as `/cmdb discovered` lists it, as in `{usage}`.")
+            : await discovery.FindAsync(ctx.Tenant.Id, name, ctx.Cancellation);
+    }
 
     private static async Task<ChatReply> CatalogAsync(CommandContext ctx)
     {

@@ -67,7 +67,7 @@ public sealed class CmdbService(BakeryDbContext db, CmdbGraph graph, TimeProvide
     }
 
     /// <summary>The key attributes have their own fields; any other <c>key:value</c> is kept as written.</summary>
-    private static async Task SetAsync(ConfigurationItem ci, string key, string value, Func<string, Task<int>> personOf)
+    internal static async Task SetAsync(ConfigurationItem ci, string key, string value, Func<string, Task<int>> personOf)
     {
         switch (key)
         {

@@ -55,9 +55,11 @@ public sealed class ConfigurationItem : IAudited, IVersioned
     public string? Serial { get; set; }
 
     /// <summary>When a discovery scanner last reported it; null for CIs no scanner reports.</summary>
+    [AuditIgnored]
     public DateTimeOffset? LastSeenAt { get; set; }
 
     /// <summary>The scanner that last reported it.</summary>
+    [AuditIgnored]
     public string? DiscoveredBy { get; set; }
 
     /// <summary>

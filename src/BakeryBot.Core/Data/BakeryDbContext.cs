@@ -91,7 +91,11 @@ public abstract class BakeryDbContext(DbContextOptions options, OutboxSignal? ou
 
             if (entry.Entity is IAudited && entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
             {
-                pendingAudits.Add((entry, entry.State.ToString().ToLowerInvariant(), DescribeChanges(entry)));
+                var changes = DescribeChanges(entry);
+                if (entry.State != EntityState.Modified || changes.Keys.Any(name => entry.Property(name).Metadata.PropertyInfo?.IsDefined(typeof(AuditIgnoredAttribute), inherit: false) != true))
+                {
+                    pendingAudits.Add((entry, entry.State.ToString().ToLowerInvariant(), changes));
+                }
             }
         }
 

@@ -12,6 +12,13 @@ public interface IAudited
     string AuditKey { get; }
 }
 
+/// <summary>
+/// A property whose changes alone are not a change of the record (a scanner's latest sighting): they
+/// are stored but not written to the audit trail; with other changes they are listed among them.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class AuditIgnoredAttribute : Attribute;
+
 /// <summary>An entity guarded by optimistic concurrency: two writers never both win.</summary>
 public interface IVersioned
 {

@@ -7,12 +7,12 @@ using Microsoft.Extensions.Options;
 namespace BakeryBot.Core.Integrations;
 
 /// <summary>
-/// <c>/bakery webhook alertmanager|list|revoke &lt;id&gt;</c> (product.md §3), admins only through its verb's
+/// <c>/bakery webhook alertmanager|discovery|list|revoke &lt;id&gt;</c> (product.md §3), admins only through its verb's
 /// role. The token is in the maker's private answer once; it is never logged or stored.
 /// </summary>
 public static class WebhookCommands
 {
-    public const string Usage = "/bakery webhook alertmanager|list|revoke <id>";
+    public const string Usage = "/bakery webhook alertmanager|discovery|list|revoke <id>";
 
     /// <summary>The receiver's name in the configuration snippet.</summary>
     public const string ReceiverName = "bakerybot";
@@ -23,11 +23,11 @@ public static class WebhookCommands
         var op = ctx.Args.Take(t => t.Kind == TokenKind.Word)?.Text.ToLowerInvariant();
         return op switch
         {
-            null => throw new UserException("Say what to do: `alertmanager` makes a webhook for this channel, `list` shows them, `revoke <id>` stops one."),
+            null => throw new UserException("Say what to do: `alertmanager` or `discovery` makes a webhook for this channel, `list` shows them, `revoke <id>` stops one."),
             "list" => ListAsync(ctx),
             "revoke" => RevokeAsync(ctx),
             _ when WebhookKinds.All.Contains(op) => CreateAsync(ctx, op),
-            _ => throw new UserException($"`{op}` is not something `/bakery webhook` can do: `alertmanager` makes a webhook for this channel, `list` shows them, `revoke <id>` stops one."),
+            _ => throw new UserException($"`{op}` is not something `/bakery webhook` can do: `alertmanager` or `discovery` makes a webhook for this channel, `list` shows them, `revoke <id>` stops one."),
         };
     }
 
@@ -46,26 +46,40 @@ public static class WebhookCommands
 
         var (webhook, token) = await ctx.Get<WebhookService>().CreateAsync(ctx.Tenant, ctx.Actor, kind, ctx.Request.Platform, ctx.Request.ChannelId, ctx.Cancellation);
         var url = ctx.Get<IOptions<PublicUrlOptions>>().Value.HookUrl(webhook.Kind, webhook.HookId);
-        var text = $"""
-            Alertmanager webhook `{webhook.HookId}` is ready: the incidents its alerts open are posted in this channel.
-            URL: {url}
-            Header: `Authorization: Bearer {token}`
-            The token is shown this once and stored only as a hash: copy it now. Lost it? `/bakery webhook revoke {webhook.HookId}` and make another.
-            Receiver for alertmanager.yml (then route alerts to `{ReceiverName}`):
-            ```
-            receivers:
-              - name: {ReceiverName}
-                webhook_configs:
-                  - url: {url}
-                    send_resolved: true
-                    http_config:
-                      authorization:
-                        type: Bearer
-                        credentials: {token}
-            ```
-            """;
+        var text = webhook.Kind == WebhookKinds.Discovery ? DiscoveryText(webhook.HookId, url, token) : AlertmanagerText(webhook.HookId, url, token);
         return ChatReply.Private(text) with { Sensitive = true };
     }
+
+    private static string AlertmanagerText(string hookId, string url, string token) => $"""
+        Alertmanager webhook `{hookId}` is ready: the incidents its alerts open are posted in this channel.
+        URL: {url}
+        Header: `Authorization: Bearer {token}`
+        The token is shown this once and stored only as a hash: copy it now. Lost it? `/bakery webhook revoke {hookId}` and make another.
+        Receiver for alertmanager.yml (then route alerts to `{ReceiverName}`):
+        ```
+        receivers:
+          - name: {ReceiverName}
+            webhook_configs:
+              - url: {url}
+                send_resolved: true
+                http_config:
+                  authorization:
+                    type: Bearer
+                    credentials: {token}
+        ```
+        """;
+
+    private static string DiscoveryText(string hookId, string url, string token) => $$$"""
+        Discovery webhook `{{{hookId}}}` is ready: assets it reports are kept in the CMDB with when they were last seen, and software, cloud and SaaS outside the CMDB are posted in this channel to adopt or dismiss.
+        URL: {{{url}}}
+        Header: `Authorization: Bearer {{{token}}}`
+        The token is shown this once and stored only as a hash: copy it now. Lost it? `/bakery webhook revoke {{{hookId}}}` and make another.
+        A scanner posts, for example:
+        ```
+        curl -X POST {{{url}}} -H 'Authorization: Bearer {{{token}}}' -H 'Content-Type: application/json' \
+          -d '{"source": "netscan", "items": [{"type": "asset", "name": "oven-3", "attributes": {"serial": "OV-1003", "vendor": "Rational"}}]}'
+        ```
+        """;
 
     private static async Task<ChatReply> ListAsync(CommandContext ctx)
     {

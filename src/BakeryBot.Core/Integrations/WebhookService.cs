@@ -19,9 +19,6 @@ public sealed record WebhookRevocation(Webhook Webhook, bool AlreadyRevoked);
 /// </summary>
 public sealed class WebhookService(BakeryDbContext db, TimeProvider clock)
 {
-    /// <summary>The kinds that can be made now; discovery arrives with the CMDB work.</summary>
-    public static readonly IReadOnlyList<string> Available = [WebhookKinds.Alertmanager];
-
     /// <summary>How stale <see cref="Webhook.LastUsedAt"/> may get: one write a minute, not one per alert.</summary>
     public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
@@ -37,12 +34,7 @@ public sealed class WebhookService(BakeryDbContext db, TimeProvider clock)
         var normalized = kind.Trim().ToLowerInvariant();
         if (!WebhookKinds.All.Contains(normalized))
         {
-            throw new UserException($"`{kind}` is not a webhook kind. Kinds: {string.Join(", ", Available.Select(k => $"`{k}`"))}.");
-        }
-
-        if (!Available.Contains(normalized))
-        {
-            throw new UserException($"`{normalized}` webhooks are not available yet; {string.Join(", ", Available.Select(k => $"`{k}`"))} is.");
+            throw new UserException($"`{kind}` is not a webhook kind. Kinds: {string.Join(", ", WebhookKinds.All.Select(k => $"`{k}`"))}.");
         }
 
         var token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(TokenBytes));

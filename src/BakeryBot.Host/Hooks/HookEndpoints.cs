@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using BakeryBot.Core.Cmdb.Discovery;
 using BakeryBot.Core.Integrations;
 using Microsoft.Net.Http.Headers;
 
@@ -16,8 +17,72 @@ public static class HookEndpoints
 {
     public const string AlertmanagerPath = "/hooks/alertmanager/{hookId}";
 
-    public static void MapHooks(this WebApplication app) =>
+    public const string DiscoveryPath = "/hooks/discovery/{hookId}";
+
+    public static void MapHooks(this WebApplication app)
+    {
         app.MapPost(AlertmanagerPath, AlertmanagerAsync);
+        app.MapPost(DiscoveryPath, DiscoveryAsync);
+    }
+
+    /// <summary>
+    /// <c>POST /hooks/discovery/{hookId}</c>: a scanner's report of assets and software (product.md §7).
+    /// The same bearer token rules as Alertmanager's; a bad body is a 400 naming the item at fault and
+    /// changes nothing.
+    /// </summary>
+    private static async Task<IResult> DiscoveryAsync(
+        string hookId,
+        HttpRequest request,
+        WebhookService hooks,
+        IServiceProvider services,
+        ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger(typeof(HookEndpoints));
+        var aborted = request.HttpContext.RequestAborted;
+        var webhook = await hooks.VerifyAsync(WebhookKinds.Discovery, hookId, BearerToken(request), aborted);
+        if (webhook is null)
+        {
+            request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
+            return Results.Json(new HookError("Unknown or revoked webhook, or a wrong bearer token."), statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        var body = await RawBody.ReadAsync(request, aborted);
+        if (body is null)
+        {
+            return Results.Json(new HookError($"The body is larger than {RawBody.MaxBytes} bytes; send the items in batches."), statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var (payload, error) = DiscoveryPayload.Parse(body);
+        if (payload is null)
+        {
+            logger.LogInformation("Hook {HookId} refused a discovery report: {Error}", webhook.HookId, error);
+            return Results.BadRequest(new HookError(error ?? "Not a discovery report."));
+        }
+
+        // Two reports naming the same new thing at once: the second finds the first's row on a retry.
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var scope = services.CreateAsyncScope();
+            try
+            {
+                var summary = await scope.ServiceProvider.GetRequiredService<DiscoveryService>().IngestAsync(webhook, payload, CancellationToken.None);
+                logger.LogInformation(
+                    "Hook {HookId}: {Items} items from {Source}, {Created} created, {Updated} updated, {Seen} seen, {New} new unreviewed",
+                    webhook.HookId, payload.Items.Count, payload.Source, summary.Created, summary.Updated, summary.Seen, summary.NewUnreviewed);
+                return Results.Ok(summary);
+            }
+            catch (Exception ex) when (attempt < 3 && ex is Microsoft.EntityFrameworkCore.DbUpdateException)
+            {
+                logger.LogInformation("Hook {HookId}: a discovery report met a concurrent one; trying again", webhook.HookId);
+            }
+            catch (Exception ex)
+            {
+                var reference = Convert.ToHexString(RandomNumberGenerator.GetBytes(4));
+                logger.LogError(ex, "Hook {HookId} failed to apply a discovery report; reference {Reference}", webhook.HookId, reference);
+                return Results.Json(new HookError($"The report could not be stored; send it again. Reference: {reference}."), statusCode: StatusCodes.Status500InternalServerError);
+            }
+        }
+    }
 
     private static async Task<IResult> AlertmanagerAsync(
         string hookId,

@@ -73,18 +73,16 @@ public abstract class WebhookCommandTests(DbProvider provider)
     {
         await using var app = await CoreTestApp.CreateAsync(provider);
 
-        var discovery = await app.SendAsync("bakery", "webhook discovery", user: "admin");
         var unknown = await app.SendAsync("bakery", "webhook pagerduty", user: "admin");
         var nothing = await app.SendAsync("bakery", "webhook", user: "admin");
         var revokeNothing = await app.SendAsync("bakery", "webhook revoke", user: "admin");
         var revokeUnknown = await app.SendAsync("bakery", "webhook revoke nope", user: "admin");
 
-        Assert.Contains("`discovery` webhooks are not available yet; `alertmanager` is.", discovery.Text, StringComparison.Ordinal);
         Assert.Contains("`pagerduty` is not something `/bakery webhook` can do", unknown.Text, StringComparison.Ordinal);
-        Assert.Contains("`alertmanager` makes a webhook", nothing.Text, StringComparison.Ordinal);
+        Assert.Contains("`alertmanager` or `discovery` makes a webhook", nothing.Text, StringComparison.Ordinal);
         Assert.Contains("Which webhook?", revokeNothing.Text, StringComparison.Ordinal);
         Assert.Contains("There is no webhook `nope` here.", revokeUnknown.Text, StringComparison.Ordinal);
-        Assert.All([discovery, unknown, nothing, revokeNothing, revokeUnknown], r => Assert.Equal(ReplyKind.Warning, r.Kind));
+        Assert.All([unknown, nothing, revokeNothing, revokeUnknown], r => Assert.Equal(ReplyKind.Warning, r.Kind));
         Assert.Equal(0, await app.QueryAsync(db => db.Set<Webhook>().CountAsync()));
     }
 

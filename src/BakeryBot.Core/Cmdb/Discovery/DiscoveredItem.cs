@@ -42,13 +42,16 @@ public sealed class DiscoveredItem : IAudited
     public Dictionary<string, string> Attributes { get; set; } = [];
 
     /// <summary>The scanner that last reported it.</summary>
+    [AuditIgnored]
     public required string Source { get; set; }
 
     public DateTimeOffset FirstSeenAt { get; set; }
 
+    [AuditIgnored]
     public DateTimeOffset LastSeenAt { get; set; }
 
     /// <summary>How many reports named it.</summary>
+    [AuditIgnored]
     public int Sightings { get; set; }
 
     public DiscoveryReview Review { get; set; }
