@@ -170,7 +170,7 @@ public sealed class DiscoveryService(BakeryDbContext db, CardPublisher publisher
         foreach (var item in announce)
         {
             publisher.Post(webhook.TenantId, webhook.Platform, webhook.ChannelId, null, RecordType, Id(item), DiscoveryCards.Card(item),
-                $"{payload.Source} found {Article(item.Kind)} {KindWord(item.Kind)} that is not in the CMDB: {item.Name}.");
+                $"{payload.Source} found {(item.Kind == "software" ? "" : "a ")}{KindWord(item.Kind)} that is not in the CMDB: {item.Name}.");
         }
 
         await db.SaveChangesAsync(ct);
@@ -308,6 +308,4 @@ public sealed class DiscoveryService(BakeryDbContext db, CardPublisher publisher
         "cloud" => "cloud service",
         _ => kind,
     };
-
-    private static string Article(string kind) => kind == "asset" ? "an" : "a";
 }
