@@ -5,33 +5,70 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BakeryBot.Core.Sla;
 
+/// <summary>What <c>/sla set</c> changes: null leaves a setting as it is; <see cref="ServiceCreditRule.None"/> and <see cref="MonthlyFee.None"/> remove one.</summary>
+public sealed record SlaSettings(int? Severity, TimeSpan? Acknowledge, TimeSpan? Resolve, double? Uptime, ServiceCreditRule? Credit, MonthlyFee? Fee)
+{
+    public bool IsEmpty => Acknowledge is null && Resolve is null && Uptime is null && Credit is null && Fee is null;
+}
+
 /// <summary>Service levels: targets per service and severity, and the availability a dependency chain allows.</summary>
 public sealed class SlaService(BakeryDbContext db, CmdbService cmdb, TimeProvider clock)
 {
     private static readonly CiRelation[] Needs = [CiRelation.DependsOn, CiRelation.RunsOn, CiRelation.LocatedIn, CiRelation.SuppliedBy];
 
-    /// <summary>Sets the targets given (the others stay as they were); false when nothing changed.</summary>
-    public async Task<bool> SetAsync(int tenantId, string serviceName, int? severity, TimeSpan? acknowledge, TimeSpan? resolve, double? uptime, CancellationToken ct)
+    /// <summary>
+    /// Sets what is given (the rest stays as it was); false when nothing changed. A commitment, credit
+    /// rule and fee go on any CI (third parties are often clouds, software or assets); acknowledge and
+    /// resolve targets only on services.
+    /// </summary>
+    public async Task<bool> SetAsync(int tenantId, string ciName, SlaSettings settings, CancellationToken ct)
     {
-        var service = await ServiceAsync(tenantId, serviceName, ct);
-        var changed = false;
-        if (uptime is { } pct && service.UptimeCommitment != pct)
+        var ci = await cmdb.FindAsync(tenantId, ciName, ct)
+            ?? throw new UserException($"`{ciName}` is not in the CMDB. Add it with `/cmdb add service {ciName} tier:1`.");
+        if ((settings.Acknowledge is not null || settings.Resolve is not null) && ci.Type != CiType.Service)
         {
-            service.UptimeCommitment = pct;
+            var type = ci.Type.ToString().ToLowerInvariant();
+            throw new UserException($"`{ci.Name}` is {("aeiou".Contains(type[0], StringComparison.Ordinal) ? "an" : "a")} {type}, not a service; acknowledge and resolve targets are set on services " +
+                                    "(`uptime:`, `credit:` and `fee:` go on any CI).");
+        }
+
+        var now = clock.GetUtcNow();
+        var changed = false;
+        if (settings.Uptime is { } pct && ci.UptimeCommitment != pct)
+        {
+            ci.UptimeCommitment = pct;
             changed = true;
         }
 
-        if (acknowledge is not null || resolve is not null)
+        if (settings.Credit is { } credit && ci.ServiceCredits != (credit.IsNone ? null : credit.ToString()))
         {
-            var target = await db.Set<SlaTarget>().FirstOrDefaultAsync(t => t.ServiceId == service.Id && t.Severity == severity, ct);
+            ci.ServiceCredits = credit.IsNone ? null : credit.ToString();
+            changed = true;
+        }
+
+        if (settings.Fee is { } fee && (ci.MonthlyFee != fee.Amount || ci.Currency != fee.Currency))
+        {
+            (ci.MonthlyFee, ci.Currency) = fee;
+            changed = true;
+        }
+
+        if (changed)
+        {
+            ci.UpdatedAt = now;
+        }
+
+        if (settings.Acknowledge is not null || settings.Resolve is not null)
+        {
+            var severity = settings.Severity;
+            var target = await db.Set<SlaTarget>().FirstOrDefaultAsync(t => t.ServiceId == ci.Id && t.Severity == severity, ct);
             if (target is null)
             {
-                target = new SlaTarget { TenantId = tenantId, ServiceId = service.Id, Severity = severity };
+                target = new SlaTarget { TenantId = tenantId, ServiceId = ci.Id, Severity = severity };
                 db.Set<SlaTarget>().Add(target);
             }
 
-            var ack = acknowledge is { } a ? (long)a.TotalSeconds : target.AcknowledgeSeconds;
-            var res = resolve is { } r ? (long)r.TotalSeconds : target.ResolveSeconds;
+            var ack = settings.Acknowledge is { } a ? (long)a.TotalSeconds : target.AcknowledgeSeconds;
+            var res = settings.Resolve is { } r ? (long)r.TotalSeconds : target.ResolveSeconds;
             if (ack is { } ackSeconds && res is { } resSeconds && resSeconds < ackSeconds)
             {
                 throw new UserException("The time to resolve can't be shorter than the time to acknowledge.");
@@ -39,7 +76,7 @@ public sealed class SlaService(BakeryDbContext db, CmdbService cmdb, TimeProvide
 
             if (target.Id == 0 || target.AcknowledgeSeconds != ack || target.ResolveSeconds != res)
             {
-                (target.AcknowledgeSeconds, target.ResolveSeconds, target.UpdatedAt) = (ack, res, clock.GetUtcNow());
+                (target.AcknowledgeSeconds, target.ResolveSeconds, target.UpdatedAt) = (ack, res, now);
                 changed = true;
             }
         }
@@ -59,6 +96,20 @@ public sealed class SlaService(BakeryDbContext db, CmdbService cmdb, TimeProvide
         return db.Set<SlaTarget>().Include(t => t.Service)
             .Where(t => t.TenantId == tenantId && (key == null || t.Service!.Key == key))
             .OrderBy(t => t.Service!.Key).ThenBy(t => t.Severity ?? 0)
+            .ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// The CIs of one name, or of all, that have a commitment, a credit rule or a fee, by name: what
+    /// <c>/sla show</c> lists besides the targets.
+    /// </summary>
+    public Task<List<ConfigurationItem>> CommitmentsAsync(int tenantId, string? name, CancellationToken ct)
+    {
+        var key = name is null ? null : ConfigurationItem.KeyOf(name);
+        return db.ConfigurationItems.AsNoTracking()
+            .Where(c => c.TenantId == tenantId && (key == null || c.Key == key)
+                        && (c.UptimeCommitment != null || c.ServiceCredits != null || c.MonthlyFee != null))
+            .OrderBy(c => c.Key)
             .ToListAsync(ct);
     }
 
