@@ -9,11 +9,12 @@ namespace BakeryBot.Core.Sla;
 public sealed class SlaCommands : IChatModule
 {
     public void Map(CommandMap map) =>
-        map.Command("sla", "service levels: targets and what the dependency chain allows")
+        map.Command("sla", "service levels: targets, what the dependency chain allows, and the monthly report")
             .Verb("set", "/sla set <service> [sev1..sev4] ack:<duration> resolve:<duration> uptime:<pct> [credit:\"99.9:10,99:25\"] [fee:\"1200 EUR\"]",
                 "set a service's targets (all severities unless one is named); `uptime:`, `credit:` and `fee:` go on any CI, such as a third party's cloud", SetAsync)
             .Verb("show", "/sla show [service]", "the targets, commitments, credit rules and fees", ShowAsync)
-            .Verb("chain", "/sla chain <service>", "the availability its dependency chain allows, against its commitment", ChainAsync);
+            .Verb("chain", "/sla chain <service>", "the availability its dependency chain allows, against its commitment", ChainAsync)
+            .Verb("report", "/sla report [2026-10|october|last]", "a month's measured uptime against each commitment, SLA breaches and the service credits third parties owe (default: this month so far)", ReportAsync);
 
     private static async Task<ChatReply> SetAsync(CommandContext ctx)
     {
@@ -112,6 +113,24 @@ public sealed class SlaCommands : IChatModule
         }
 
         return ChatReply.Private("", new Card($"Availability of {service.Name}", below ? CardAccent.Danger : CardAccent.Success, sections, []));
+    }
+
+    private static async Task<ChatReply> ReportAsync(CommandContext ctx)
+    {
+        ctx.Args.RejectUnknownOptions();
+        var words = ctx.Args.Positional;
+        if (words.Count > 1)
+        {
+            throw new UserException("Give one month, as in `/sla report 2026-10`, `/sla report october` or `/sla report last`.");
+        }
+
+        // Months are the tenant's: a contract's month is the same for everyone who asks.
+        var period = ReportPeriod.Parse(words.Count == 1 ? words[0].Text : null, ctx.Now, TimeZones.Find(ctx.Tenant.TimeZone));
+        var report = await ctx.Get<SlaService>().ReportAsync(ctx.Tenant.Id, period, ctx.Now, ctx.Cancellation);
+        return report.Cis.Count == 0
+            ? ChatReply.Private("Nothing to report: no service has a commitment or SLA targets, and no third party a commitment. " +
+                                "Set them with `/sla set cookie-shop uptime:99.9 ack:15m resolve:4h`.")
+            : ChatReply.Private("", SlaReportCard.Build(report, ctx.Culture));
     }
 
     private static string Service(CommandContext ctx, string usage) =>
