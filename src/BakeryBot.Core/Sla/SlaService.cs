@@ -12,7 +12,7 @@ public sealed record SlaSettings(int? Severity, TimeSpan? Acknowledge, TimeSpan?
     public bool IsEmpty => Acknowledge is null && Resolve is null && Uptime is null && Credit is null && Fee is null;
 }
 
-/// <summary>Service levels: targets per service and severity, and the availability a dependency chain allows.</summary>
+/// <summary>Service levels: targets per service and severity, commitments and credit rules, the availability a dependency chain allows, and the monthly report.</summary>
 public sealed class SlaService(BakeryDbContext db, CmdbService cmdb, CmdbGraph graph, TimeProvider clock)
 {
     private static readonly CiRelation[] Needs = [CiRelation.DependsOn, CiRelation.RunsOn, CiRelation.LocatedIn, CiRelation.SuppliedBy];
