@@ -56,6 +56,33 @@ public sealed class SlaReportArithmeticTests
     }
 
     [Fact]
+    public void Hostile_month_text_is_only_ever_refused_politely()
+    {
+        var random = new Random(20261126);
+        const string alphabet = "0123456789-+ .:/abcdeflmnorstuvy\u0660\u00A0\t`";
+        var texts = new List<string> { "0000-01", "9999-99", "2026-" + new string('1', 5000), "-2026-10", "2026--1", "2026-1-", new('-', 7) };
+        for (var i = 0; i < 5000; i++)
+        {
+            texts.Add(new string(Enumerable.Range(0, random.Next(0, 12)).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray()));
+        }
+
+        foreach (var text in texts)
+        {
+            foreach (var now in new[] { Thursday, MidJanuary, DateTimeOffset.MinValue.AddYears(1), DateTimeOffset.MaxValue.AddYears(-1) })
+            {
+                try
+                {
+                    var period = ReportPeriod.Parse(text, now, Paris);
+                    Assert.True(period.From < period.MonthEnd && period.To >= period.From);
+                }
+                catch (UserException)
+                {
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void A_month_runs_from_local_midnight_to_local_midnight_daylight_saving_included()
     {
         var october = ReportPeriod.Parse("2026-10", Thursday, Paris);
