@@ -77,7 +77,7 @@ public static class SlaReportCard
         {
             fields.Add(new CardField("SLA breaches", breached.Count == 0
                 ? "none"
-                : $"{breached.Sum(ci => ci.Breaches.Count)}: {string.Join(", ", breached.Take(10).Select(ci => $"{ci.Ci.Name} {ci.Breaches.Count}"))}{(breached.Count > 10 ? ", …" : "")}"));
+                : $"{breached.Sum(ci => ci.Breaches.Count)} ({string.Join(", ", breached.Take(10).Select(ci => $"{ci.Ci.Name} {ci.Breaches.Count}"))}{(breached.Count > 10 ? ", …" : "")})"));
         }
 
         var credits = report.Cis.Where(ci => ci.Credit is not null).Select(ci => ci.Credit!).ToList();

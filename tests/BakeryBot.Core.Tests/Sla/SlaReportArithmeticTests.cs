@@ -215,7 +215,7 @@ public sealed class SlaReportArithmeticTests
         Assert.Equal("• and 2 more", lines[^1]);
         Assert.Equal(SlaReportCard.MaxBreachLines + 3, lines.Length);
         Assert.Equal(CardAccent.Warning, card.Accent);
-        Assert.Equal(new CardField("SLA breaches", "7: cookie-shop 7"), Assert.IsType<FieldsSection>(card.Sections[0]).Fields[2]);
+        Assert.Equal(new CardField("SLA breaches", "7 (cookie-shop 7)"), Assert.IsType<FieldsSection>(card.Sections[0]).Fields[2]);
     }
 
     private static ReportCi Cloud(string? credit = null, decimal? fee = null) =>

@@ -90,7 +90,7 @@ public abstract class SlaReportTests(DbProvider provider)
         Assert.Equal(
             [
                 new CardField("Period", "1 Nov 2026 – 27 Nov 2026 12:00 (UTC)"), new CardField("Commitments", "none set"),
-                new CardField("SLA breaches", "3: cookie-shop 3"),
+                new CardField("SLA breaches", "3 (cookie-shop 3)"),
             ],
             Assert.IsType<FieldsSection>(card.Sections[0]).Fields);
         Assert.Equal(
