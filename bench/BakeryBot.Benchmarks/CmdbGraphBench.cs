@@ -38,7 +38,7 @@ public static class CmdbGraphBench
             {
                 var graph = new CmdbGraph(db);
                 var cmdb = new CmdbService(db, graph, TimeProvider.System);
-                var sla = new SlaService(db, cmdb, TimeProvider.System);
+                var sla = new SlaService(db, cmdb, graph, TimeProvider.System);
                 // CI 1 is the root everything depends on (the worst case); a CI near the leaves has nothing above it.
                 await Measure($"{size} / {size * 3}", "impact, a leaf CI", () => graph.ImpactAsync(1, [size - 10], CancellationToken.None).ContinueWith(t => t.Result.Count, TaskScheduler.Default));
                 await Measure($"{size} / {size * 3}", "impact, worst case", () => graph.ImpactAsync(1, [1], CancellationToken.None).ContinueWith(t => t.Result.Count, TaskScheduler.Default), runs: 5);

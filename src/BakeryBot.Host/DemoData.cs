@@ -37,6 +37,7 @@ public static class DemoData
         "/sla set online-ordering sev1 ack:5m resolve:2h",
         "/sla set online-ordering ack:30m resolve:8h",
         "/sla set cookie-counter ack:15m resolve:4h",
+        "/sla set eu-west-1 credit:\"99.95:10,99.5:25\" fee:\"2400 EUR\"",
         "/kb add \"Oven won't heat\" ci:oven-2 Check the thermostat fuse, then recalibrate the thermostat against a probe.",
         "/bakery role add <@bob> cab",
         "/bakery role add <@carol> manager",

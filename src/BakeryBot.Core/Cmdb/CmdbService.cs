@@ -95,6 +95,12 @@ public sealed class CmdbService(BakeryDbContext db, CmdbGraph graph, TimeProvide
             case "vendor":
                 ci.Vendor = value;
                 break;
+            case "credit":
+                ci.ServiceCredits = Sla.ServiceCreditRule.Parse(value) is { IsNone: false } rule ? rule.ToString() : null;
+                break;
+            case "fee":
+                (ci.MonthlyFee, ci.Currency) = Sla.MonthlyFee.Parse(value);
+                break;
             case "serial":
                 ci.Serial = value.Length <= 100 ? value : throw new UserException("A serial number is at most 100 characters.");
                 break;

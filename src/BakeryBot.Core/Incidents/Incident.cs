@@ -118,10 +118,20 @@ public sealed class Incident : IAudited, IVersioned
     /// When a person first responded: acknowledged, or a later step that implied it. A mitigation by
     /// the alert that opened the incident (it stopped firing) is nobody's response.
     /// </summary>
-    public DateTimeOffset? RespondedAt => AcknowledgedAt ?? (MitigatedAutomatically ? null : MitigatedAt) ?? ResolvedAt;
+    public DateTimeOffset? RespondedAt => FirstResponse(AcknowledgedAt, MitigatedAt, MitigatedById, ResolvedAt, DeclaredById, DetectedBy);
 
     /// <summary>Mitigated by the monitoring that declared it, not by a person.</summary>
-    public bool MitigatedAutomatically => MitigatedById is { } by && by == DeclaredById && DetectedBy is Detection.Alert or Detection.Synthetic;
+    public bool MitigatedAutomatically => IsAutomatic(MitigatedById, DeclaredById, DetectedBy);
+
+    /// <summary>
+    /// <see cref="RespondedAt"/> from the stored times, for queries that read those columns rather than
+    /// whole incidents (EF cannot translate the property).
+    /// </summary>
+    public static DateTimeOffset? FirstResponse(DateTimeOffset? acknowledgedAt, DateTimeOffset? mitigatedAt, int? mitigatedById, DateTimeOffset? resolvedAt, int declaredById, Detection detectedBy) =>
+        acknowledgedAt ?? (IsAutomatic(mitigatedById, declaredById, detectedBy) ? null : mitigatedAt) ?? resolvedAt;
+
+    private static bool IsAutomatic(int? mitigatedById, int declaredById, Detection detectedBy) =>
+        mitigatedById is { } by && by == declaredById && detectedBy is Detection.Alert or Detection.Synthetic;
 
     /// <summary>Acknowledges; false when it already was (a second click changes nothing).</summary>
     public bool Acknowledge(int personId, DateTimeOffset now)

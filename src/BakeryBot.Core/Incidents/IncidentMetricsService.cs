@@ -53,8 +53,7 @@ public sealed class IncidentMetricsService(BakeryDbContext db, CmdbService cmdb)
             r.Row.Severity,
             r.Row.DetectedBy,
             r.Row.DeclaredAt,
-            // Incident.RespondedAt, which EF cannot translate: an alert's own mitigation is nobody's response.
-            r.Row.AcknowledgedAt ?? (r.Row.MitigatedById == r.Row.DeclaredById && r.Row.DetectedBy is Detection.Alert or Detection.Synthetic ? null : r.Row.MitigatedAt) ?? r.Row.ResolvedAt,
+            Incident.FirstResponse(r.Row.AcknowledgedAt, r.Row.MitigatedAt, r.Row.MitigatedById, r.Row.ResolvedAt, r.Row.DeclaredById, r.Row.DetectedBy),
             r.Row.ResolvedAt,
             (IReadOnlyCollection<string>)services[r.CiKey])));
     }

@@ -1,37 +1,75 @@
 using BakeryBot.Core.Chat;
 using BakeryBot.Core.Cmdb;
 using BakeryBot.Core.Data;
+using BakeryBot.Core.Incidents;
 using Microsoft.EntityFrameworkCore;
 
 namespace BakeryBot.Core.Sla;
 
-/// <summary>Service levels: targets per service and severity, and the availability a dependency chain allows.</summary>
-public sealed class SlaService(BakeryDbContext db, CmdbService cmdb, TimeProvider clock)
+/// <summary>What <c>/sla set</c> changes: null leaves a setting as it is; <see cref="ServiceCreditRule.None"/> and <see cref="MonthlyFee.None"/> remove one.</summary>
+public sealed record SlaSettings(int? Severity, TimeSpan? Acknowledge, TimeSpan? Resolve, double? Uptime, ServiceCreditRule? Credit, MonthlyFee? Fee)
+{
+    public bool IsEmpty => Acknowledge is null && Resolve is null && Uptime is null && Credit is null && Fee is null;
+}
+
+/// <summary>Service levels: targets per service and severity, commitments and credit rules, the availability a dependency chain allows, and the monthly report.</summary>
+public sealed class SlaService(BakeryDbContext db, CmdbService cmdb, CmdbGraph graph, TimeProvider clock)
 {
     private static readonly CiRelation[] Needs = [CiRelation.DependsOn, CiRelation.RunsOn, CiRelation.LocatedIn, CiRelation.SuppliedBy];
 
-    /// <summary>Sets the targets given (the others stay as they were); false when nothing changed.</summary>
-    public async Task<bool> SetAsync(int tenantId, string serviceName, int? severity, TimeSpan? acknowledge, TimeSpan? resolve, double? uptime, CancellationToken ct)
+    /// <summary>
+    /// Sets what is given (the rest stays as it was); false when nothing changed. A commitment, credit
+    /// rule and fee go on any CI (third parties are often clouds, software or assets); acknowledge and
+    /// resolve targets only on services.
+    /// </summary>
+    public async Task<bool> SetAsync(int tenantId, string ciName, SlaSettings settings, CancellationToken ct)
     {
-        var service = await ServiceAsync(tenantId, serviceName, ct);
-        var changed = false;
-        if (uptime is { } pct && service.UptimeCommitment != pct)
+        var ci = await cmdb.FindAsync(tenantId, ciName, ct)
+            ?? throw new UserException($"`{ciName}` is not in the CMDB. Add it with `/cmdb add service {ciName} tier:1`.");
+        if ((settings.Acknowledge is not null || settings.Resolve is not null) && ci.Type != CiType.Service)
         {
-            service.UptimeCommitment = pct;
+            var type = ci.Type.ToString().ToLowerInvariant();
+            throw new UserException($"`{ci.Name}` is {("aeiou".Contains(type[0], StringComparison.Ordinal) ? "an" : "a")} {type}, not a service; acknowledge and resolve targets are set on services " +
+                                    "(`uptime:`, `credit:` and `fee:` go on any CI).");
+        }
+
+        var now = clock.GetUtcNow();
+        var changed = false;
+        if (settings.Uptime is { } pct && ci.UptimeCommitment != pct)
+        {
+            ci.UptimeCommitment = pct;
             changed = true;
         }
 
-        if (acknowledge is not null || resolve is not null)
+        if (settings.Credit is { } credit && ci.ServiceCredits != (credit.IsNone ? null : credit.ToString()))
         {
-            var target = await db.Set<SlaTarget>().FirstOrDefaultAsync(t => t.ServiceId == service.Id && t.Severity == severity, ct);
+            ci.ServiceCredits = credit.IsNone ? null : credit.ToString();
+            changed = true;
+        }
+
+        if (settings.Fee is { } fee && (ci.MonthlyFee != fee.Amount || ci.Currency != fee.Currency))
+        {
+            (ci.MonthlyFee, ci.Currency) = fee;
+            changed = true;
+        }
+
+        if (changed)
+        {
+            ci.UpdatedAt = now;
+        }
+
+        if (settings.Acknowledge is not null || settings.Resolve is not null)
+        {
+            var severity = settings.Severity;
+            var target = await db.Set<SlaTarget>().FirstOrDefaultAsync(t => t.ServiceId == ci.Id && t.Severity == severity, ct);
             if (target is null)
             {
-                target = new SlaTarget { TenantId = tenantId, ServiceId = service.Id, Severity = severity };
+                target = new SlaTarget { TenantId = tenantId, ServiceId = ci.Id, Severity = severity };
                 db.Set<SlaTarget>().Add(target);
             }
 
-            var ack = acknowledge is { } a ? (long)a.TotalSeconds : target.AcknowledgeSeconds;
-            var res = resolve is { } r ? (long)r.TotalSeconds : target.ResolveSeconds;
+            var ack = settings.Acknowledge is { } a ? (long)a.TotalSeconds : target.AcknowledgeSeconds;
+            var res = settings.Resolve is { } r ? (long)r.TotalSeconds : target.ResolveSeconds;
             if (ack is { } ackSeconds && res is { } resSeconds && resSeconds < ackSeconds)
             {
                 throw new UserException("The time to resolve can't be shorter than the time to acknowledge.");
@@ -39,7 +77,7 @@ public sealed class SlaService(BakeryDbContext db, CmdbService cmdb, TimeProvide
 
             if (target.Id == 0 || target.AcknowledgeSeconds != ack || target.ResolveSeconds != res)
             {
-                (target.AcknowledgeSeconds, target.ResolveSeconds, target.UpdatedAt) = (ack, res, clock.GetUtcNow());
+                (target.AcknowledgeSeconds, target.ResolveSeconds, target.UpdatedAt) = (ack, res, now);
                 changed = true;
             }
         }
@@ -59,6 +97,20 @@ public sealed class SlaService(BakeryDbContext db, CmdbService cmdb, TimeProvide
         return db.Set<SlaTarget>().Include(t => t.Service)
             .Where(t => t.TenantId == tenantId && (key == null || t.Service!.Key == key))
             .OrderBy(t => t.Service!.Key).ThenBy(t => t.Severity ?? 0)
+            .ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// The CIs of one name, or of all, that have a commitment, a credit rule or a fee, by name: what
+    /// <c>/sla show</c> lists besides the targets.
+    /// </summary>
+    public Task<List<ConfigurationItem>> CommitmentsAsync(int tenantId, string? name, CancellationToken ct)
+    {
+        var key = name is null ? null : ConfigurationItem.KeyOf(name);
+        return db.ConfigurationItems.AsNoTracking()
+            .Where(c => c.TenantId == tenantId && (key == null || c.Key == key)
+                        && (c.UptimeCommitment != null || c.ServiceCredits != null || c.MonthlyFee != null))
+            .OrderBy(c => c.Key)
             .ToListAsync(ct);
     }
 
@@ -98,6 +150,65 @@ public sealed class SlaService(BakeryDbContext db, CmdbService cmdb, TimeProvide
         return (service, CompositeAvailability.Compute(service.Id, nodes, edges));
     }
 
+    /// <summary>
+    /// The SLA report of a period: every service with a commitment, SLA targets or a credit rule, every
+    /// third party with a commitment, and any other CI with a credit rule. Cost: three queries for the
+    /// CIs, the targets and the period's incidents (with their CI ids; the incidents declared in it, and
+    /// the downtime ones that overlap it), then one CMDB impact walk from every CI those incidents name
+    /// (<see cref="CmdbGraph.ReachAsync"/>: two queries per level), not one per incident or per CI.
+    /// Memory grows with the incidents read (a few dozen bytes each) and with what their CIs reach.
+    /// </summary>
+    public async Task<SlaReport> ReportAsync(int tenantId, ReportPeriod period, DateTimeOffset now, CancellationToken ct)
+    {
+        var cis = await db.ConfigurationItems.AsNoTracking()
+            .Where(c => c.TenantId == tenantId
+                        && (c.ServiceCredits != null
+                            || (c.UptimeCommitment != null && (c.Type == CiType.Service || c.ThirdParty))
+                            || (c.Type == CiType.Service && db.Set<SlaTarget>().Any(t => t.ServiceId == c.Id))))
+            .Select(c => new ReportCi(c.Id, c.Name, c.Type, c.Tier, c.UptimeCommitment, c.ThirdParty, c.Vendor, c.ServiceCredits, c.MonthlyFee, c.Currency))
+            .ToListAsync(ct);
+        if (cis.Count == 0)
+        {
+            return SlaReportCalculator.Compute(period, now, [], [], []);
+        }
+
+        var targets = (await db.Set<SlaTarget>().AsNoTracking()
+                .Where(t => t.TenantId == tenantId)
+                .Select(t => new { t.ServiceId, t.Severity, t.AcknowledgeSeconds, t.ResolveSeconds })
+                .ToListAsync(ct))
+            .Select(t => new ReportTarget(t.ServiceId, t.Severity,
+                t.AcknowledgeSeconds is { } a ? TimeSpan.FromSeconds(a) : null,
+                t.ResolveSeconds is { } r ? TimeSpan.FromSeconds(r) : null))
+            .ToList();
+
+        // Stored times are UTC: SQLite compares them as encoded integers, and PostgreSQL accepts only UTC offsets.
+        var (from, to) = (period.From.ToUniversalTime(), period.To.ToUniversalTime());
+        var downtime = SlaReportCalculator.DowntimeSeverities.ToArray();
+        var rows = await db.Incidents.AsNoTracking()
+            .Where(i => i.TenantId == tenantId && i.DeclaredAt < to && i.Cis.Any()
+                        && (i.DeclaredAt >= from
+                            || (downtime.Contains(i.Severity) && ((i.MitigatedAt == null && i.ResolvedAt == null) || (i.MitigatedAt ?? i.ResolvedAt) > from))))
+            .Select(i => new IncidentRow(i.Number, i.Severity, i.DetectedBy, i.DeclaredAt, i.DeclaredById, i.AcknowledgedAt, i.MitigatedAt, i.MitigatedById, i.ResolvedAt,
+                i.Cis.Select(c => c.CiId).ToList()))
+            .ToListAsync(ct);
+
+        // After the read: the context runs one query at a time. One walk for every CI the incidents name.
+        var reported = cis.Select(c => c.Id).ToHashSet();
+        var reach = (await graph.ReachAsync(tenantId, rows.SelectMany(r => r.CiIds).Distinct().ToList(), ct))
+            .ToDictionary(r => r.Key, r => r.Value.Where(reported.Contains).ToArray());
+
+        var incidents = rows.Select(r => new ReportIncident(
+                r.Number,
+                r.Severity,
+                r.DeclaredAt,
+                Incident.FirstResponse(r.AcknowledgedAt, r.MitigatedAt, r.MitigatedById, r.ResolvedAt, r.DeclaredById, r.DetectedBy),
+                r.MitigatedAt,
+                r.ResolvedAt,
+                r.CiIds.SelectMany(id => reach[id]).ToHashSet()))
+            .ToList();
+        return SlaReportCalculator.Compute(period, now, cis, targets, incidents);
+    }
+
     private async Task<ConfigurationItem> ServiceAsync(int tenantId, string name, CancellationToken ct)
     {
         var ci = await cmdb.FindAsync(tenantId, name, ct)
@@ -106,4 +217,17 @@ public sealed class SlaService(BakeryDbContext db, CmdbService cmdb, TimeProvide
             ? ci
             : throw new UserException($"`{ci.Name}` is a {ci.Type.ToString().ToLowerInvariant()}, not a service; service levels are set on services.");
     }
+
+    /// <summary>The columns of an incident the report reads, and nothing else.</summary>
+    private sealed record IncidentRow(
+        int Number,
+        int Severity,
+        Detection DetectedBy,
+        DateTimeOffset DeclaredAt,
+        int DeclaredById,
+        DateTimeOffset? AcknowledgedAt,
+        DateTimeOffset? MitigatedAt,
+        int? MitigatedById,
+        DateTimeOffset? ResolvedAt,
+        List<int> CiIds);
 }

@@ -1,6 +1,7 @@
 using BakeryBot.Core.Chat;
 using BakeryBot.Core.Sla;
 using BakeryBot.Core.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace BakeryBot.Core.Tests.Sla;
 
@@ -29,7 +30,8 @@ public abstract class SlaTests(DbProvider provider)
     [InlineData("set cookie-shop ack:soon", "is not a time to acknowledge")]
     [InlineData("set cookie-shop ack:2h resolve:1h", "can't be shorter")]
     [InlineData("set cookie-shop uptime:101", "is not a percentage")]
-    [InlineData("set oven-2 ack:5m", "not a service")]
+    [InlineData("set oven-2 ack:5m", "`oven-2` is an asset, not a service; acknowledge and resolve targets are set on services")]
+    [InlineData("set oven-2 uptime:99.9 resolve:1h", "not a service")]
     [InlineData("chain bakery-9", "`bakery-9` is not in the CMDB")]
     public async Task Wrong_sla_commands_change_nothing(string text, string expected)
     {
@@ -39,6 +41,78 @@ public abstract class SlaTests(DbProvider provider)
         var before = await app.SnapshotAsync();
 
         var reply = await app.SendAsync("sla", text);
+
+        Assert.Equal(ReplyKind.Warning, reply.Kind);
+        Assert.Contains(expected, reply.Text, StringComparison.Ordinal);
+        Assert.Equal(before, await app.SnapshotAsync());
+    }
+
+    [SkippableFact]
+    public async Task A_commitment_credit_rule_and_fee_go_on_any_ci_from_sla_set_or_cmdb_add_and_are_shown()
+    {
+        await using var app = await CoreTestApp.CreateAsync(provider);
+        await app.SendAsync("cmdb", "add service cookie-shop tier:1");
+        await app.SendAsync("sla", "set cookie-shop ack:30m resolve:8h uptime:99.9");
+        var added = await app.SendAsync("cmdb", "add cloud region-1 third-party:true vendor:acme uptime:99.95 credit:\"99:25, 99.9:10\" fee:\"1000 eur\"");
+        Assert.NotEqual(ReplyKind.Warning, added.Kind);
+        await app.SendAsync("cmdb", "add asset oven-2");
+
+        Assert.Equal("Service levels of `oven-2` set.", (await app.SendAsync("sla", "set oven-2 uptime:99.5 credit:99:10 fee:250.50")).Text);
+        Assert.Equal("`oven-2` had those service levels already.", (await app.SendAsync("sla", "set oven-2 credit:\"99.0:10%\" fee:250.5")).Text);
+        Assert.Equal("Service levels of `cookie-shop` set.", (await app.SendAsync("sla", "set cookie-shop credit:\"99.9:5\"")).Text);
+
+        var shown = Assert.IsType<TextSection>(Assert.Single((await app.SendAsync("sla", "show")).Cards).Sections[0]).Text;
+        Assert.Equal(
+            "cookie-shop · all severities · acknowledge within 30 minutes · resolve within 8 hours · uptime 99.9%\n" +
+            "cookie-shop · service credit below 99.9%: 5% of the monthly fee\n" +
+            "oven-2 · uptime 99.5% · service credit below 99%: 10% of the monthly fee · monthly fee 250.50\n" +
+            "region-1 · third party (acme) · uptime 99.95% · service credit below 99.9%: 10%, below 99%: 25% of the monthly fee · monthly fee 1,000 EUR",
+            shown);
+        var stored = await app.QueryAsync(db => db.ConfigurationItems.Where(c => c.Key == "region-1").Select(c => new { c.ServiceCredits, c.MonthlyFee, c.Currency }).SingleAsync());
+        Assert.Equal(("99.9:10,99:25", 1000m, "EUR"), (stored.ServiceCredits, stored.MonthlyFee, stored.Currency));
+
+        Assert.Equal("Service levels of `region-1` set.", (await app.SendAsync("sla", "set region-1 credit:none fee:none")).Text);
+        var region = Assert.IsType<TextSection>(Assert.Single((await app.SendAsync("sla", "show region-1")).Cards).Sections[0]).Text;
+        Assert.Equal("region-1 · third party (acme) · uptime 99.95%", region);
+    }
+
+    [SkippableTheory]
+    [InlineData("set region-1 credit:\"99.9:25,99:10\"", "A lower threshold must credit more")]
+    [InlineData("set region-1 credit:\"99.9:10,99.9:25\"", "is given twice")]
+    [InlineData("set region-1 credit:\"0:10\"", "out of range for the uptime threshold")]
+    [InlineData("set region-1 credit:\"99:101\"", "out of range for the share of the fee")]
+    [InlineData("set region-1 credit:lots", "is not a threshold and a share")]
+    [InlineData("set region-1 uptime:99.99 credit:\"99.9:10\" fee:\"12 euros\"", "`euros` is not a currency")]
+    [InlineData("set region-1 fee:-5", "is not an amount")]
+    [InlineData("set oven-2 ack:5m credit:\"99.9:10\"", "`oven-2` is an asset, not a service")]
+    public async Task Wrong_credit_rules_and_fees_change_nothing(string text, string expected)
+    {
+        await using var app = await CoreTestApp.CreateAsync(provider);
+        await app.SendAsync("cmdb", "add cloud region-1 third-party:true uptime:99.95 credit:\"99.9:10,99:25\" fee:\"1000 EUR\"");
+        await app.SendAsync("cmdb", "add asset oven-2");
+        var before = await app.SnapshotAsync();
+
+        var reply = await app.SendAsync("sla", text);
+
+        Assert.Equal(ReplyKind.Warning, reply.Kind);
+        Assert.Contains(expected, reply.Text, StringComparison.Ordinal);
+        Assert.Equal(before, await app.SnapshotAsync());
+        var cis = await app.QueryAsync(db => db.ConfigurationItems.OrderBy(c => c.Key).Select(c => new { c.Key, c.UptimeCommitment, c.ServiceCredits, c.MonthlyFee, c.Currency }).ToListAsync());
+        Assert.Equal(
+            [("oven-2", null, null, null, null), ("region-1", 99.95, "99.9:10,99:25", 1000m, "EUR")],
+            cis.Select(c => (c.Key, c.UptimeCommitment, c.ServiceCredits, c.MonthlyFee, c.Currency)));
+    }
+
+    [SkippableTheory]
+    [InlineData("add cloud region-2 credit:\"99:10,99.9:5,95\"", "`95` is not a threshold and a share")]
+    [InlineData("add cloud region-2 credit:99.9:10 fee:EUR", "`EUR` is not an amount")]
+    public async Task Cmdb_add_refuses_a_wrong_credit_rule_or_fee_and_adds_nothing(string text, string expected)
+    {
+        await using var app = await CoreTestApp.CreateAsync(provider);
+        await app.SendAsync("cmdb", "add asset oven-2");
+        var before = await app.SnapshotAsync();
+
+        var reply = await app.SendAsync("cmdb", text);
 
         Assert.Equal(ReplyKind.Warning, reply.Kind);
         Assert.Contains(expected, reply.Text, StringComparison.Ordinal);

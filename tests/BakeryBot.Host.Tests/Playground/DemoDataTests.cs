@@ -25,6 +25,10 @@ public sealed class DemoDataTests
         var chain = await ReplyAsync(http, "/sla chain online-ordering");
         Assert.Contains("Weakest link", chain, StringComparison.Ordinal);
         Assert.Contains("eu-west-1", chain, StringComparison.Ordinal);
+        var report = await ReplyAsync(http, "/sla report");
+        Assert.Contains("so far", report, StringComparison.Ordinal);
+        Assert.Contains("online-ordering · service · tier 1", report, StringComparison.Ordinal);
+        Assert.Contains("eu-west-1 · cloud · third party (Skyhost)", report, StringComparison.Ordinal);
         var risks = await ReplyAsync(http, "/cmdb risks");
         Assert.Contains("mixer-1 (since 2026-06-30)", risks, StringComparison.Ordinal);
     }
