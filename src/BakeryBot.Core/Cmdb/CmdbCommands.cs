@@ -10,7 +10,7 @@ public sealed partial class CmdbCommands : IChatModule
     public void Map(CommandMap map)
     {
         map.Command("cmdb", "the CMDB: services, assets, people and how they relate")
-            .Verb("add", "/cmdb add <type> <name> [tier:1] [owner:@u] [sme:@u] [uptime:99.95] [vendor:<name>] [third-party:true] [uses:\"...\"] [risks:\"...\"] [key:value...]", "add a configuration item", AddAsync)
+            .Verb("add", "/cmdb add <type> <name> [tier:1] [owner:@u] [sme:@u] [uptime:99.95] [vendor:<name>] [third-party:true] [uses:\"...\"] [risks:\"...\"] [serial:<sn>] [credit:\"99.9:10,99:25\"] [fee:\"1200 EUR\"] [key:value...]", "add a configuration item", AddAsync)
             .Verb("show", "/cmdb show <name>", "a CI: attributes, links both ways, open incidents, health", ShowAsync)
             .Verb("find", "/cmdb find <words> [key:value...]", "CIs by name, vendor, uses or attributes", FindAsync)
             .Verb("link", "/cmdb link <a> <relation> <b> [redundant:<group>]", "relate two CIs (depends-on, runs-on, part-of, located-in, owned-by, supplied-by)", LinkAsync)

@@ -294,6 +294,15 @@ public sealed class CmdbService(BakeryDbContext db, CmdbGraph graph, TimeProvide
             .ToList();
     }
 
+    /// <summary>A type as a sentence names one CI of it: "an asset", "software", "a cloud resource".</summary>
+    public static string WithArticle(CiType type) => type switch
+    {
+        CiType.Asset => "an asset",
+        CiType.Software => "software",
+        CiType.Cloud => "a cloud resource",
+        _ => "a " + type.ToString().ToLowerInvariant(),
+    };
+
     public static CiType ParseType(string text) =>
         Enum.TryParse<CiType>(text, ignoreCase: true, out var type) && !int.TryParse(text, out _)
             ? type

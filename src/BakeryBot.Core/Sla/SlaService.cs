@@ -28,8 +28,7 @@ public sealed class SlaService(BakeryDbContext db, CmdbService cmdb, CmdbGraph g
             ?? throw new UserException($"`{ciName}` is not in the CMDB. Add it with `/cmdb add service {ciName} tier:1`.");
         if ((settings.Acknowledge is not null || settings.Resolve is not null) && ci.Type != CiType.Service)
         {
-            var type = ci.Type.ToString().ToLowerInvariant();
-            throw new UserException($"`{ci.Name}` is {("aeiou".Contains(type[0], StringComparison.Ordinal) ? "an" : "a")} {type}, not a service; acknowledge and resolve targets are set on services " +
+            throw new UserException($"`{ci.Name}` is {CmdbService.WithArticle(ci.Type)}, not a service; acknowledge and resolve targets are set on services " +
                                     "(`uptime:`, `credit:` and `fee:` go on any CI).");
         }
 
@@ -215,7 +214,7 @@ public sealed class SlaService(BakeryDbContext db, CmdbService cmdb, CmdbGraph g
             ?? throw new UserException($"`{name}` is not in the CMDB. Add it with `/cmdb add service {name} tier:1`.");
         return ci.Type == CiType.Service
             ? ci
-            : throw new UserException($"`{ci.Name}` is a {ci.Type.ToString().ToLowerInvariant()}, not a service; service levels are set on services.");
+            : throw new UserException($"`{ci.Name}` is {CmdbService.WithArticle(ci.Type)}, not a service; service levels are set on services.");
     }
 
     /// <summary>The columns of an incident the report reads, and nothing else.</summary>

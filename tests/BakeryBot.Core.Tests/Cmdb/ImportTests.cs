@@ -90,7 +90,7 @@ public abstract class ImportTests(DbProvider provider)
         Assert.False(result.Written);
         Assert.Equal(
         [
-            "line 3: `pos-app` is in the CMDB as a software, not a asset.",
+            "line 3: `pos-app` is in the CMDB as software, not an asset.",
             "line 4: `bakery web` can't be a CI name: use letters, digits, `-`, `_` and `.` (up to 100), like `oven-2`.",
             "line 5: `tier:7` is not a tier; use `tier:1` (most critical) to `tier:4`.",
             "line 6: `uptime:lots` is not a percentage; write it like `uptime:99.95`.",

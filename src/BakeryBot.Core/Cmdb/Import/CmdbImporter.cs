@@ -198,7 +198,7 @@ public sealed class CmdbImporter(BakeryDbContext db, IdentityService identities,
 
         if (ci is not null && ci.Type != type)
         {
-            throw new UserException($"`{ci.Name}` is in the CMDB as a {Word(ci.Type)}, not a {Word(type)}.");
+            throw new UserException($"`{ci.Name}` is in the CMDB as {CmdbService.WithArticle(ci.Type)}, not {CmdbService.WithArticle(type)}.");
         }
 
         var created = ci is null;
@@ -328,6 +328,4 @@ public sealed class CmdbImporter(BakeryDbContext db, IdentityService identities,
 
         return values;
     }
-
-    private static string Word(CiType type) => type.ToString().ToLowerInvariant();
 }
