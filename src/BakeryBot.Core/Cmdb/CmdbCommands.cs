@@ -12,6 +12,8 @@ public sealed partial class CmdbCommands : IChatModule
         map.Command("cmdb", "the CMDB: services, assets, people and how they relate")
             .Verb("add", "/cmdb add <type> <name> [tier:1] [owner:@u] [sme:@u] [uptime:99.95] [vendor:<name>] [third-party:true] [uses:\"...\"] [risks:\"...\"] [serial:<sn>] [credit:\"99.9:10,99:25\"] [fee:\"1200 EUR\"] [key:value...]", "add a configuration item", AddAsync)
             .Verb("show", "/cmdb show <name>", "a CI: attributes, links both ways, open incidents, health", ShowAsync)
+            .Verb("set", "/cmdb set <name> key:value...", "change a CI's attributes (the keys of add)", SetAsync)
+            .Verb("history", "/cmdb history <name>", "who changed a CI, when, from where, and what", HistoryAsync)
             .Verb("find", "/cmdb find <words> [key:value...]", "CIs by name, vendor, uses or attributes", FindAsync)
             .Verb("link", "/cmdb link <a> <relation> <b> [redundant:<group>]", "relate two CIs (depends-on, runs-on, part-of, located-in, owned-by, supplied-by)", LinkAsync)
             .Verb("unlink", "/cmdb unlink <a> <relation> <b>", "remove a relation", UnlinkAsync)
@@ -54,6 +56,35 @@ public sealed partial class CmdbCommands : IChatModule
         var service = ctx.Get<CmdbService>();
         var ci = await RequireAsync(ctx, "/cmdb show oven-2");
         return ChatReply.Private("", CmdbCards.Card(await service.ViewAsync(ci, ctx.Cancellation), Sighting(ctx, ci)));
+    }
+
+    private static async Task<ChatReply> SetAsync(CommandContext ctx)
+    {
+        var ci = await RequireAsync(ctx, "/cmdb set oven-2 tier:1 owner:@you");
+        if (ctx.Args.Positional.Count > 1)
+        {
+            throw new UserException($"`{ctx.Args.Positional[1]}` is extra: give the CI's name, then `key:value` pairs, as in `/cmdb set {ci.Name} tier:1`.");
+        }
+
+        if (ctx.Args.Options.Count == 0)
+        {
+            throw new UserException($"What to set? Give `key:value` pairs, as in `/cmdb set {ci.Name} tier:1 sme:@you`.");
+        }
+
+        var identities = ctx.Get<IdentityService>();
+        var changes = await ctx.Get<CmdbService>().UpdateAsync(ci, ctx.Args.Options,
+            async user => (await identities.FindOrCreateAsync(ctx.Tenant, user.TrimStart('@'), ctx.Cancellation)).Id, ctx.Cancellation);
+        return ChatReply.Private(changes.Count == 0 ? $"`{ci.Name}` had those values already." : $"Updated `{ci.Name}`: {string.Join("; ", changes)}.");
+    }
+
+    private static async Task<ChatReply> HistoryAsync(CommandContext ctx)
+    {
+        var ci = await RequireAsync(ctx, "/cmdb history oven-2");
+        var history = await ctx.Get<CmdbService>().HistoryAsync(ci, 15, ctx.Cancellation);
+        var lines = history.Select(h => $"{h.Entry.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)} UTC · {h.Actor ?? h.Entry.Platform ?? "the bot"}" +
+                                        $"{(h.Entry.Platform is { } p && h.Actor is not null ? $" ({p})" : "")} · {h.Entry.Action}{CmdbHistory.Describe(h.Entry.Changes)}");
+        return ChatReply.Private("", new Card($"History of {ci.Name}", CardAccent.Info,
+            [new TextSection(history.Count == 0 ? "No changes recorded." : string.Join('\n', lines))], []));
     }
 
     private static async Task<ChatReply> FindAsync(CommandContext ctx)

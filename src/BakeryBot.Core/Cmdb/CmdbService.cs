@@ -1,3 +1,4 @@
+using System.Globalization;
 using BakeryBot.Core.Chat;
 using BakeryBot.Core.Data;
 using BakeryBot.Core.Incidents;
@@ -119,7 +120,7 @@ public sealed class CmdbService(BakeryDbContext db, CmdbGraph graph, TimeProvide
                     var id = await personOf(expert);
                     if (ci.Experts.All(e => e.PersonId != id))
                     {
-                        ci.Experts.Add(new CiExpert { PersonId = id });
+                        ci.Experts.Add(new CiExpert { PersonId = id, TenantId = ci.TenantId, CiName = ci.Name });
                     }
                 }
 
@@ -133,6 +134,93 @@ public sealed class CmdbService(BakeryDbContext db, CmdbGraph graph, TimeProvide
                 ci.Attributes[key] = value;
                 break;
         }
+    }
+
+    /// <summary>A CI's values as text by the keys of <c>/cmdb add</c>, to tell what a change changes.</summary>
+    public static Dictionary<string, string?> Describe(ConfigurationItem ci, IReadOnlyDictionary<int, string> names)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["name"] = ci.Name,
+            ["tier"] = ci.Tier?.ToString(CultureInfo.InvariantCulture),
+            ["health"] = ci.Health,
+            ["owner"] = ci.OwnerId is { } o ? names.GetValueOrDefault(o, "someone") : null,
+            ["sme"] = ci.Experts.Count == 0 ? null : string.Join(", ", ci.Experts.Select(e => names.GetValueOrDefault(e.PersonId, "someone")).Order(StringComparer.Ordinal)),
+            ["uptime"] = ci.UptimeCommitment?.ToString(CultureInfo.InvariantCulture),
+            ["third-party"] = ci.ThirdParty ? "true" : null,
+            ["vendor"] = ci.Vendor,
+            ["serial"] = ci.Serial,
+            ["uses"] = ci.PrimaryUses,
+            ["risks"] = ci.KeyRisks,
+            ["credit"] = ci.ServiceCredits,
+            ["fee"] = ci.MonthlyFee is { } fee ? $"{fee.ToString(CultureInfo.InvariantCulture)}{(ci.Currency is { } c ? " " + c : "")}" : null,
+        };
+        foreach (var (key, value) in ci.Attributes)
+        {
+            values[key] = value;
+        }
+
+        return values;
+    }
+
+    /// <summary>What differs between two <see cref="Describe"/>s, as <c>tier: 2 → 1</c>.</summary>
+    public static List<string> Differences(Dictionary<string, string?> before, Dictionary<string, string?> after) =>
+        after.Keys.Union(before.Keys)
+            .Where(k => before.GetValueOrDefault(k) != after.GetValueOrDefault(k))
+            .Order(StringComparer.Ordinal)
+            .Select(k => $"{k}: {before.GetValueOrDefault(k) ?? "none"} → {after.GetValueOrDefault(k) ?? "none"}")
+            .ToList();
+
+    /// <summary>Sets attributes of an existing CI (the keys of <c>/cmdb add</c>); returns what changed, nothing when nothing did.</summary>
+    public async Task<List<string>> UpdateAsync(ConfigurationItem ci, IReadOnlyDictionary<string, string> attributes, Func<string, Task<int>> personOf, CancellationToken ct)
+    {
+        async Task<Dictionary<int, string>> NamesAsync()
+        {
+            var ids = ci.Experts.Select(e => e.PersonId).Append(ci.OwnerId ?? 0).ToList();
+            return await db.People.Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.DisplayName, ct);
+        }
+
+        var before = Describe(ci, await NamesAsync());
+        // People first: finding a new one saves, and the CI's change must be saved once, whole.
+        var people = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var mention in attributes.Where(a => a.Key is "owner" or "sme").SelectMany(a => a.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            people.TryAdd(mention, await personOf(mention));
+        }
+
+        foreach (var (key, value) in attributes)
+        {
+            await SetAsync(ci, key, value, mention => Task.FromResult(people[mention]));
+        }
+
+        var changes = Differences(before, Describe(ci, await NamesAsync()));
+        if (changes.Count > 0)
+        {
+            ci.UpdatedAt = clock.GetUtcNow();
+            await db.SaveChangesAsync(ct);
+        }
+
+        return changes;
+    }
+
+    /// <summary>The latest changes of a CI from the audit trail, newest first, with who made them and from where.</summary>
+    public async Task<List<(AuditEntry Entry, string? Actor)>> HistoryAsync(ConfigurationItem ci, int take, CancellationToken ct)
+    {
+        var entries = await db.AuditEntries.AsNoTracking()
+            .Where(a => a.TenantId == ci.TenantId && a.RecordType == "ci" && a.RecordKey == ci.Name)
+            .OrderByDescending(a => a.Id).Take(take).ToListAsync(ct);
+        var people = entries.Select(e => e.ActorId).OfType<int>().Concat(entries.Select(CmdbHistory.ExpertAdded).OfType<int>()).Distinct().ToList();
+        var names = await db.People.Where(p => people.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.DisplayName, ct);
+        return entries.Select(e => (CmdbHistory.ExpertAdded(e) is { } expert ? new AuditEntry
+        {
+            At = e.At,
+            ActorId = e.ActorId,
+            Platform = e.Platform,
+            RecordType = e.RecordType,
+            RecordKey = e.RecordKey,
+            Action = $"added expert {names.GetValueOrDefault(expert, "someone")}",
+            Changes = "{}",
+        } : e, e.ActorId is { } id ? names.GetValueOrDefault(id) : null)).ToList();
     }
 
     /// <summary>Links two CIs; false when the link was there already.</summary>

@@ -104,12 +104,24 @@ public enum CiRelation
     SuppliedBy,
 }
 
-/// <summary>A subject-matter expert of a CI.</summary>
-public sealed class CiExpert
+/// <summary>A subject-matter expert of a CI; adding one is written to the CI's history.</summary>
+public sealed class CiExpert : IAudited
 {
     public int CiId { get; set; }
 
     public int PersonId { get; set; }
+
+    /// <summary>The CI's tenant, for the audit row (set when the expert is added).</summary>
+    [System.ComponentModel.DataAnnotations.Schema.NotMapped]
+    public int TenantId { get; set; }
+
+    /// <summary>The CI's name, for the audit row (set when the expert is added).</summary>
+    [System.ComponentModel.DataAnnotations.Schema.NotMapped]
+    public string CiName { get; set; } = "";
+
+    string IAudited.AuditType => "ci";
+
+    string IAudited.AuditKey => CiName;
 }
 
 /// <summary>A typed edge: <c>Source</c> depends-on / runs-on / ... <c>Target</c>.</summary>

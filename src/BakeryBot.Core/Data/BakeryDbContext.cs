@@ -180,7 +180,8 @@ public abstract class BakeryDbContext(DbContextOptions options, OutboxSignal? ou
         var changes = new Dictionary<string, object?[]>();
         foreach (var property in entry.Properties)
         {
-            if (property.Metadata.IsPrimaryKey() && entry.State != EntityState.Deleted)
+            // A generated key says nothing; a key made of references (a CI's expert) is the change itself.
+            if (property.Metadata.IsPrimaryKey() && property.Metadata.ValueGenerated != Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.Never && entry.State != EntityState.Deleted)
             {
                 continue;
             }

@@ -39,8 +39,35 @@ public abstract class CmdbTests(DbProvider provider)
         Assert.Equal("Unlinked: `cookie-shop` runs-on `oven-2`.", (await app.SendAsync("cmdb", "unlink cookie-shop runs-on oven-2")).Text);
         Assert.Equal("There was no link `cookie-shop` runs-on `oven-2`.", (await app.SendAsync("cmdb", "unlink cookie-shop runs-on oven-2")).Text);
         var history = await app.QueryAsync(db => db.AuditEntries.Where(a => a.RecordType == "ci" || a.RecordType == "ci-relationship").Select(a => a.RecordType + ":" + a.Action).ToListAsync());
-        Assert.Equal(3, history.Count(h => h == "ci:created"));
+        Assert.Equal(4, history.Count(h => h == "ci:created")); // three CIs and oven-2's expert
         Assert.Equal(["ci-relationship:created", "ci-relationship:created", "ci-relationship:deleted"], history.Where(h => h.StartsWith("ci-relationship", StringComparison.Ordinal)));
+    }
+
+    [SkippableFact]
+    public async Task Set_changes_attributes_says_what_changed_and_history_shows_who_changed_what_from_where()
+    {
+        await using var app = await CoreTestApp.CreateAsync(provider);
+        await app.SendAsync("cmdb", "add asset oven-2 tier:2 vendor:acme");
+        app.Clock.Advance(TimeSpan.FromHours(1));
+
+        var set = await app.SendAsync("cmdb", "set oven-2 tier:1 third-party:true sme:<@carol> colour:red", user: "bob");
+        var again = await app.SendAsync("cmdb", "set oven-2 tier:1", user: "bob");
+        var wrong = await app.SendAsync("cmdb", "set oven-2 tier:0");
+        var nothing = await app.SendAsync("cmdb", "set oven-2");
+
+        Assert.Equal("Updated `oven-2`: colour: none → red; sme: none → carol; third-party: none → true; tier: 2 → 1.", set.Text);
+        Assert.Equal("`oven-2` had those values already.", again.Text);
+        Assert.Contains("is not a tier", wrong.Text, StringComparison.Ordinal);
+        Assert.Contains("What to set?", nothing.Text, StringComparison.Ordinal);
+        Assert.Equal(1, await app.QueryAsync(db => db.ConfigurationItems.Where(c => c.Key == "oven-2").Select(c => c.Tier).SingleAsync()));
+
+        var history = Assert.Single((await app.SendAsync("cmdb", "history oven-2")).Cards);
+        var lines = history.Sections.OfType<TextSection>().Single().Text.Split('\n');
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith("2026-11-26 10:00 UTC · Bob (test) · ", lines[0], StringComparison.Ordinal);
+        Assert.Contains(lines[..2], l => l.EndsWith("added expert carol", StringComparison.Ordinal));
+        Assert.Contains(lines[..2], l => l.Contains("updated: ", StringComparison.Ordinal) && l.Contains("Tier 2 → 1", StringComparison.Ordinal) && l.Contains("ThirdParty false → true", StringComparison.Ordinal));
+        Assert.StartsWith("2026-11-26 09:00 UTC · Alice (test) · created: ", lines[2], StringComparison.Ordinal);
     }
 
     [SkippableTheory]

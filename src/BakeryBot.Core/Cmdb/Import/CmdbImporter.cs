@@ -202,7 +202,7 @@ public sealed class CmdbImporter(BakeryDbContext db, IdentityService identities,
         }
 
         var created = ci is null;
-        var before = ci is null ? [] : Snapshot(ci, names);
+        var before = ci is null ? [] : CmdbService.Describe(ci, names);
         if (ci is null)
         {
             ci = new ConfigurationItem { TenantId = tenantId, Type = type, Name = row.Name, Key = key, CreatedAt = clock.GetUtcNow(), UpdatedAt = clock.GetUtcNow() };
@@ -236,14 +236,7 @@ public sealed class CmdbImporter(BakeryDbContext db, IdentityService identities,
 
         seen[ci] = row.Line;
 
-        var after = Snapshot(ci, names);
-        var changes = created
-            ? []
-            : after.Keys.Union(before.Keys)
-                .Where(k => before.GetValueOrDefault(k) != after.GetValueOrDefault(k))
-                .Order(StringComparer.Ordinal)
-                .Select(k => $"{k}: {before.GetValueOrDefault(k) ?? "none"} → {after.GetValueOrDefault(k) ?? "none"}")
-                .ToList();
+        var changes = created ? [] : CmdbService.Differences(before, CmdbService.Describe(ci, names));
         if (!created && changes.Count > 0)
         {
             ci.UpdatedAt = clock.GetUtcNow();
@@ -300,32 +293,5 @@ public sealed class CmdbImporter(BakeryDbContext db, IdentityService identities,
         }
 
         return added;
-    }
-
-    /// <summary>A CI's values as text, to tell what an import changes.</summary>
-    private static Dictionary<string, string?> Snapshot(ConfigurationItem ci, Dictionary<int, string> names)
-    {
-        var values = new Dictionary<string, string?>(StringComparer.Ordinal)
-        {
-            ["name"] = ci.Name,
-            ["tier"] = ci.Tier?.ToString(CultureInfo.InvariantCulture),
-            ["health"] = ci.Health,
-            ["owner"] = ci.OwnerId is { } o ? names.GetValueOrDefault(o, "someone") : null,
-            ["sme"] = ci.Experts.Count == 0 ? null : string.Join(", ", ci.Experts.Select(e => names.GetValueOrDefault(e.PersonId, "someone")).Order(StringComparer.Ordinal)),
-            ["uptime"] = ci.UptimeCommitment?.ToString(CultureInfo.InvariantCulture),
-            ["third-party"] = ci.ThirdParty ? "true" : null,
-            ["vendor"] = ci.Vendor,
-            ["serial"] = ci.Serial,
-            ["uses"] = ci.PrimaryUses,
-            ["risks"] = ci.KeyRisks,
-            ["credit"] = ci.ServiceCredits,
-            ["fee"] = ci.MonthlyFee is { } fee ? $"{fee.ToString(CultureInfo.InvariantCulture)}{(ci.Currency is { } c ? " " + c : "")}" : null,
-        };
-        foreach (var (key, value) in ci.Attributes)
-        {
-            values[key] = value;
-        }
-
-        return values;
     }
 }
