@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BakeryBot.Core.Data;
 using BakeryBot.Core.People;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -24,14 +25,7 @@ internal sealed class ConfigurationItemMapping : IEntityTypeConfiguration<Config
         b.Property(c => c.Currency).HasMaxLength(8);
         b.HasMany(c => c.Experts).WithOne().HasForeignKey(e => e.CiId).OnDelete(DeleteBehavior.Cascade);
         b.Property(c => c.Version).IsConcurrencyToken();
-        b.Property(c => c.Attributes)
-            .HasConversion(
-                v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),
-                v => JsonSerializer.Deserialize<Dictionary<string, string>>(v, (JsonSerializerOptions?)null) ?? new Dictionary<string, string>(),
-                new ValueComparer<Dictionary<string, string>>(
-                    (a, c) => a!.Count == c!.Count && !a.Except(c).Any(),
-                    v => v.Aggregate(0, (h, kv) => HashCode.Combine(h, kv.Key, kv.Value)),
-                    v => new Dictionary<string, string>(v)));
+        b.Property(c => c.Attributes).IsJsonDictionary();
         b.HasIndex(c => new { c.TenantId, c.Key }).IsUnique();
         b.HasIndex(c => new { c.TenantId, c.Type });
         b.HasIndex(c => new { c.TenantId, c.Serial });

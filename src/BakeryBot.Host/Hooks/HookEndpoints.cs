@@ -38,18 +38,10 @@ public static class HookEndpoints
         ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(HookEndpoints));
-        var aborted = request.HttpContext.RequestAborted;
-        var webhook = await hooks.VerifyAsync(WebhookKinds.Discovery, hookId, BearerToken(request), aborted);
-        if (webhook is null)
+        var (webhook, body, refusal) = await AcceptAsync(WebhookKinds.Discovery, hookId, request, hooks, "send the items in batches");
+        if (refusal is not null)
         {
-            request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
-            return Results.Json(new HookError("Unknown or revoked webhook, or a wrong bearer token."), statusCode: StatusCodes.Status401Unauthorized);
-        }
-
-        var body = await RawBody.ReadAsync(request, aborted);
-        if (body is null)
-        {
-            return Results.Json(new HookError($"The body is larger than {RawBody.MaxBytes} bytes; send the items in batches."), statusCode: StatusCodes.Status413PayloadTooLarge);
+            return refusal;
         }
 
         var (payload, error) = DiscoveryPayload.Parse(body);
@@ -93,18 +85,10 @@ public static class HookEndpoints
     {
         // Nothing about the token is logged: not its value, not its length, not how it failed.
         var logger = loggers.CreateLogger(typeof(HookEndpoints));
-        var aborted = request.HttpContext.RequestAborted;
-        var webhook = await hooks.VerifyAsync(WebhookKinds.Alertmanager, hookId, BearerToken(request), aborted);
-        if (webhook is null)
+        var (webhook, body, refusal) = await AcceptAsync(WebhookKinds.Alertmanager, hookId, request, hooks, "lower max_alerts in the receiver");
+        if (refusal is not null)
         {
-            request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
-            return Results.Json(new HookError("Unknown or revoked webhook, or a wrong bearer token."), statusCode: StatusCodes.Status401Unauthorized);
-        }
-
-        var body = await RawBody.ReadAsync(request, aborted);
-        if (body is null)
-        {
-            return Results.Json(new HookError($"The body is larger than {RawBody.MaxBytes} bytes; lower max_alerts in the receiver."), statusCode: StatusCodes.Status413PayloadTooLarge);
+            return refusal;
         }
 
         var parsed = AlertmanagerPayload.Parse(body);
@@ -129,6 +113,26 @@ public static class HookEndpoints
             logger.LogError(ex, "Hook {HookId} failed to ingest a payload; reference {Reference}", webhook.HookId, reference);
             return Results.Json(new HookError($"The alerts could not be stored; Alertmanager will retry. Reference: {reference}."), statusCode: StatusCodes.Status500InternalServerError);
         }
+    }
+
+    /// <summary>
+    /// The hook's bearer token checked (401 otherwise) and its body read (413 past the limit, with
+    /// <paramref name="tooLargeHint"/>); a refusal, or the hook and the body.
+    /// </summary>
+    private static async Task<(Webhook Webhook, byte[] Body, IResult? Refusal)> AcceptAsync(string kind, string hookId, HttpRequest request, WebhookService hooks, string tooLargeHint)
+    {
+        var aborted = request.HttpContext.RequestAborted;
+        var webhook = await hooks.VerifyAsync(kind, hookId, BearerToken(request), aborted);
+        if (webhook is null)
+        {
+            request.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
+            return (null!, [], Results.Json(new HookError("Unknown or revoked webhook, or a wrong bearer token."), statusCode: StatusCodes.Status401Unauthorized));
+        }
+
+        var body = await RawBody.ReadAsync(request, aborted);
+        return body is null
+            ? (webhook, [], Results.Json(new HookError($"The body is larger than {RawBody.MaxBytes} bytes; {tooLargeHint}."), statusCode: StatusCodes.Status413PayloadTooLarge))
+            : (webhook, body, null);
     }
 
     /// <summary>The token of a single <c>Authorization: Bearer &lt;token&gt;</c> header; null otherwise.</summary>

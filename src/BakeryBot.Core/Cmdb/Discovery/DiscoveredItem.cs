@@ -78,14 +78,7 @@ internal sealed class DiscoveredItemMapping : IEntityTypeConfiguration<Discovere
         b.Property(d => d.Vendor).HasMaxLength(200);
         b.Property(d => d.Source).HasMaxLength(100);
         b.Property(d => d.Review).HasConversion<string>().HasMaxLength(16);
-        b.Property(d => d.Attributes)
-            .HasConversion(
-                v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),
-                v => JsonSerializer.Deserialize<Dictionary<string, string>>(v, (JsonSerializerOptions?)null) ?? new Dictionary<string, string>(),
-                new ValueComparer<Dictionary<string, string>>(
-                    (a, c) => a!.Count == c!.Count && !a.Except(c).Any(),
-                    v => v.Aggregate(0, (h, kv) => HashCode.Combine(h, kv.Key, kv.Value)),
-                    v => new Dictionary<string, string>(v)));
+        b.Property(d => d.Attributes).IsJsonDictionary();
         b.HasIndex(d => new { d.TenantId, d.Kind, d.Key }).IsUnique();
         b.HasIndex(d => new { d.TenantId, d.Review });
         b.HasOne<ConfigurationItem>().WithMany().HasForeignKey(d => d.CiId).OnDelete(DeleteBehavior.SetNull);
