@@ -36,7 +36,7 @@ public static class CmdbGraphBench
 
             await using (var db = new SqliteBakeryDbContext(options.Options))
             {
-                var graph = new CmdbGraph(db);
+                var graph = new CmdbGraph(db, new CmdbGraphCache());
                 var cmdb = new CmdbService(db, graph, TimeProvider.System);
                 var sla = new SlaService(db, cmdb, TimeProvider.System);
                 // CI 1 is the root everything depends on (the worst case); a CI near the leaves has nothing above it.
