@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Data.Common;
 using BakeryBot.Core.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace BakeryBot.Core.Cmdb;
 
@@ -16,6 +18,16 @@ public sealed class CmdbGraphIndex
     private static readonly CiRelation[] TowardsSource = [CiRelation.DependsOn, CiRelation.RunsOn, CiRelation.LocatedIn, CiRelation.SuppliedBy];
 
     private static readonly CiRelation[] Spreading = [.. TowardsSource, CiRelation.PartOf];
+
+    // Types and relations are stored by their enum names (CmdbMapping).
+    private const string CisSql = """
+        SELECT "Id", "Name", "Type", "Tier" FROM "ConfigurationItems" WHERE "TenantId" = @tenant ORDER BY "Id"
+        """;
+
+    private static readonly string RelationshipsSql = $"""
+        SELECT "SourceId", "TargetId", CASE WHEN "Relation" = '{CiRelation.PartOf}' THEN 1 ELSE 0 END
+        FROM "CiRelationships" WHERE "TenantId" = @tenant AND "Relation" IN ({string.Join(", ", Spreading.Select(r => $"'{r}'"))})
+        """;
 
     private static readonly int TypeSlots = Enum.GetValues<CiType>().Max(t => (int)t) + 1;
 
@@ -38,48 +50,58 @@ public sealed class CmdbGraphIndex
     /// <summary>The graph version the index was loaded at (read before the graph, so never newer than it).</summary>
     public long Version { get; }
 
-    public int CiCount => _ids.Length;
-
-    public int EdgeCount => _reaches.Length;
-
     /// <summary>
-    /// Reads the tenant's CIs and spreading relationships: two queries, no parameter lists. A
-    /// relationship whose CI is gone (deleted between the two reads) is left out; the version read
-    /// before them is then older than the database's, so the next use loads again.
+    /// Reads the tenant's CIs and spreading relationships: two queries, no parameter lists, read
+    /// with a plain data reader (at 100k CIs and 300k relationships, EF's materialiser took about
+    /// twice as long). A relationship whose CI is gone (deleted between the two reads) is left out;
+    /// the version read before them is then older than the database's, so the next use loads again.
     /// </summary>
     internal static async Task<CmdbGraphIndex> LoadAsync(BakeryDbContext db, int tenantId, long version, CancellationToken ct)
     {
-        var cis = await db.ConfigurationItems.AsNoTracking()
-            .Where(c => c.TenantId == tenantId)
-            .OrderBy(c => c.Id)
-            .Select(c => new { c.Id, c.Name, c.Type, c.Tier })
-            .ToListAsync(ct);
-        var ids = new int[cis.Count];
-        var names = new string[cis.Count];
-        var types = new CiType[cis.Count];
-        var tiers = new int?[cis.Count];
-        for (var i = 0; i < cis.Count; i++)
-        {
-            (ids[i], names[i], types[i], tiers[i]) = (cis[i].Id, cis[i].Name, cis[i].Type, cis[i].Tier);
-        }
-
+        var ciIds = new List<int>();
+        int[] ids;
+        var names = new List<string>();
+        var types = new List<CiType>();
+        var tiers = new List<int?>();
         var from = new List<int>();
         var to = new List<int>();
-        await foreach (var r in db.CiRelationships.AsNoTracking()
-                           .Where(r => r.TenantId == tenantId && Spreading.Contains(r.Relation))
-                           .Select(r => new { r.SourceId, r.Relation, r.TargetId })
-                           .AsAsyncEnumerable()
-                           .WithCancellation(ct))
+        await db.Database.OpenConnectionAsync(ct);
+        try
         {
-            // Oriented the way the failure spreads: a part's reaches its whole, anything else's reaches what needs it.
-            var (failing, reached) = r.Relation == CiRelation.PartOf ? (r.SourceId, r.TargetId) : (r.TargetId, r.SourceId);
-            var f = Array.BinarySearch(ids, failing);
-            var t = Array.BinarySearch(ids, reached);
-            if (f >= 0 && t >= 0)
+            await using (var command = Command(db, CisSql, tenantId))
+            await using (var reader = await command.ExecuteReaderAsync(ct))
             {
-                from.Add(f);
-                to.Add(t);
+                while (await reader.ReadAsync(ct))
+                {
+                    ciIds.Add(reader.GetInt32(0));
+                    names.Add(reader.GetString(1));
+                    types.Add(Enum.Parse<CiType>(reader.GetString(2)));
+                    tiers.Add(reader.IsDBNull(3) ? null : reader.GetInt32(3));
+                }
             }
+
+            ids = [.. ciIds];
+            await using (var command = Command(db, RelationshipsSql, tenantId))
+            await using (var reader = await command.ExecuteReaderAsync(ct))
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    // Oriented the way the failure spreads: a part's reaches its whole, anything else's reaches what needs it.
+                    var (source, target) = (reader.GetInt32(0), reader.GetInt32(1));
+                    var (failing, reached) = reader.GetInt32(2) == 1 ? (source, target) : (target, source);
+                    var f = Array.BinarySearch(ids, failing);
+                    var t = Array.BinarySearch(ids, reached);
+                    if (f >= 0 && t >= 0)
+                    {
+                        from.Add(f);
+                        to.Add(t);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
 
         // Counting sort of the edges by the failing CI.
@@ -101,7 +123,20 @@ public sealed class CmdbGraphIndex
             reaches[next[from[k]]++] = to[k];
         }
 
-        return new CmdbGraphIndex(version, ids, names, types, tiers, offsets, reaches);
+        return new CmdbGraphIndex(version, ids, [.. names], [.. types], [.. tiers], offsets, reaches);
+    }
+
+    /// <summary>A command on the context's connection, in its transaction if it has one, with the tenant as <c>@tenant</c>.</summary>
+    private static DbCommand Command(BakeryDbContext db, string sql, int tenantId)
+    {
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        var tenant = command.CreateParameter();
+        tenant.ParameterName = "@tenant";
+        tenant.Value = tenantId;
+        command.Parameters.Add(tenant);
+        return command;
     }
 
     /// <summary>
