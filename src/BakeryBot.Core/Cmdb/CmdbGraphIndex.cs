@@ -10,7 +10,8 @@ namespace BakeryBot.Core.Cmdb;
 /// One tenant's CMDB graph as arrays, as it was at one graph version (<see cref="CmdbGraphStamp"/>):
 /// the CIs sorted by id with their name, type and tier, and for each CI the CIs its failure reaches in
 /// one hop, as compressed rows (offsets into one array). Immutable, so concurrent walks share it.
-/// About 60 bytes per CI besides its name, and 4 bytes per relationship.
+/// About 30 bytes per CI besides its name, and 4 per relationship: some 9 MB at 100k CIs and 300k
+/// relationships.
 /// </summary>
 public sealed class CmdbGraphIndex
 {
