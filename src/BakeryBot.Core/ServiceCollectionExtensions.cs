@@ -43,6 +43,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<TimerService>();
         services.AddScoped<CmdbService>();
         services.AddScoped<CmdbGraph>();
+        services.AddSingleton<CmdbGraphCache>();
         services.AddScoped<SlaService>();
         services.AddScoped<CmdbRisks>();
         services.AddScoped<Cmdb.Import.CmdbImporter>();

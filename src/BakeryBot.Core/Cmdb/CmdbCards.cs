@@ -68,14 +68,14 @@ public static class CmdbCards
     /// What a failure of <paramref name="ci"/> reaches: the services first (most critical tier first),
     /// then the rest counted by type, so the answer stays short when nearly everything depends on it.
     /// </summary>
-    public static Card Impact(ConfigurationItem ci, IReadOnlyList<ImpactedCi> reached)
+    public static Card Impact(ConfigurationItem ci, CmdbImpact impact)
     {
-        if (reached.Count == 0)
+        if (impact.Count == 0)
         {
             return new Card($"Impact of {ci.Name}", CardAccent.Success, [new TextSection("Nothing in the CMDB depends on it.")], []);
         }
 
-        var services = reached.Where(c => c.Type == CiType.Service).OrderBy(c => c.Tier ?? 9).ThenBy(c => c.Depth).ThenBy(c => c.Name, StringComparer.Ordinal).ToList();
+        var services = impact.Services;
         var sections = new List<CardSection>();
         if (services.Count > 0)
         {
@@ -84,12 +84,10 @@ public static class CmdbCards
             sections.Add(new TextSection($"Services ({services.Count}):\n{string.Join('\n', named)}{more}"));
         }
 
-        var others = reached.Where(c => c.Type != CiType.Service)
-            .GroupBy(c => c.Type)
-            .OrderBy(g => g.Key)
-            .Select(g => new CardField(Plural(g.Key), g.Count() <= 5
-                ? string.Join(", ", g.Select(c => c.Name).Order(StringComparer.Ordinal))
-                : $"{g.Count()} (e.g. {string.Join(", ", g.OrderBy(c => c.Depth).Take(3).Select(c => c.Name))})"))
+        var others = impact.Others
+            .Select(t => new CardField(Plural(t.Type), t.Count <= CmdbImpact.NamedPerType
+                ? string.Join(", ", t.Names)
+                : $"{t.Count} (e.g. {string.Join(", ", t.Names)})"))
             .ToList();
         if (others.Count > 0)
         {
@@ -98,7 +96,7 @@ public static class CmdbCards
 
         var worst = services.Select(s => s.Tier ?? 9).DefaultIfEmpty(9).Min();
         var accent = worst == 1 ? CardAccent.Critical : services.Count > 0 ? CardAccent.Warning : CardAccent.Info;
-        return new Card($"Impact of {ci.Name}: {reached.Count} CI{(reached.Count == 1 ? "" : "s")}", accent, sections, []);
+        return new Card($"Impact of {ci.Name}: {impact.Count} CI{(impact.Count == 1 ? "" : "s")}", accent, sections, []);
     }
 
     /// <summary>The service catalogue.</summary>

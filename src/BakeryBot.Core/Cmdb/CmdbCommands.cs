@@ -125,8 +125,8 @@ public sealed partial class CmdbCommands : IChatModule
     private static async Task<ChatReply> ImpactAsync(CommandContext ctx)
     {
         var ci = await RequireAsync(ctx, "/cmdb impact oven-2");
-        var reached = await ctx.Get<CmdbGraph>().ImpactAsync(ctx.Tenant.Id, [ci.Id], ctx.Cancellation);
-        return ChatReply.Private("", CmdbCards.Impact(ci, reached));
+        var impact = await ctx.Get<CmdbGraph>().ImpactAsync(ctx.Tenant.Id, [ci.Id], ctx.Cancellation);
+        return ChatReply.Private("", CmdbCards.Impact(ci, impact));
     }
 
     private static async Task<ChatReply> RisksAsync(CommandContext ctx) =>

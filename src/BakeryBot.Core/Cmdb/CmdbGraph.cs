@@ -1,74 +1,56 @@
 using BakeryBot.Core.Data;
-using Microsoft.EntityFrameworkCore;
 
 namespace BakeryBot.Core.Cmdb;
 
-/// <summary>A CI reached by an impact walk, and how many hops from where it started.</summary>
+/// <summary>A CI reached by an impact walk, and how many hops from where it started (the fewest).</summary>
 public sealed record ImpactedCi(int Id, string Name, CiType Type, int? Tier, int Depth);
+
+/// <summary>
+/// The reached CIs of one type other than service: how many, and their names when there are at most
+/// <see cref="CmdbImpact.NamedPerType"/> (in ordinal order), else the <see cref="CmdbImpact.Examples"/>
+/// nearest (fewest hops, then name).
+/// </summary>
+public sealed record ImpactedType(CiType Type, int Count, IReadOnlyList<string> Names);
+
+/// <summary>
+/// What a failure reaches, summed up without a row per CI: <paramref name="Count"/> CIs in all (the
+/// start CIs excluded), every reached service (most critical tier first, then nearest, then name), and
+/// the other CIs counted by type (in type order).
+/// </summary>
+public sealed record CmdbImpact(int Count, IReadOnlyList<ImpactedCi> Services, IReadOnlyList<ImpactedType> Others)
+{
+    /// <summary>A type with at most this many reached CIs has them all named.</summary>
+    public const int NamedPerType = 5;
+
+    /// <summary>A type with more has this many named as examples.</summary>
+    public const int Examples = 3;
+
+    public static CmdbImpact None { get; } = new(0, [], []);
+}
 
 /// <summary>
 /// Walks the CMDB along the directions in which a failure spreads: from what is needed to what needs
 /// it (depends-on, runs-on, located-in, supplied-by: the target's failure reaches the source), and
-/// from a part to its whole (part-of: the source's failure reaches the target). Level by level, each
-/// CI once, so cycles and diamonds end; one query per level and direction.
+/// from a part to its whole (part-of: the source's failure reaches the target); owned-by does not
+/// spread. Breadth first, each CI once, so cycles and diamonds end and each CI has its fewest hops.
+/// The walk runs in memory over the tenant's <see cref="CmdbGraphIndex"/>, which
+/// <see cref="CmdbGraphCache"/> checks against the database's graph version before each use.
 /// </summary>
-public sealed class CmdbGraph(BakeryDbContext db)
+public sealed class CmdbGraph(BakeryDbContext db, CmdbGraphCache cache)
 {
-    /// <summary>Ids per query: SQLite takes at most 32,766 parameters in one statement.</summary>
+    /// <summary>Ids per query for walks that ask the database level by level: SQLite takes at most 32,766 parameters in one statement.</summary>
     public const int ChunkSize = 5_000;
 
-    private static readonly CiRelation[] TowardsSource = [CiRelation.DependsOn, CiRelation.RunsOn, CiRelation.LocatedIn, CiRelation.SuppliedBy];
-
-    /// <summary>Everything the failure of <paramref name="start"/> reaches, nearest first (the start CIs excluded).</summary>
-    public async Task<IReadOnlyList<ImpactedCi>> ImpactAsync(int tenantId, IReadOnlyCollection<int> start, CancellationToken ct, int maxDepth = 64)
+    /// <summary>Everything the failure of <paramref name="start"/> reaches within <paramref name="maxDepth"/> hops, summed up.</summary>
+    public async Task<CmdbImpact> ImpactAsync(int tenantId, IReadOnlyCollection<int> start, CancellationToken ct, int maxDepth = 64)
     {
-        var depth = start.ToDictionary(id => id, _ => 0);
-        var frontier = start.ToList();
-        for (var level = 1; level <= maxDepth && frontier.Count > 0; level++)
+        if (start.Count == 0)
         {
-            var needers = new List<int>();
-            var wholes = new List<int>();
-            foreach (var current in frontier.Chunk(ChunkSize))
-            {
-                needers.AddRange(await db.CiRelationships
-                    .Where(r => r.TenantId == tenantId && current.Contains(r.TargetId) && TowardsSource.Contains(r.Relation))
-                    .Select(r => r.SourceId)
-                    .ToListAsync(ct));
-                wholes.AddRange(await db.CiRelationships
-                    .Where(r => r.TenantId == tenantId && current.Contains(r.SourceId) && r.Relation == CiRelation.PartOf)
-                    .Select(r => r.TargetId)
-                    .ToListAsync(ct));
-            }
-
-            frontier = [];
-            foreach (var id in needers.Concat(wholes))
-            {
-                if (depth.TryAdd(id, level))
-                {
-                    frontier.Add(id);
-                }
-            }
+            return CmdbImpact.None;
         }
 
-        var reached = depth.Where(d => d.Value > 0).Select(d => d.Key).ToList();
-        if (reached.Count == 0)
-        {
-            return [];
-        }
-
-        var cis = new List<(int Id, string Name, CiType Type, int? Tier)>(reached.Count);
-        foreach (var chunk in reached.Chunk(ChunkSize))
-        {
-            cis.AddRange((await db.ConfigurationItems
-                    .Where(c => c.TenantId == tenantId && chunk.Contains(c.Id))
-                    .Select(c => new { c.Id, c.Name, c.Type, c.Tier })
-                    .ToListAsync(ct))
-                .Select(c => (c.Id, c.Name, c.Type, c.Tier)));
-        }
-
-        return cis.Select(c => new ImpactedCi(c.Id, c.Name, c.Type, c.Tier, depth[c.Id]))
-            .OrderBy(c => c.Depth).ThenBy(c => c.Name, StringComparer.Ordinal)
-            .ToList();
+        var index = await cache.GetAsync(db, tenantId, ct);
+        return index.Walk(start, maxDepth);
     }
 
     /// <summary>

@@ -48,6 +48,16 @@ internal sealed class CiRelationshipMapping : IEntityTypeConfiguration<CiRelatio
     }
 }
 
+internal sealed class CmdbGraphStampMapping : IEntityTypeConfiguration<CmdbGraphStamp>
+{
+    public void Configure(EntityTypeBuilder<CmdbGraphStamp> b)
+    {
+        b.HasKey(s => s.TenantId);
+        b.Property(s => s.TenantId).ValueGeneratedNever();
+        b.HasOne<Tenant>().WithMany().HasForeignKey(s => s.TenantId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class CiExpertMapping : IEntityTypeConfiguration<CiExpert>
 {
     public void Configure(EntityTypeBuilder<CiExpert> b)

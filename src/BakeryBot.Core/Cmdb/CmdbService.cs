@@ -370,12 +370,12 @@ public sealed class CmdbService(BakeryDbContext db, CmdbGraph graph, TimeProvide
             return [];
         }
 
-        var reached = await graph.ImpactAsync(tenantId, ciIds, ct);
+        var impact = await graph.ImpactAsync(tenantId, ciIds, ct);
         var ids = ciIds.ToList();
         var own = await db.ConfigurationItems.Where(c => c.TenantId == tenantId && ids.Contains(c.Id) && c.Type == CiType.Service)
             .Select(c => new { c.Name, c.Tier }).ToListAsync(ct);
         return own.Select(c => (c.Name, c.Tier))
-            .Concat(reached.Where(c => c.Type == CiType.Service).Select(c => (c.Name, c.Tier)))
+            .Concat(impact.Services.Select(c => (c.Name, c.Tier)))
             .OrderBy(c => c.Tier ?? 9).ThenBy(c => c.Name, StringComparer.Ordinal)
             .Select(c => c.Name)
             .Distinct(StringComparer.Ordinal)

@@ -34,6 +34,8 @@ public abstract class BakeryDbContext(DbContextOptions options, OutboxSignal? ou
 
     public DbSet<CiRelationship> CiRelationships => Set<CiRelationship>();
 
+    public DbSet<CmdbGraphStamp> CmdbGraphStamps => Set<CmdbGraphStamp>();
+
     public DbSet<Cmdb.Discovery.DiscoveredItem> DiscoveredItems => Set<Cmdb.Discovery.DiscoveredItem>();
 
     public DbSet<Incident> Incidents => Set<Incident>();
@@ -68,6 +70,24 @@ public abstract class BakeryDbContext(DbContextOptions options, OutboxSignal? ou
         return numbers.Single();
     }
 
+    /// <summary>
+    /// Moves the tenant's CMDB graph version (<see cref="CmdbGraphStamp"/>), inside the caller's
+    /// transaction when there is one. <see cref="SaveChangesAsync(bool, CancellationToken)"/> calls it
+    /// for every tenant whose graph a save changes; a writer that changes relationships or deletes,
+    /// renames, retypes or re-tiers CIs around the change tracker (<c>ExecuteUpdate</c>,
+    /// <c>ExecuteDelete</c>, raw SQL) must call it in the same transaction, or instances that keep the
+    /// graph in memory answer from the old one.
+    /// </summary>
+    public Task TouchCmdbGraphAsync(int tenantId, CancellationToken ct) =>
+        Database.ExecuteSqlAsync($"""
+            INSERT INTO "CmdbGraphStamps" ("TenantId", "Version") VALUES ({tenantId}, 1)
+            ON CONFLICT ("TenantId") DO UPDATE SET "Version" = "CmdbGraphStamps"."Version" + 1
+            """, ct);
+
+    /// <summary>The tenant's CMDB graph version as committed (or as this unit of work's transaction sees it).</summary>
+    public async Task<long> CmdbGraphVersionAsync(int tenantId, CancellationToken ct) =>
+        await CmdbGraphStamps.Where(s => s.TenantId == tenantId).Select(s => (long?)s.Version).FirstOrDefaultAsync(ct) ?? 0;
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         throw new NotSupportedException("Use SaveChangesAsync.");
 
@@ -77,8 +97,14 @@ public abstract class BakeryDbContext(DbContextOptions options, OutboxSignal? ou
         var now = _clock.GetUtcNow();
         var outboxAdded = false;
         var pendingAudits = new List<(EntityEntry Entry, string Action, Dictionary<string, object?[]> Changes)>();
+        var graphTenants = new SortedSet<int>();
         foreach (var entry in ChangeTracker.Entries().ToList())
         {
+            if (ChangesCmdbGraph(entry) is { } tenantId)
+            {
+                graphTenants.Add(tenantId);
+            }
+
             if (entry.State == EntityState.Added && entry.Entity is OutboxMessage)
             {
                 outboxAdded = true;
@@ -99,7 +125,7 @@ public abstract class BakeryDbContext(DbContextOptions options, OutboxSignal? ou
             }
         }
 
-        if (pendingAudits.Count == 0)
+        if (pendingAudits.Count == 0 && graphTenants.Count == 0)
         {
             var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
             NoteOutbox(outboxAdded);
@@ -113,6 +139,11 @@ public abstract class BakeryDbContext(DbContextOptions options, OutboxSignal? ou
         {
             // Accepted at once: the second save below must not insert these rows again.
             var result = await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken);
+            foreach (var tenantId in graphTenants)
+            {
+                await TouchCmdbGraphAsync(tenantId, cancellationToken);
+            }
+
             foreach (var (entry, action, changes) in pendingAudits)
             {
                 var audited = (IAudited)entry.Entity;
@@ -174,6 +205,22 @@ public abstract class BakeryDbContext(DbContextOptions options, OutboxSignal? ou
             _outboxWaitingForCommit = true;
         }
     }
+
+    /// <summary>
+    /// The tenant whose CMDB graph this change alters, if any: a relationship added, changed or
+    /// removed; a CI deleted (the database cascades its relationships, tracked or not) or renamed,
+    /// retyped or re-tiered. Adding a CI does not: it is in no relationship yet.
+    /// </summary>
+    private static int? ChangesCmdbGraph(EntityEntry entry) => entry.Entity switch
+    {
+        CiRelationship r when entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted => r.TenantId,
+        ConfigurationItem c when entry.State == EntityState.Deleted
+                                 || (entry.State == EntityState.Modified
+                                     && (entry.Property(nameof(ConfigurationItem.Name)).IsModified
+                                         || entry.Property(nameof(ConfigurationItem.Type)).IsModified
+                                         || entry.Property(nameof(ConfigurationItem.Tier)).IsModified)) => c.TenantId,
+        _ => null,
+    };
 
     private static Dictionary<string, object?[]> DescribeChanges(EntityEntry entry)
     {

@@ -13,10 +13,11 @@ public sealed class IncidentMetricsService(BakeryDbContext db, CmdbService cmdb)
     /// <summary>
     /// Metrics of the tenant's incidents declared in [<paramref name="from"/>, <paramref name="to"/>).
     /// Cost: one query that reads six columns per incident plus one small row per incident CI, then one
-    /// CMDB walk (<see cref="CmdbService.ImpactedServicesAsync"/>: at most its depth + 1 queries) per
-    /// distinct set of CIs, not per incident. So it grows linearly in incidents for the read and the
-    /// arithmetic (a few dozen bytes held per incident), and with the number of distinct CI sets for the
-    /// walks, which repeat incidents on the same CIs keep small.
+    /// CMDB walk (<see cref="CmdbService.ImpactedServicesAsync"/>: two small queries and a walk in
+    /// memory, the tenant's graph loaded once if it changed) per distinct set of CIs, not per incident.
+    /// So it grows linearly in incidents for the read and the arithmetic (a few dozen bytes held per
+    /// incident), and with the number of distinct CI sets for the walks, which repeat incidents on the
+    /// same CIs keep small.
     /// </summary>
     public async Task<MetricsReport> ComputeAsync(int tenantId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {

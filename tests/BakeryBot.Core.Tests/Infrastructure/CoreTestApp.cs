@@ -13,11 +13,14 @@ public sealed class CoreTestApp : IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
 
-    private CoreTestApp(TestDatabase database, ServiceProvider services, FakeTimeProvider clock)
+    private readonly bool _ownsDatabase;
+
+    private CoreTestApp(TestDatabase database, ServiceProvider services, FakeTimeProvider clock, bool ownsDatabase)
     {
         Database = database;
         Services = services;
         Clock = clock;
+        _ownsDatabase = ownsDatabase;
     }
 
     public TestDatabase Database { get; }
@@ -28,9 +31,17 @@ public sealed class CoreTestApp : IAsyncDisposable
 
     public CommandRouter Router => Services.GetRequiredService<CommandRouter>();
 
-    public static async Task<CoreTestApp> CreateAsync(DbProvider provider, Action<IServiceCollection>? configure = null)
+    public static async Task<CoreTestApp> CreateAsync(DbProvider provider, Action<IServiceCollection>? configure = null) =>
+        Build(await TestDatabase.CreateAsync(provider), configure, ownsDatabase: true);
+
+    /// <summary>
+    /// Another instance of the bot on this app's database, as when several share one PostgreSQL
+    /// database: its own services, singletons and caches. The database stays this app's.
+    /// </summary>
+    public CoreTestApp AnotherInstance(Action<IServiceCollection>? configure = null) => Build(Database, configure, ownsDatabase: false);
+
+    private static CoreTestApp Build(TestDatabase database, Action<IServiceCollection>? configure, bool ownsDatabase)
     {
-        var database = await TestDatabase.CreateAsync(provider);
         var clock = new FakeTimeProvider(Start);
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
@@ -40,7 +51,7 @@ public sealed class CoreTestApp : IAsyncDisposable
         services.AddBakeryCore();
         services.AddBakeryDatabase(database.ProviderName, database.ConnectionString);
         configure?.Invoke(services);
-        return new CoreTestApp(database, services.BuildServiceProvider(), clock);
+        return new CoreTestApp(database, services.BuildServiceProvider(), clock, ownsDatabase);
     }
 
     /// <summary>A typed command as <paramref name="user"/> in tenant T1, channel C1.</summary>
@@ -76,6 +87,9 @@ public sealed class CoreTestApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Services.DisposeAsync();
-        await Database.DisposeAsync();
+        if (_ownsDatabase)
+        {
+            await Database.DisposeAsync();
+        }
     }
 }

@@ -76,6 +76,19 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                     b.ToTable("CiRelationships");
                 });
 
+            modelBuilder.Entity("BakeryBot.Core.Cmdb.CmdbGraphStamp", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("TenantId");
+
+                    b.ToTable("CmdbGraphStamps");
+                });
+
             modelBuilder.Entity("BakeryBot.Core.Cmdb.ConfigurationItem", b =>
                 {
                     b.Property<int>("Id")
@@ -1215,6 +1228,15 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                     b.Navigation("Source");
 
                     b.Navigation("Target");
+                });
+
+            modelBuilder.Entity("BakeryBot.Core.Cmdb.CmdbGraphStamp", b =>
+                {
+                    b.HasOne("BakeryBot.Core.People.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("BakeryBot.Core.Cmdb.ConfigurationItem", b =>

@@ -68,6 +68,19 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                     b.ToTable("CiRelationships");
                 });
 
+            modelBuilder.Entity("BakeryBot.Core.Cmdb.CmdbGraphStamp", b =>
+                {
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TenantId");
+
+                    b.ToTable("CmdbGraphStamps");
+                });
+
             modelBuilder.Entity("BakeryBot.Core.Cmdb.ConfigurationItem", b =>
                 {
                     b.Property<int>("Id")
@@ -1169,6 +1182,15 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                     b.Navigation("Source");
 
                     b.Navigation("Target");
+                });
+
+            modelBuilder.Entity("BakeryBot.Core.Cmdb.CmdbGraphStamp", b =>
+                {
+                    b.HasOne("BakeryBot.Core.People.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("BakeryBot.Core.Cmdb.ConfigurationItem", b =>
