@@ -55,61 +55,17 @@ public sealed class CmdbGraph(BakeryDbContext db, CmdbGraphCache cache)
 
     /// <summary>
     /// For each start CI, the CIs its failure reaches, itself included: what <see cref="ImpactAsync"/>
-    /// finds for it alone, for many starts at once (a report over a month's incidents). One walk for all
-    /// starts, one query per level and direction; then each start's reach is followed in memory over
-    /// the edges found, so the cost is that of one walk plus, per start, the part of it that start reaches.
+    /// finds for it alone, for many starts at once (a report over a month's incidents), over the same
+    /// in-memory graph; the cost per start is what it reaches.
     /// </summary>
     public async Task<IReadOnlyDictionary<int, IReadOnlySet<int>>> ReachAsync(int tenantId, IReadOnlyCollection<int> start, CancellationToken ct, int maxDepth = 64)
     {
-        var spreads = new Dictionary<int, List<int>>();
-        var seen = start.ToHashSet();
-        var frontier = seen.ToList();
-        for (var level = 1; level <= maxDepth && frontier.Count > 0; level++)
+        if (start.Count == 0)
         {
-            var edges = new List<(int From, int To)>();
-            foreach (var current in frontier.Chunk(ChunkSize))
-            {
-                edges.AddRange((await db.CiRelationships
-                        .Where(r => r.TenantId == tenantId && current.Contains(r.TargetId) && TowardsSource.Contains(r.Relation))
-                        .Select(r => new { r.TargetId, r.SourceId })
-                        .ToListAsync(ct))
-                    .Select(r => (r.TargetId, r.SourceId)));
-                edges.AddRange((await db.CiRelationships
-                        .Where(r => r.TenantId == tenantId && current.Contains(r.SourceId) && r.Relation == CiRelation.PartOf)
-                        .Select(r => new { r.SourceId, r.TargetId })
-                        .ToListAsync(ct))
-                    .Select(r => (r.SourceId, r.TargetId)));
-            }
-
-            frontier = [];
-            foreach (var (from, to) in edges)
-            {
-                if (!spreads.TryGetValue(from, out var targets))
-                {
-                    spreads[from] = targets = [];
-                }
-
-                targets.Add(to);
-                if (seen.Add(to))
-                {
-                    frontier.Add(to);
-                }
-            }
+            return new Dictionary<int, IReadOnlySet<int>>();
         }
 
-        var reach = new Dictionary<int, IReadOnlySet<int>>(seen.Count);
-        foreach (var id in start.Distinct())
-        {
-            var reached = new HashSet<int> { id };
-            var next = new List<int> { id };
-            for (var level = 1; level <= maxDepth && next.Count > 0; level++)
-            {
-                next = next.SelectMany(n => spreads.GetValueOrDefault(n, [])).Where(reached.Add).ToList();
-            }
-
-            reach[id] = reached;
-        }
-
-        return reach;
+        var index = await cache.GetAsync(db, tenantId, ct);
+        return start.Distinct().ToDictionary(id => id, IReadOnlySet<int> (id) => index.Reach(id, maxDepth));
     }
 }

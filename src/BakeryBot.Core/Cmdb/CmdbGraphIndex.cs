@@ -195,6 +195,39 @@ public sealed class CmdbGraphIndex
         }
     }
 
+    /// <summary>The ids of the CIs the failure of <paramref name="start"/> reaches within <paramref name="maxDepth"/> hops, itself included.</summary>
+    public HashSet<int> Reach(int start, int maxDepth)
+    {
+        var reached = new HashSet<int> { start };
+        var i = Array.BinarySearch(_ids, start);
+        if (i < 0)
+        {
+            return reached;
+        }
+
+        var seen = new HashSet<int> { i };
+        var level = new List<int> { i };
+        for (var depth = 1; depth <= maxDepth && level.Count > 0; depth++)
+        {
+            var next = new List<int>();
+            foreach (var u in level)
+            {
+                for (var k = _offsets[u]; k < _offsets[u + 1]; k++)
+                {
+                    if (seen.Add(_reaches[k]))
+                    {
+                        next.Add(_reaches[k]);
+                        reached.Add(_ids[_reaches[k]]);
+                    }
+                }
+            }
+
+            level = next;
+        }
+
+        return reached;
+    }
+
     /// <summary>Sums the reached CIs up as they come, nearest first: services kept, others counted with their nearest few names.</summary>
     private sealed class Summary(CmdbGraphIndex index)
     {
