@@ -16,7 +16,7 @@ public static class DemoData
         "/cmdb add facility bakery-2 uses:\"the station bakery\"",
         "/cmdb add cloud eu-west-1 third-party:true vendor:Skyhost uptime:99.95 contract-end:2027-01-15",
         "/cmdb add software ordering-api version:3.4 uptime:99.9 sme:<@bob>",
-        "/cmdb add asset oven-1 serial:OV-1001 warranty:2027-03-01 uptime:99.5 sme:<@carol>",
+        "/cmdb add asset oven-1 serial:OV-1001 warranty:2027-03-01 purchase-date:2024-03-01 purchase-price:\"18000 EUR\" useful-life:8y uptime:99.5 sme:<@carol>",
         "/cmdb add asset oven-2 serial:OV-1002 warranty:2026-12-20 uptime:99.5 risks:\"thermostat drifts\"",
         "/cmdb add component thermostat-2 sku:TH-9 count:4",
         "/cmdb add asset mixer-1 end-of-life:2026-06-30",

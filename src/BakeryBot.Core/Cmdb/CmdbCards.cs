@@ -13,7 +13,8 @@ public static class CmdbCards
     private const int MaxNamed = 15;
 
     /// <param name="sighting">When a scanner last reported the CI, and whether that is too long ago.</param>
-    public static Card Card(CiView view, CiSighting? sighting = null)
+    /// <param name="today">The day its book value is worked out for (assets with a purchase date, price and useful life).</param>
+    public static Card Card(CiView view, CiSighting? sighting = null, DateOnly? today = null)
     {
         var ci = view.Ci;
         var fields = new List<CardField> { new("Type", ci.Type.ToString().ToLowerInvariant()) };
@@ -39,6 +40,11 @@ public static class CmdbCards
         foreach (var (key, value) in ci.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal))
         {
             Add(key, value);
+        }
+
+        if (today is { } day && AssetValues.Depreciate(ci.Attributes, day) is { } book)
+        {
+            Add("Book value", $"{Sla.MonthlyFee.Format(book.Value, book.Currency, CultureInfo.InvariantCulture)} ({(book.WrittenOff * 100).ToString("0", CultureInfo.InvariantCulture)}% written off, straight line over {ci.Attributes["useful-life"]})");
         }
 
         var sections = new List<CardSection> { new FieldsSection(fields) };

@@ -48,14 +48,14 @@ public sealed partial class CmdbCommands : IChatModule
         var ci = await ctx.Get<CmdbService>().AddAsync(ctx.Tenant.Id, type, positional[1].Text, ctx.Args.Options,
             async user => (await identities.FindOrCreateAsync(ctx.Tenant, user.TrimStart('@'), ctx.Cancellation)).Id, ctx.Cancellation);
         var view = await ctx.Get<CmdbService>().ViewAsync(ci, ctx.Cancellation);
-        return ChatReply.Private($"Added {type.ToString().ToLowerInvariant()} `{ci.Name}` to the CMDB.", CmdbCards.Card(view));
+        return ChatReply.Private($"Added {type.ToString().ToLowerInvariant()} `{ci.Name}` to the CMDB.", CmdbCards.Card(view, today: Today(ctx)));
     }
 
     private static async Task<ChatReply> ShowAsync(CommandContext ctx)
     {
         var service = ctx.Get<CmdbService>();
         var ci = await RequireAsync(ctx, "/cmdb show oven-2");
-        return ChatReply.Private("", CmdbCards.Card(await service.ViewAsync(ci, ctx.Cancellation), Sighting(ctx, ci)));
+        return ChatReply.Private("", CmdbCards.Card(await service.ViewAsync(ci, ctx.Cancellation), Sighting(ctx, ci), Today(ctx)));
     }
 
     private static async Task<ChatReply> SetAsync(CommandContext ctx)
@@ -131,6 +131,8 @@ public sealed partial class CmdbCommands : IChatModule
 
     private static async Task<ChatReply> RisksAsync(CommandContext ctx) =>
         ChatReply.Private("", CmdbRisks.Card(await ctx.Get<CmdbRisks>().FindAsync(ctx.Tenant.Id, ctx.Cancellation)));
+
+    private static DateOnly Today(CommandContext ctx) => DateOnly.FromDateTime(ctx.Get<TimeProvider>().GetUtcNow().UtcDateTime);
 
     private static CiSighting? Sighting(CommandContext ctx, ConfigurationItem ci)
     {

@@ -131,7 +131,7 @@ public sealed class CmdbService(BakeryDbContext db, CmdbGraph graph, TimeProvide
                     throw new UserException($"`{key}:` is too long; keep attribute names under 40 characters and values under 500.");
                 }
 
-                ci.Attributes[key] = value;
+                ci.Attributes[key] = AssetValues.Normalize(key, value);
                 break;
         }
     }

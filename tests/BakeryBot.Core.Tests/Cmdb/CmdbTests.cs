@@ -70,6 +70,21 @@ public abstract class CmdbTests(DbProvider provider)
         Assert.StartsWith("2026-11-26 09:00 UTC · Alice (test) · created: ", lines[2], StringComparison.Ordinal);
     }
 
+    [SkippableFact]
+    public async Task An_assets_card_shows_its_book_value_and_wrong_dates_are_refused()
+    {
+        await using var app = await CoreTestApp.CreateAsync(provider);
+
+        var added = await app.SendAsync("cmdb", "add asset oven-9 purchase-date:2024-11-26 purchase-price:\"1200 EUR\" useful-life:5y warranty:2027-03-01");
+        var wrong = await app.SendAsync("cmdb", "add asset oven-8 warranty:soon");
+
+        var fields = Assert.IsType<FieldsSection>(Assert.Single(added.Cards).Sections[0]).Fields;
+        Assert.Contains(new CardField("Book value", "720 EUR (40% written off, straight line over 5 years)"), fields);
+        Assert.Contains(new CardField("useful-life", "5 years"), fields);
+        Assert.StartsWith("`warranty:soon` is not a date; write it like `warranty:2027-03-01`.", wrong.Text, StringComparison.Ordinal);
+        Assert.Equal(1, await app.QueryAsync(db => db.ConfigurationItems.CountAsync()));
+    }
+
     [SkippableTheory]
     [InlineData("add oven oven-9", "is not a CI type")]
     [InlineData("add asset oven-9 tier:7", "is not a tier")]
