@@ -58,6 +58,20 @@ public sealed class CoreTestApp : IAsyncDisposable
     public Task<ChatReply> SendAsync(string command, string text, string user = "alice", string tenant = "T1", string channel = "C1") =>
         Router.HandleAsync(Request(user, tenant, channel) with { Command = command, Text = text }, CancellationToken.None);
 
+    /// <summary>
+    /// Sends a command that must be refused: the answer is a warning containing <paramref name="expected"/>,
+    /// and no table a command may write changed.
+    /// </summary>
+    public async Task<ChatReply> AssertRefusedAsync(string command, string text, string expected)
+    {
+        var before = await SnapshotAsync();
+        var reply = await SendAsync(command, text);
+        Assert.Equal(ReplyKind.Warning, reply.Kind);
+        Assert.Contains(expected, reply.Text, StringComparison.Ordinal);
+        Assert.Equal(before, await SnapshotAsync());
+        return reply;
+    }
+
     /// <summary>A button click.</summary>
     public Task<ChatReply> ClickAsync(string actionId, string value, string user = "alice", string tenant = "T1", string channel = "C1") =>
         Router.HandleAsync(Request(user, tenant, channel) with { ActionId = actionId, ActionValue = value }, CancellationToken.None);

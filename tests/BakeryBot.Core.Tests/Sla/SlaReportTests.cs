@@ -185,13 +185,8 @@ public abstract class SlaReportTests(DbProvider provider)
     {
         await using var app = await CoreTestApp.CreateAsync(provider);
         await app.SendAsync("cmdb", "add service cookie-shop uptime:99.9");
-        var before = await app.SnapshotAsync();
 
-        var reply = await app.SendAsync("sla", text);
-
-        Assert.Equal(ReplyKind.Warning, reply.Kind);
-        Assert.Contains(expected, reply.Text, StringComparison.Ordinal);
-        Assert.Equal(before, await app.SnapshotAsync());
+        await app.AssertRefusedAsync("sla", text, expected);
     }
 
     [SkippableFact]
