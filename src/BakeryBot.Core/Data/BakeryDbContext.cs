@@ -38,6 +38,16 @@ public abstract class BakeryDbContext(DbContextOptions options, OutboxSignal? ou
 
     public DbSet<Cmdb.Discovery.DiscoveredItem> DiscoveredItems => Set<Cmdb.Discovery.DiscoveredItem>();
 
+    public DbSet<Changes.Change> Changes => Set<Changes.Change>();
+
+    public DbSet<Changes.ChangeVote> ChangeVotes => Set<Changes.ChangeVote>();
+
+    public DbSet<Changes.FreezeWindow> FreezeWindows => Set<Changes.FreezeWindow>();
+
+    public DbSet<Changes.CabSettings> CabSettings => Set<Changes.CabSettings>();
+
+    public DbSet<Changes.CalendarToken> CalendarTokens => Set<Changes.CalendarToken>();
+
     public DbSet<Incident> Incidents => Set<Incident>();
 
     public DbSet<IncidentEvent> IncidentEvents => Set<IncidentEvent>();

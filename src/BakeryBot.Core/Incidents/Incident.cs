@@ -98,6 +98,9 @@ public sealed class Incident : IAudited, IVersioned
 
     public int Version { get; set; }
 
+    /// <summary>The change whose release caused it, once someone says so ("Caused by this change").</summary>
+    public int? CausedByChangeId { get; set; }
+
     public List<IncidentCi> Cis { get; set; } = [];
 
     public List<IncidentEvent> Timeline { get; set; } = [];

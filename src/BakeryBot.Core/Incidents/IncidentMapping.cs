@@ -16,6 +16,8 @@ internal sealed class IncidentMapping : IEntityTypeConfiguration<Incident>
         b.Property(i => i.IncidentChannelId).HasMaxLength(128);
         b.HasIndex(i => new { i.TenantId, i.AlertFingerprint });
         b.HasIndex(i => i.ProblemId);
+        b.HasIndex(i => i.CausedByChangeId);
+        b.HasOne<Changes.Change>().WithMany().HasForeignKey(i => i.CausedByChangeId).OnDelete(DeleteBehavior.SetNull);
         b.HasIndex(i => new { i.TenantId, i.IncidentChannelId });
         b.Property(i => i.Platform).HasMaxLength(32);
         b.Property(i => i.ChannelId).HasMaxLength(128);
