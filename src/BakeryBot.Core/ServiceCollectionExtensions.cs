@@ -26,6 +26,7 @@ public static class ServiceCollectionExtensions
         new SlaCommands(),
         new KnowledgeCommands(),
         new TimerCommands(),
+        new Changes.ChangeCommands(),
         new BakeryCommands(),
     ];
 
@@ -46,6 +47,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<CmdbGraphCache>();
         services.AddScoped<SlaService>();
         services.AddScoped<CmdbRisks>();
+        services.AddScoped<Changes.ChangeService>();
         services.AddScoped<Cmdb.Import.CmdbImporter>();
         services.AddScoped<Cmdb.Discovery.DiscoveryService>();
         services.AddOptions<Cmdb.Discovery.DiscoveryOptions>();

@@ -48,6 +48,14 @@ public enum ChangeState
     Completed,
 }
 
+/// <summary>What the CAB decided (for an emergency, possibly after its release).</summary>
+public enum ChangeDecision
+{
+    Approved,
+    Rejected,
+    Expired,
+}
+
 /// <summary>How a release ended.</summary>
 public enum ReleaseOutcome
 {
@@ -98,6 +106,9 @@ public sealed class Change : IAudited, IVersioned
 
     /// <summary>Requested inside a freeze window (emergencies only): one approval more is needed.</summary>
     public bool InFreeze { get; set; }
+
+    /// <summary>The CAB's decision; null while it is undecided.</summary>
+    public ChangeDecision? Decision { get; set; }
 
     public DateTimeOffset? DecidedAt { get; set; }
 

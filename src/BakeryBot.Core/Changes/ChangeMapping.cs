@@ -14,6 +14,7 @@ internal sealed class ChangeMapping : IEntityTypeConfiguration<Change>
         b.Property(c => c.Risk).HasConversion<string>().HasMaxLength(16);
         b.Property(c => c.State).HasConversion<string>().HasMaxLength(16);
         b.Property(c => c.Outcome).HasConversion<string>().HasMaxLength(16);
+        b.Property(c => c.Decision).HasConversion<string>().HasMaxLength(16);
         b.Property(c => c.Rollback).HasMaxLength(4000);
         b.Property(c => c.RollbackMigration).HasMaxLength(200);
         b.Property(c => c.DecisionReason).HasMaxLength(1000);

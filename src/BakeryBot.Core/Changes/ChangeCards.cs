@@ -1,0 +1,92 @@
+using BakeryBot.Core.Chat;
+
+namespace BakeryBot.Core.Changes;
+
+/// <summary>How a change looks: its card with the CAB's live tally. Pure.</summary>
+public static class ChangeCards
+{
+    public const string ReasonInput = "reason";
+
+    public static Card Card(Change change, IReadOnlyDictionary<int, string> names, int required, IReadOnlyList<ChangeConflict> conflicts, FreezeWindow? freeze, DateTimeOffset now)
+    {
+        string Name(int id) => names.GetValueOrDefault(id, "someone");
+        var approvals = change.Votes.Count(v => v.Kind == VoteKind.Approve);
+        var fields = new List<CardField>
+        {
+            new("Status", Status(change, approvals, required)),
+            new("Type", ChangeService.Word(change.Type)),
+            new("Risk", ChangeService.Word(change.Risk)),
+            new("Window", Times.Span(change.WindowStart, change.WindowEnd)),
+            new("CIs", string.Join(", ", change.Cis.Select(c => c.Ci?.Name ?? "?").Order(StringComparer.Ordinal))),
+            new("Requested by", Name(change.RequestedById)),
+            new("Rollback", change.Rollback ?? "none yet: it can't be approved without"),
+        };
+        if (change.SchemaChange)
+        {
+            fields.Add(new CardField("Rollback migration", change.RollbackMigration ?? "none"));
+        }
+
+        var sections = new List<CardSection> { new FieldsSection(fields) };
+        if (change.Votes.Count > 0 || change.Decision is null)
+        {
+            string Voters(VoteKind kind) => change.Votes.Where(v => v.Kind == kind).Select(v => Name(v.PersonId) + (v.Reason is { } r ? $" (\"{r}\")" : "")) is var who && who.Any() ? string.Join(", ", who) : "nobody";
+            sections.Add(new TextSection($"Approve: {Voters(VoteKind.Approve)}\nReject: {Voters(VoteKind.Reject)}\nAbstain: {Voters(VoteKind.Abstain)}"));
+        }
+
+        if (conflicts.Count > 0)
+        {
+            sections.Add(new TextSection("Conflicts:\n" + string.Join('\n', conflicts.Select(c => $"• {c.Other} {c.Title}: {c.Why}"))));
+        }
+
+        if (freeze is not null)
+        {
+            sections.Add(new ContextSection($"In the freeze \"{freeze.Reason}\" ({Times.Span(freeze.From, freeze.To)}): only emergency changes, with one approval more."));
+        }
+
+        var buttons = new List<CardButton>();
+        var id = change.RecordId.ToString();
+        if (change.Decision is null && change.State != ChangeState.Cancelled)
+        {
+            sections.Add(new InputSection(ReasonInput, "Reason (needed to reject)", "what must change before it can go ahead"));
+            buttons.Add(new CardButton("Approve", ChangeCommands.ApproveAction, id, ButtonStyle.Primary));
+            buttons.Add(new CardButton("Reject", ChangeCommands.RejectAction, id, ButtonStyle.Danger));
+            buttons.Add(new CardButton("Abstain", ChangeCommands.AbstainAction, id));
+        }
+
+        if (change.IsOpen)
+        {
+            buttons.Add(new CardButton("Start timer", TimeTracking.TimerCommands.StartAction, id));
+        }
+
+        var context = change.DecisionReason is { } reason ? $"{ChangeService.Word(change.Decision ?? ChangeDecision.Approved)}: {reason}" : $"requested {Times.At(change.RequestedAt)}";
+        return new Card($"{id}: {change.Title}", Accent(change), sections, buttons, context);
+    }
+
+    private static string Status(Change change, int approvals, int required)
+    {
+        var decision = change.Decision switch
+        {
+            null => $"awaiting the CAB: {approvals} of {required} approval{(required == 1 ? "" : "s")}",
+            ChangeDecision.Approved => "approved",
+            ChangeDecision.Rejected => "rejected",
+            _ => "expired undecided",
+        };
+        return change.State switch
+        {
+            ChangeState.Cancelled => "withdrawn",
+            ChangeState.InRelease => $"releasing ({decision})",
+            ChangeState.Completed => $"released: {ChangeService.Word(change.Outcome ?? ReleaseOutcome.Succeeded)} ({decision})",
+            _ => decision,
+        };
+    }
+
+    private static CardAccent Accent(Change change) => change.State switch
+    {
+        ChangeState.Pending => CardAccent.Warning,
+        ChangeState.Approved => CardAccent.Success,
+        ChangeState.InRelease => CardAccent.Info,
+        ChangeState.Completed => change.Outcome == ReleaseOutcome.Succeeded && !change.CausedFailure ? CardAccent.Success : CardAccent.Danger,
+        ChangeState.Cancelled => CardAccent.Neutral,
+        _ => CardAccent.Danger,
+    };
+}

@@ -1,0 +1,497 @@
+using BakeryBot.Core.Chat;
+using BakeryBot.Core.Cmdb;
+using BakeryBot.Core.Data;
+using BakeryBot.Core.Data.Outbox;
+using BakeryBot.Core.People;
+using Microsoft.EntityFrameworkCore;
+
+namespace BakeryBot.Core.Changes;
+
+/// <summary>What a person asks for in <c>/change request</c> (or its form).</summary>
+public sealed record ChangeRequest(
+    string Title,
+    IReadOnlyList<string> CiNames,
+    DateTimeOffset WindowStart,
+    DateTimeOffset WindowEnd,
+    ChangeRisk Risk,
+    ChangeType Type,
+    string? Rollback,
+    bool SchemaChange,
+    string? RollbackMigration);
+
+/// <summary>What a vote did: the change as it is now, whether the vote counted, and what to say.</summary>
+public sealed record VoteResult(Change Change, bool Counted, string Message);
+
+/// <summary>Another open change whose window overlaps and whose CIs are the same or depend on each other.</summary>
+public sealed record ChangeConflict(RecordId Other, string Title, string Why);
+
+/// <summary>Changes and the CAB: requests, votes under <see cref="CabPolicy"/>, freezes, expiry; each change and its card updates commit together.</summary>
+public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGraph graph, CardPublisher publisher, TimeProvider clock)
+{
+    public const string RecordType = "change";
+
+    /// <summary>The longest window a change may ask for.</summary>
+    public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(30);
+
+    public async Task<CabSettings> SettingsAsync(int tenantId, CancellationToken ct) =>
+        await db.CabSettings.FirstOrDefaultAsync(s => s.TenantId == tenantId, ct) ?? new CabSettings { TenantId = tenantId };
+
+    /// <summary>Sets the channel the CAB hears of requests in.</summary>
+    public async Task<bool> SetCabChannelAsync(int tenantId, string platform, string channelId, CancellationToken ct)
+    {
+        var settings = await db.CabSettings.FirstOrDefaultAsync(s => s.TenantId == tenantId, ct);
+        if (settings is null)
+        {
+            settings = new CabSettings { TenantId = tenantId };
+            db.CabSettings.Add(settings);
+        }
+        else if (settings.Platform == platform && settings.ChannelId == channelId)
+        {
+            return false;
+        }
+
+        (settings.Platform, settings.ChannelId) = (platform, channelId);
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    /// <summary>Sets the quorum of approvals for a risk.</summary>
+    public async Task<bool> SetQuorumAsync(int tenantId, ChangeRisk risk, int quorum, CancellationToken ct)
+    {
+        if (quorum is < 1 or > 20)
+        {
+            throw new UserException("A quorum is 1 to 20 approvals.");
+        }
+
+        var settings = await db.CabSettings.FirstOrDefaultAsync(s => s.TenantId == tenantId, ct);
+        if (settings is null)
+        {
+            settings = new CabSettings { TenantId = tenantId };
+            db.CabSettings.Add(settings);
+        }
+
+        if (settings.Id != 0 && settings.Quorum(risk) == quorum)
+        {
+            return false;
+        }
+
+        _ = risk switch
+        {
+            ChangeRisk.Low => settings.QuorumLow = quorum,
+            ChangeRisk.Medium => settings.QuorumMedium = quorum,
+            _ => settings.QuorumHigh = quorum,
+        };
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    /// <summary>
+    /// Records a change request. A standard change is approved by policy at once; a normal or emergency
+    /// one waits for the CAB, whose channel gets its card. Freezes refuse normal and standard changes;
+    /// an emergency inside one needs one approval more.
+    /// </summary>
+    public async Task<Change> RequestAsync(Tenant tenant, Person actor, ChangeRequest request, string platform, string channelId, CancellationToken ct)
+    {
+        var title = request.Title.Trim();
+        if (title.Length is 0 or > 300)
+        {
+            throw new UserException(title.Length == 0 ? "Give the change a title, as in `/change request replace thermostat ci:oven-2 window:\"tomorrow 22:00+2h\" risk:low rollback:\"refit the old one\"`." : "Keep the title under 300 characters.");
+        }
+
+        var now = clock.GetUtcNow();
+        if (request.WindowEnd <= request.WindowStart || request.WindowEnd - request.WindowStart > MaxWindow)
+        {
+            throw new UserException("The window must end after it starts, and last at most 30 days.");
+        }
+
+        if (request.WindowStart < now - TimeSpan.FromMinutes(5) && request.Type != ChangeType.Emergency)
+        {
+            throw new UserException("The window has begun already; only an emergency change can start now. Pick a later window, or add `type:emergency`.");
+        }
+
+        if (request.CiNames.Count == 0)
+        {
+            throw new UserException("Which CI does it change? Name it with `ci:oven-2` (several: `ci:oven-2,thermostat-2`).");
+        }
+
+        var (cis, unknown) = await cmdb.FindManyAsync(tenant.Id, request.CiNames, ct);
+        if (unknown.Count > 0)
+        {
+            throw new UserException($"{string.Join(", ", unknown.Select(u => $"`{u}`"))} {(unknown.Count == 1 ? "is" : "are")} not in the CMDB. Add {(unknown.Count == 1 ? "it" : "them")} with `/cmdb add`, or check the name.");
+        }
+
+        var rollback = string.IsNullOrWhiteSpace(request.Rollback) ? null : request.Rollback.Trim();
+        var schema = request.SchemaChange || cis.Any(IsSchema);
+        var migration = string.IsNullOrWhiteSpace(request.RollbackMigration) ? null : request.RollbackMigration.Trim();
+        if (schema && migration is null)
+        {
+            throw new UserException("This change touches a database schema: name the migration that undoes it, as in `rollback-migration:20261126_AddThermostatLog_Down`.");
+        }
+
+        if (request.Type == ChangeType.Standard && rollback is null)
+        {
+            throw new UserException("A standard change is approved by policy, so it needs its rollback steps now: add `rollback:\"...\"`.");
+        }
+
+        var freeze = await FreezeAtAsync(tenant.Id, request.WindowStart, request.WindowEnd, ct);
+        if (freeze is not null && request.Type != ChangeType.Emergency)
+        {
+            throw new UserException($"The window falls in the change freeze \"{freeze.Reason}\" ({Times.Span(freeze.From, freeze.To)}): only emergency changes can be scheduled then. Pick another window, or add `type:emergency` if it can't wait.");
+        }
+
+        var settings = await SettingsAsync(tenant.Id, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var change = new Change
+        {
+            TenantId = tenant.Id,
+            Number = await db.NextNumberAsync(tenant.Id, RecordId.Change, ct),
+            Title = title,
+            Type = request.Type,
+            Risk = request.Risk,
+            State = ChangeState.Pending,
+            WindowStart = request.WindowStart,
+            WindowEnd = request.WindowEnd,
+            Rollback = rollback,
+            SchemaChange = schema,
+            RollbackMigration = migration,
+            RequestedAt = now,
+            RequestedById = actor.Id,
+            ApprovalDeadline = request.WindowStart - TimeSpan.FromSeconds(settings.DecideBeforeSeconds),
+            InFreeze = freeze is not null,
+            Platform = platform,
+            ChannelId = channelId,
+            Cis = cis.Select(c => new ChangeCi { CiId = c.Id, Ci = c }).ToList(),
+        };
+        if (change.Type == ChangeType.Standard)
+        {
+            (change.State, change.Decision, change.DecidedAt, change.DecisionReason) = (ChangeState.Approved, ChangeDecision.Approved, now, "pre-approved by policy (standard change)");
+        }
+
+        db.Changes.Add(change);
+        await db.SaveChangesAsync(ct);
+        var card = await CardAsync(change, ct);
+        var lead = $"{actor.DisplayName} requested {change.RecordId} ({Word(change.Type)}, {Word(change.Risk)} risk).";
+        publisher.Post(tenant.Id, platform, channelId, null, RecordType, change.RecordId.ToString(), card, lead);
+        if (settings.ChannelId is { } cab && settings.Platform is { } cabPlatform && (cabPlatform != platform || cab != channelId) && change.Type != ChangeType.Standard)
+        {
+            publisher.Post(tenant.Id, cabPlatform, cab, null, RecordType, change.RecordId.ToString(), card, $"{lead} The CAB decides: {CabPolicy.Required(settings, change.Risk, change.Type, change.InFreeze)} approval(s) needed.");
+        }
+
+        await db.SaveChangesAsync(ct);
+        await db.CommitAsync(tx, ct);
+        return change;
+    }
+
+    /// <summary>A CI that is a database schema (its <c>kind</c> attribute says so): its changes name their rollback migration.</summary>
+    private static bool IsSchema(ConfigurationItem ci) =>
+        ci.Attributes.TryGetValue("kind", out var kind) && kind.ToLowerInvariant() is "database" or "schema";
+
+    public async Task<Change> GetAsync(int tenantId, RecordId id, CancellationToken ct) =>
+        await db.Changes.Include(c => c.Cis).ThenInclude(c => c.Ci).Include(c => c.Votes)
+            .FirstOrDefaultAsync(c => c.TenantId == tenantId && c.Number == id.Number, ct)
+        ?? throw new UserException($"There is no {id}. `/change list` shows the open ones.");
+
+    /// <summary>
+    /// A CAB member's vote. Only CAB members vote, never on their own change, once each; a rejection
+    /// needs a reason, an approval needs rollback steps; votes after the decision change nothing. The
+    /// card shows the tally everywhere it was posted.
+    /// </summary>
+    public async Task<VoteResult> VoteAsync(Tenant tenant, Person actor, bool isCabMember, RecordId id, VoteKind kind, string? reason, string platform, CancellationToken ct)
+    {
+        var change = await GetAsync(tenant.Id, id, ct);
+        await ExpireIfDueAsync(tenant, change, ct);
+        if (change.Decision is { } decided)
+        {
+            return new VoteResult(change, false, $"{change.RecordId} was {Word(decided)} already; votes now change nothing.");
+        }
+
+        if (change.State == ChangeState.Cancelled)
+        {
+            return new VoteResult(change, false, $"{change.RecordId} was withdrawn; there is nothing to vote on.");
+        }
+
+        if (!isCabMember)
+        {
+            throw new UserException($"Only CAB members vote on changes. An admin can add you with `/bakery role add @you {Roles.Cab}`.");
+        }
+
+        if (change.RequestedById == actor.Id && kind != VoteKind.Abstain)
+        {
+            throw new UserException($"You requested {change.RecordId}, so you can't vote on it: another CAB member decides.");
+        }
+
+        if (change.Votes.FirstOrDefault(v => v.PersonId == actor.Id) is { } earlier)
+        {
+            return new VoteResult(change, false, $"You voted {Word(earlier.Kind)} on {change.RecordId} already; a vote can't be cast twice.");
+        }
+
+        reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+        if (kind == VoteKind.Reject && reason is null)
+        {
+            throw new UserException($"Say why you reject {change.RecordId}: the requester needs the reason. Type it in the card's reason box, or `/change reject {change.RecordId} <reason>`.");
+        }
+
+        if (kind == VoteKind.Approve && change.Rollback is null)
+        {
+            throw new UserException($"{change.RecordId} has no rollback steps, so it can't be approved. Its requester adds them with `/change rollback {change.RecordId} \"...\"`.");
+        }
+
+        var now = clock.GetUtcNow();
+        if (kind == VoteKind.Approve && change.Type != ChangeType.Emergency && await FreezeAtAsync(tenant.Id, change.WindowStart, change.WindowEnd, ct) is { } freeze)
+        {
+            throw new UserException($"{change.RecordId}'s window falls in the freeze \"{freeze.Reason}\": only emergency changes can be approved then. Its requester can move the window.");
+        }
+
+        change.Votes.Add(new ChangeVote { TenantId = tenant.Id, ChangeId = change.Id, PersonId = actor.Id, Kind = kind, Reason = reason, At = now, Platform = platform });
+        var settings = await SettingsAsync(tenant.Id, ct);
+        var required = CabPolicy.Required(settings, change.Risk, change.Type, change.InFreeze);
+        var decision = CabPolicy.Decide(change.Votes.Select(v => v.Kind), required);
+        string lead;
+        if (decision is { } d)
+        {
+            (change.Decision, change.DecidedAt) = (d, now);
+            change.DecisionReason = d == ChangeDecision.Rejected ? $"rejected by {actor.DisplayName}: {reason}" : $"approved by {string.Join(", ", await NamesAsync(change.Votes.Where(v => v.Kind == VoteKind.Approve).Select(v => v.PersonId), ct))}";
+            if (change.State == ChangeState.Pending)
+            {
+                change.State = d == ChangeDecision.Approved ? ChangeState.Approved : ChangeState.Rejected;
+            }
+
+            lead = $"{change.RecordId} is {Word(d)}: {change.DecisionReason}.";
+        }
+        else
+        {
+            lead = $"{actor.DisplayName} voted {Word(kind)} on {change.RecordId}.";
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.SaveChangesAsync(ct);
+        await publisher.UpdateEverywhereAsync(tenant.Id, RecordType, change.RecordId.ToString(), await CardAsync(change, ct), lead, ct);
+        await db.SaveChangesAsync(ct);
+        await db.CommitAsync(tx, ct);
+        return new VoteResult(change, true, decision is null ? $"Your {Word(kind)} vote on {change.RecordId} is counted." : lead);
+    }
+
+    /// <summary>A change still undecided at its approval deadline is rejected as expired (once).</summary>
+    public async Task<bool> ExpireIfDueAsync(Tenant tenant, Change change, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (change.Decision is not null || change.State != ChangeState.Pending || now < change.ApprovalDeadline)
+        {
+            return false;
+        }
+
+        (change.Decision, change.DecidedAt, change.State) = (ChangeDecision.Expired, now, ChangeState.Expired);
+        change.DecisionReason = "no decision before its approval deadline";
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.SaveChangesAsync(ct);
+        await publisher.UpdateEverywhereAsync(tenant.Id, RecordType, change.RecordId.ToString(), await CardAsync(change, ct), $"{change.RecordId} expired: the CAB did not decide before its window.", ct);
+        await db.SaveChangesAsync(ct);
+        await db.CommitAsync(tx, ct);
+        return true;
+    }
+
+    /// <summary>Adds or replaces rollback steps (the requester, before a decision).</summary>
+    public async Task<bool> SetRollbackAsync(Tenant tenant, Person actor, RecordId id, string steps, CancellationToken ct)
+    {
+        var change = await GetAsync(tenant.Id, id, ct);
+        if (change.RequestedById != actor.Id)
+        {
+            throw new UserException($"Only the requester of {change.RecordId} changes its rollback steps.");
+        }
+
+        if (change.Decision is not null || !change.IsOpen)
+        {
+            throw new UserException($"{change.RecordId} is decided; request a new change to change its plan.");
+        }
+
+        steps = steps.Trim();
+        if (steps.Length is 0 or > 4000)
+        {
+            throw new UserException("Write the rollback steps (up to 4,000 characters).");
+        }
+
+        if (change.Rollback == steps)
+        {
+            return false;
+        }
+
+        change.Rollback = steps;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.SaveChangesAsync(ct);
+        await publisher.UpdateEverywhereAsync(tenant.Id, RecordType, change.RecordId.ToString(), await CardAsync(change, ct), $"{actor.DisplayName} added rollback steps to {change.RecordId}.", ct);
+        await db.SaveChangesAsync(ct);
+        await db.CommitAsync(tx, ct);
+        return true;
+    }
+
+    /// <summary>Withdraws a change (the requester, before its release); false when it was withdrawn already.</summary>
+    public async Task<bool> CancelAsync(Tenant tenant, Person actor, RecordId id, CancellationToken ct)
+    {
+        var change = await GetAsync(tenant.Id, id, ct);
+        if (change.State == ChangeState.Cancelled)
+        {
+            return false;
+        }
+
+        if (change.RequestedById != actor.Id)
+        {
+            throw new UserException($"Only the requester of {change.RecordId} can withdraw it.");
+        }
+
+        if (change.State is not (ChangeState.Pending or ChangeState.Approved))
+        {
+            throw new UserException($"{change.RecordId} is {Word(change.State)}; only a change not yet released can be withdrawn.");
+        }
+
+        change.State = ChangeState.Cancelled;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await db.SaveChangesAsync(ct);
+        await publisher.UpdateEverywhereAsync(tenant.Id, RecordType, change.RecordId.ToString(), await CardAsync(change, ct), $"{actor.DisplayName} withdrew {change.RecordId}.", ct);
+        await db.SaveChangesAsync(ct);
+        await db.CommitAsync(tx, ct);
+        return true;
+    }
+
+    /// <summary>Adds a freeze window; changes pending in it are listed so the CAB can look again.</summary>
+    public async Task<(FreezeWindow Freeze, List<Change> Affected)> AddFreezeAsync(Tenant tenant, Person actor, DateTimeOffset from, DateTimeOffset to, string reason, CancellationToken ct)
+    {
+        reason = reason.Trim();
+        if (reason.Length is 0 or > 300)
+        {
+            throw new UserException("Say why there is a freeze, as in `/change freeze add 2026-12-20..2026-12-27 Christmas rush`.");
+        }
+
+        if (to - from > TimeSpan.FromDays(120))
+        {
+            throw new UserException("A freeze lasts at most 120 days.");
+        }
+
+        var freeze = new FreezeWindow { TenantId = tenant.Id, From = from, To = to, Reason = reason, CreatedById = actor.Id, CreatedAt = clock.GetUtcNow() };
+        db.FreezeWindows.Add(freeze);
+        await db.SaveChangesAsync(ct);
+        var affected = (await OpenChangesAsync(tenant.Id, ct)).Where(c => c.Type != ChangeType.Emergency && freeze.Overlaps(c.WindowStart, c.WindowEnd)).ToList();
+        return (freeze, affected);
+    }
+
+    /// <summary>Freezes not yet over, soonest first.</summary>
+    public async Task<List<FreezeWindow>> FreezesAsync(int tenantId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var all = await db.FreezeWindows.AsNoTracking().Where(f => f.TenantId == tenantId && f.To > now).ToListAsync(ct);
+        return all.OrderBy(f => f.From).ToList();
+    }
+
+    /// <summary>Removes a freeze by its number; false when there was none.</summary>
+    public async Task<bool> RemoveFreezeAsync(int tenantId, int freezeId, CancellationToken ct)
+    {
+        var freeze = await db.FreezeWindows.FirstOrDefaultAsync(f => f.TenantId == tenantId && f.Id == freezeId, ct);
+        if (freeze is null)
+        {
+            return false;
+        }
+
+        db.FreezeWindows.Remove(freeze);
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    /// <summary>The first freeze overlapping a window, if any.</summary>
+    public async Task<FreezeWindow?> FreezeAtAsync(int tenantId, DateTimeOffset start, DateTimeOffset end, CancellationToken ct)
+    {
+        // Compared in SQL: SQLite stores these times as sortable integers.
+        var freezes = await db.FreezeWindows.AsNoTracking().Where(f => f.TenantId == tenantId && f.From < end && start < f.To).ToListAsync(ct);
+        return freezes.OrderBy(f => f.From).FirstOrDefault();
+    }
+
+    /// <summary>Pending, approved and releasing changes, soonest window first.</summary>
+    public async Task<List<Change>> OpenChangesAsync(int tenantId, CancellationToken ct)
+    {
+        var open = await db.Changes.AsNoTracking().Include(c => c.Cis).ThenInclude(c => c.Ci)
+            .Where(c => c.TenantId == tenantId && (c.State == ChangeState.Pending || c.State == ChangeState.Approved || c.State == ChangeState.InRelease))
+            .ToListAsync(ct);
+        return open.OrderBy(c => c.WindowStart).ThenBy(c => c.Number).ToList();
+    }
+
+    /// <summary>
+    /// Open changes whose windows overlap this one's and that touch the same CIs, or CIs that depend on
+    /// each other (one's failure reaches the other through the CMDB).
+    /// </summary>
+    public async Task<List<ChangeConflict>> ConflictsAsync(Change change, CancellationToken ct)
+    {
+        var others = (await OpenChangesAsync(change.TenantId, ct))
+            .Where(o => o.Id != change.Id && o.WindowStart < change.WindowEnd && change.WindowStart < o.WindowEnd)
+            .ToList();
+        if (others.Count == 0)
+        {
+            return [];
+        }
+
+        var mine = change.Cis.Select(c => c.CiId).ToList();
+        var theirs = others.SelectMany(o => o.Cis.Select(c => c.CiId)).Distinct().ToList();
+        var reach = await graph.ReachAsync(change.TenantId, mine.Concat(theirs).Distinct().ToList(), ct);
+        var names = others.SelectMany(o => o.Cis).Concat(change.Cis).Where(c => c.Ci is not null).GroupBy(c => c.CiId).ToDictionary(g => g.Key, g => g.First().Ci!.Name);
+        var conflicts = new List<ChangeConflict>();
+        foreach (var other in others)
+        {
+            var why = new List<string>();
+            foreach (var a in mine)
+            {
+                foreach (var b in other.Cis.Select(c => c.CiId))
+                {
+                    if (a == b)
+                    {
+                        why.Add($"both change {names.GetValueOrDefault(a, "a CI")}");
+                    }
+                    else if (reach.GetValueOrDefault(a)?.Contains(b) == true || reach.GetValueOrDefault(b)?.Contains(a) == true)
+                    {
+                        why.Add($"{names.GetValueOrDefault(a, "a CI")} and {names.GetValueOrDefault(b, "a CI")} depend on each other");
+                    }
+                }
+            }
+
+            if (why.Count > 0)
+            {
+                conflicts.Add(new ChangeConflict(other.RecordId, other.Title, string.Join("; ", why.Distinct())));
+            }
+        }
+
+        return conflicts;
+    }
+
+    /// <summary>The change's card as it is now: with its tally, conflicts and buttons.</summary>
+    public async Task<Card> CardAsync(Change change, CancellationToken ct)
+    {
+        var settings = await SettingsAsync(change.TenantId, ct);
+        var people = change.Votes.Select(v => v.PersonId).Append(change.RequestedById).Distinct().ToList();
+        var names = await db.People.Where(p => people.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.DisplayName, ct);
+        var conflicts = change.IsOpen ? await ConflictsAsync(change, ct) : [];
+        var freeze = change.IsOpen ? await FreezeAtAsync(change.TenantId, change.WindowStart, change.WindowEnd, ct) : null;
+        return ChangeCards.Card(change, names, CabPolicy.Required(settings, change.Risk, change.Type, change.InFreeze), conflicts, freeze, clock.GetUtcNow());
+    }
+
+    private async Task<List<string>> NamesAsync(IEnumerable<int> ids, CancellationToken ct)
+    {
+        var list = ids.ToList();
+        var names = await db.People.Where(p => list.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.DisplayName, ct);
+        return list.Select(id => names.GetValueOrDefault(id, "someone")).ToList();
+    }
+
+    public static string Word<T>(T value)
+        where T : struct, Enum => value.ToString() switch
+        {
+            "RolledBack" => "rolled back",
+            "InRelease" => "in release",
+            var other => other.ToLowerInvariant(),
+        };
+}
+
+/// <summary>Times on change cards and in answers: UTC, compact.</summary>
+public static class Times
+{
+    public static string At(DateTimeOffset at) => at.UtcDateTime.ToString("ddd d MMM HH:mm", System.Globalization.CultureInfo.InvariantCulture) + " UTC";
+
+    public static string Span(DateTimeOffset from, DateTimeOffset to) =>
+        from.UtcDateTime.Date == to.UtcDateTime.Date
+            ? $"{At(from)[..^4]}–{to.UtcDateTime.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)} UTC"
+            : $"{At(from)} – {At(to)}";
+}
