@@ -177,6 +177,13 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
             publisher.Post(tenant.Id, cabPlatform, cab, null, RecordType, change.RecordId.ToString(), card, $"{lead} The CAB decides: {CabPolicy.Required(settings, change.Risk, change.Type, change.InFreeze)} approval(s) needed.");
         }
 
+        // The changes it conflicts with show the conflict too, wherever their cards are.
+        foreach (var conflict in await ConflictsAsync(change, ct))
+        {
+            var other = await GetAsync(tenant.Id, conflict.Other, ct);
+            await publisher.UpdateEverywhereAsync(tenant.Id, RecordType, other.RecordId.ToString(), await CardAsync(other, ct), $"{change.RecordId} overlaps {other.RecordId}: {conflict.Why}.", ct);
+        }
+
         await db.SaveChangesAsync(ct);
         await db.CommitAsync(tx, ct);
         return change;
@@ -264,7 +271,16 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
         }
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Two clicks at once: the unique vote per member (or the change's version) let one through.
+            throw new UserException($"Your vote on {change.RecordId} was being counted already; look at the card again.");
+        }
+
         await publisher.UpdateEverywhereAsync(tenant.Id, RecordType, change.RecordId.ToString(), await CardAsync(change, ct), lead, ct);
         await db.SaveChangesAsync(ct);
         await db.CommitAsync(tx, ct);

@@ -186,6 +186,9 @@ public abstract class CabPolicyTests(DbProvider provider)
 
         var conflicts = card.Sections.OfType<TextSection>().Single(s => s.Text.StartsWith("Conflicts:", StringComparison.Ordinal)).Text;
         Assert.Equal("Conflicts:\n• CHG-2 patch counter: oven-2 and cookie-counter depend on each other", conflicts);
+        // CHG-1's posted card was updated when CHG-2 came, to show the CAB the overlap.
+        var update = await app.QueryAsync(db => db.Outbox.Where(o => o.Kind == OutboxKind.Update).Select(o => o.Text).ToListAsync());
+        Assert.Contains("CHG-2 overlaps CHG-1: cookie-counter and oven-2 depend on each other.", update);
     }
 
     [SkippableTheory]
