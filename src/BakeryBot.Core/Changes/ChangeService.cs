@@ -306,6 +306,30 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
         return true;
     }
 
+    /// <summary>
+    /// Expires every change of every tenant still undecided past its deadline (what the scheduler runs;
+    /// a change is also expired when it is next looked at). Returns the ones expired.
+    /// </summary>
+    public async Task<List<RecordId>> ExpireDueAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        // Compared in SQL: SQLite stores these times as sortable integers.
+        var due = await db.Changes.Where(c => c.State == ChangeState.Pending && c.Decision == null && c.ApprovalDeadline <= now)
+            .Select(c => new { c.TenantId, c.Number }).ToListAsync(ct);
+        var expired = new List<RecordId>();
+        foreach (var item in due)
+        {
+            var tenant = await db.Tenants.FirstAsync(t => t.Id == item.TenantId, ct);
+            var change = await GetAsync(item.TenantId, new RecordId(RecordId.Change, item.Number), ct);
+            if (await ExpireIfDueAsync(tenant, change, ct))
+            {
+                expired.Add(change.RecordId);
+            }
+        }
+
+        return expired;
+    }
+
     /// <summary>Adds or replaces rollback steps (the requester, before a decision).</summary>
     public async Task<bool> SetRollbackAsync(Tenant tenant, Person actor, RecordId id, string steps, CancellationToken ct)
     {

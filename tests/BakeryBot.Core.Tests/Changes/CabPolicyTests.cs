@@ -3,6 +3,7 @@ using BakeryBot.Core.Chat;
 using BakeryBot.Core.Data.Outbox;
 using BakeryBot.Core.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BakeryBot.Core.Tests.Changes;
 
@@ -132,6 +133,26 @@ public abstract class CabPolicyTests(DbProvider provider)
         var change = await app.QueryAsync(db => db.Changes.SingleAsync());
         Assert.Equal((ChangeState.Expired, ChangeDecision.Expired), (change.State, change.Decision));
         Assert.Equal(1, await app.QueryAsync(db => db.ChangeVotes.CountAsync()));
+    }
+
+    [SkippableFact]
+    public async Task The_expiry_sweep_expires_each_overdue_change_once_and_updates_its_cards()
+    {
+        await using var app = await CabAsync(provider);
+        await RequestAsync(app, "medium");
+        await app.SendAsync("change", "request later work ci:oven-2 window:\"2026-12-05 22:00+1h\" risk:low rollback:\"undo\"");
+        await using var scope = app.Services.CreateAsyncScope();
+
+        app.Clock.Advance(TimeSpan.FromDays(2));
+        var first = await scope.ServiceProvider.GetRequiredService<ChangeService>().ExpireDueAsync(CancellationToken.None);
+        await using var again = app.Services.CreateAsyncScope();
+        var second = await again.ServiceProvider.GetRequiredService<ChangeService>().ExpireDueAsync(CancellationToken.None);
+
+        Assert.Equal(["CHG-1"], first.Select(id => id.ToString()));
+        Assert.Empty(second);
+        Assert.Equal([ChangeState.Expired, ChangeState.Pending], await app.QueryAsync(db => db.Changes.OrderBy(c => c.Number).Select(c => c.State).ToListAsync()));
+        var updates = await app.QueryAsync(db => db.Outbox.Where(o => o.Kind == OutboxKind.Update).Select(o => o.Text).ToListAsync());
+        Assert.Contains("CHG-1 expired: the CAB did not decide before its window.", updates);
     }
 
     [SkippableFact]
