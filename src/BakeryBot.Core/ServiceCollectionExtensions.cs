@@ -1,4 +1,5 @@
 using BakeryBot.Core.Admin;
+using BakeryBot.Core.Changes;
 using BakeryBot.Core.Chat;
 using BakeryBot.Core.Cmdb;
 using BakeryBot.Core.Data;
@@ -64,6 +65,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<ProblemService>();
         services.AddScoped<ProblemDetector>();
         services.AddOptions<ProblemOptions>();
+        services.AddScoped<ChangeCalendarService>();
         return services;
     }
 }

@@ -3,6 +3,7 @@ using BakeryBot.Core.Data;
 using BakeryBot.Core.Data.Outbox;
 using BakeryBot.Core.Integrations;
 using BakeryBot.Core.People;
+using BakeryBot.Host.Feeds;
 using BakeryBot.Host.Hooks;
 using BakeryBot.Host.Outbox;
 using BakeryBot.Host.Playground;
@@ -43,6 +44,11 @@ public static class BakeryHostSetup
             services.AddPlayground();
         }
 
+        // ASP.NET Core's request lines ("Request starting GET ...") carry the query string, and a
+        // calendar link's token is in it (calendar apps can't send headers): they are never logged,
+        // whatever level Microsoft.AspNetCore is set to. Its warnings and errors still are.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+
         services.AddHostedService<OutboxWorker>();
         services.AddHostedService<ProfileRefreshWorker>();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RawBody.MaxBytes);
@@ -54,6 +60,7 @@ public static class BakeryHostSetup
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", ReadyAsync);
         app.MapHooks();
+        app.MapCalendar();
         if (app.Services.GetService<SlackEndpoints>() is not null)
         {
             app.MapSlack();

@@ -14,7 +14,8 @@ public sealed class ChangeCommands : IChatModule
 
     public void Map(CommandMap map)
     {
-        map.Command("change", "changes and releases with the CAB")
+        var change = map.Command("change", "changes and releases with the CAB");
+        change
             .Verb("request", RequestUsage, "request a change (the CAB decides; standard changes are pre-approved)", RequestAsync)
             .Verb("show", "/change show CHG-7", "a change with its votes and conflicts", ShowAsync)
             .Verb("list", "/change list [pending|scheduled|mine|week]", "open changes, soonest first", ListAsync)
@@ -25,6 +26,7 @@ public sealed class ChangeCommands : IChatModule
             .Verb("cancel", "/change cancel CHG-7", "withdraw a change before its release (the requester)", CancelAsync)
             .Verb("cab", "/change cab channel [#channel] | /change cab quorum low|medium|high <n>", "(admin) where the CAB decides, and its quorum per risk", CabAsync, Roles.Admin)
             .Verb("freeze", "/change freeze add <from>..<to> <reason> | list | remove <n>", "freeze windows: only emergency changes then", FreezeAsync);
+        ChangeCalendarCommands.MapVerbs(change);
         map.Action(ApproveAction, "Approve", ApproveAsync);
         map.Action(RejectAction, "Reject", RejectAsync);
         map.Action(AbstainAction, "Abstain", AbstainAsync);

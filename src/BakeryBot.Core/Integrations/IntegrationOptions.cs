@@ -8,8 +8,12 @@ public sealed class PublicUrlOptions
     public string PublicUrl { get; set; } = Default;
 
     /// <summary>The URL of a webhook: <c>&lt;PublicUrl&gt;/hooks/&lt;kind&gt;/&lt;hookId&gt;</c> (product.md §3).</summary>
-    public string HookUrl(string kind, string hookId) =>
-        $"{(string.IsNullOrWhiteSpace(PublicUrl) ? Default : PublicUrl.Trim()).TrimEnd('/')}/hooks/{kind}/{hookId}";
+    public string HookUrl(string kind, string hookId) => $"{Base}/hooks/{kind}/{hookId}";
+
+    /// <summary>A person's change calendar link: <c>&lt;PublicUrl&gt;/calendar/changes.ics?token=&lt;token&gt;</c>.</summary>
+    public string CalendarUrl(string token) => $"{Base}/calendar/changes.ics?token={Uri.EscapeDataString(token)}";
+
+    private string Base => (string.IsNullOrWhiteSpace(PublicUrl) ? Default : PublicUrl.Trim()).TrimEnd('/');
 }
 
 /// <summary>The <c>Alerts</c> section: how Alertmanager alerts become incidents.</summary>

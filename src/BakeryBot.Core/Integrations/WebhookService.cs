@@ -1,7 +1,5 @@
-using System.Buffers;
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using System.Text;
 using BakeryBot.Core.Chat;
 using BakeryBot.Core.Data;
 using BakeryBot.Core.People;
@@ -14,8 +12,8 @@ public sealed record WebhookRevocation(Webhook Webhook, bool AlreadyRevoked);
 
 /// <summary>
 /// Makes, lists, revokes and verifies inbound webhooks. The bearer token exists only in the answer to
-/// the person who made the hook; the database keeps its SHA-256 (product.md §3), so nothing stored or
-/// logged can be replayed.
+/// the person who made the hook; the database keeps its SHA-256 (<see cref="SecretToken"/>), so nothing
+/// stored or logged can be replayed.
 /// </summary>
 public sealed class WebhookService(BakeryDbContext db, TimeProvider clock)
 {
@@ -23,10 +21,6 @@ public sealed class WebhookService(BakeryDbContext db, TimeProvider clock)
     public static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
     private const int HookIdBytes = 16;
-    private const int TokenBytes = 32;
-
-    /// <summary>A hash compared against when the hook is unknown, so that both paths do the same work.</summary>
-    private static readonly byte[] NoHash = new byte[SHA256.HashSizeInBytes];
 
     /// <summary>Makes a webhook for a channel; the token is returned once and never stored.</summary>
     public async Task<(Webhook Webhook, string Token)> CreateAsync(Tenant tenant, Person actor, string kind, string platform, string channelId, CancellationToken ct)
@@ -37,13 +31,13 @@ public sealed class WebhookService(BakeryDbContext db, TimeProvider clock)
             throw new UserException($"`{kind}` is not a webhook kind. Kinds: {string.Join(", ", WebhookKinds.All.Select(k => $"`{k}`"))}.");
         }
 
-        var token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(TokenBytes));
+        var token = SecretToken.New();
         var webhook = new Webhook
         {
             TenantId = tenant.Id,
             HookId = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(HookIdBytes)),
             Kind = normalized,
-            TokenHash = Convert.ToHexStringLower(Hash(token)),
+            TokenHash = SecretToken.HashHex(token),
             Platform = platform,
             ChannelId = channelId,
             CreatedAt = clock.GetUtcNow(),
@@ -83,16 +77,14 @@ public sealed class WebhookService(BakeryDbContext db, TimeProvider clock)
     /// </summary>
     public async Task<Webhook?> VerifyAsync(string kind, string hookId, string? bearerToken, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(hookId) || hookId.Length > 64 || string.IsNullOrEmpty(bearerToken) || bearerToken.Length > 256)
+        if (string.IsNullOrEmpty(hookId) || hookId.Length > 64 || !SecretToken.IsPlausible(bearerToken))
         {
             return null;
         }
 
         var webhook = await db.Set<Webhook>().AsNoTracking().FirstOrDefaultAsync(w => w.HookId == hookId && w.Kind == kind, ct);
-        var stored = webhook is not null && TryFromHex(webhook.TokenHash, out var bytes) ? bytes : NoHash;
-        // Constant time: how much of the hash matched is not observable.
-        var matches = CryptographicOperations.FixedTimeEquals(Hash(bearerToken), stored);
-        if (!matches || webhook is null || webhook.RevokedAt is not null)
+        // An unknown hook is compared against no hash: both paths do the same work.
+        if (!SecretToken.Matches(bearerToken, webhook?.TokenHash) || webhook is null || webhook.RevokedAt is not null)
         {
             return null;
         }
@@ -109,17 +101,5 @@ public sealed class WebhookService(BakeryDbContext db, TimeProvider clock)
         }
 
         return webhook;
-    }
-
-    private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
-
-    private static bool TryFromHex(string hex, out byte[] bytes)
-    {
-        var buffer = new byte[SHA256.HashSizeInBytes];
-        var ok = hex.Length == buffer.Length * 2
-                 && Convert.FromHexString(hex, buffer, out _, out var written) == OperationStatus.Done
-                 && written == buffer.Length;
-        bytes = ok ? buffer : NoHash;
-        return ok;
     }
 }

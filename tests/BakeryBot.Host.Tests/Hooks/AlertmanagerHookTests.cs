@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -176,29 +175,6 @@ public abstract partial class AlertmanagerHookTests(DbProvider provider)
 
     [GeneratedRegex(@"Authorization: Bearer ([A-Za-z0-9_-]{43})")]
     private static partial Regex TokenPattern();
-
-    /// <summary>Every log line the bot writes, to show the token is never among them.</summary>
-    private sealed class LogCapture : ILoggerProvider
-    {
-        public ConcurrentQueue<string> Messages { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(LogCapture capture, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                capture.Messages.Enqueue($"{category} {formatter(state, exception)} {exception}");
-        }
-    }
 }
 
 public sealed class SqliteAlertmanagerHookTests() : AlertmanagerHookTests(DbProvider.Sqlite);
