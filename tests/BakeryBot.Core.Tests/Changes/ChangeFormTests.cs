@@ -110,6 +110,23 @@ public abstract class ChangeFormTests(DbProvider provider)
     }
 
     [SkippableFact]
+    public async Task Texts_longer_than_the_database_holds_are_refused_under_their_field_not_failed_on()
+    {
+        await using var app = await AppAsync(provider);
+        await SubmitAsync(app, ChangeForms.RequestForm, Good);
+
+        var rollback = await SubmitAsync(app, ChangeForms.RequestForm, new(Good) { [ChangeForms.Rollback] = new string('r', 4001) });
+        var migration = await SubmitAsync(app, ChangeForms.RequestForm, new(Good) { [ChangeForms.Schema] = "yes", [ChangeForms.RollbackMigration] = new string('m', 201) });
+        var reason = await SubmitAsync(app, ChangeForms.RejectForm, new() { [ChangeCards.ReasonInput] = new string('w', 1001) }, user: "bob", state: "CHG-1");
+
+        Assert.Equal("Keep the rollback steps under 4,000 characters.", rollback.Form!.Errors![ChangeForms.Rollback]);
+        Assert.Equal("Keep the rollback migration's name under 200 characters.", migration.Form!.Errors![ChangeForms.RollbackMigration]);
+        Assert.Equal("Keep the reason under 1,000 characters.", reason.Form!.Errors![ChangeCards.ReasonInput]);
+        Assert.Equal(1, await app.QueryAsync(db => db.Changes.CountAsync()));
+        Assert.Equal(0, await app.QueryAsync(db => db.ChangeVotes.CountAsync()));
+    }
+
+    [SkippableFact]
     public async Task Every_value_the_form_reads_itself_is_refused_at_once()
     {
         await using var app = await AppAsync(provider);
