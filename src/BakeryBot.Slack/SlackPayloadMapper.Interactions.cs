@@ -94,11 +94,13 @@ public static partial class SlackPayloadMapper
         }
 
         var actionTs = action.Required("action_ts");
+        var triggerId = root.Required("trigger_id");
         var request = ActionRequest(root, user, message, teamId, channelId, userId, actionTs) with
         {
             ActionId = StripActionSuffix(actionId),
             ActionValue = action.String("value") ?? action.Object("selected_option").String("value"),
             Inputs = MessageInputs(root),
+            CanOpenDialog = triggerId is not null,
         };
         return new SlackInteraction.BlockAction(
             request,
@@ -106,7 +108,7 @@ public static partial class SlackPayloadMapper
             container.Required("message_ts") ?? message.Required("ts"),
             request.ThreadId,
             container?.Bool("is_ephemeral") ?? false,
-            root.Required("trigger_id"));
+            triggerId);
     }
 
     /// <summary>The app manifest's message shortcut callback ids, and the actions they run.</summary>

@@ -84,6 +84,7 @@ public static partial class SlackPayloadMapper
             Text = field("text") ?? "",
             // Slack: trigger_id is unique per invocation, so a retried delivery of one command keeps it.
             DeliveryId = triggerId is null ? null : "cmd:" + triggerId,
+            CanOpenDialog = triggerId is not null,
         };
         return new SlackCommand(request, NonEmpty(field("response_url")), triggerId);
     }

@@ -16,6 +16,7 @@ public sealed class ChangeCommands : IChatModule
     {
         var change = map.Command("change", "changes and releases with the CAB");
         change
+            .WhenBare("/change", "the form to request a change, where the platform shows forms", OpenRequestFormAsync)
             .Verb("request", RequestUsage, "request a change (the CAB decides; standard changes are pre-approved)", RequestAsync)
             .Verb("show", "/change show CHG-7", "a change with its votes and conflicts", ShowAsync)
             .Verb("list", "/change list [pending|scheduled|mine|week]", "open changes, soonest first", ListAsync)
@@ -30,10 +31,20 @@ public sealed class ChangeCommands : IChatModule
         map.Action(ApproveAction, "Approve", ApproveAsync);
         map.Action(RejectAction, "Reject", RejectAsync);
         map.Action(AbstainAction, "Abstain", AbstainAsync);
+        map.Form(ChangeForms.RequestForm, "request a change", ChangeForms.Request, ChangeForms.SubmitRequestAsync);
+        map.Form(ChangeForms.RejectForm, "reject a change, with the reason", ChangeForms.Reject, ChangeForms.SubmitRejectAsync);
     }
+
+    private static Task<ChatReply> OpenRequestFormAsync(CommandContext ctx) =>
+        Task.FromResult(ChatReply.OpenForm(ChangeForms.Request(ctx, null), $"Describe the change: `{RequestUsage}`"));
 
     private static async Task<ChatReply> RequestAsync(CommandContext ctx)
     {
+        if (ctx.Args.Positional.Count == 0 && ctx.Args.Options.Count == 0)
+        {
+            return await OpenRequestFormAsync(ctx);
+        }
+
         ctx.Args.RejectUnknownOptions("ci", "window", "risk", "rollback", "type", "schema", "rollback-migration");
         var window = ctx.Args.Option("window") ?? throw new UserException($"When? Give the window, as in `window:\"tomorrow 22:00+2h\"`.\nUsage: `{RequestUsage}`");
         var (start, end) = WhenParser.ParseWindow(window, ctx.Now, ctx.TimeZone);
@@ -47,6 +58,12 @@ public sealed class ChangeCommands : IChatModule
             ctx.Args.Option("rollback"),
             ctx.Args.Option("schema") is { } schema && (schema.ToLowerInvariant() is "true" or "yes" ? true : schema.ToLowerInvariant() is "false" or "no" ? false : throw new UserException("`schema:` is true or false.")),
             ctx.Args.Option("rollback-migration"));
+        return await RecordRequestAsync(ctx, request);
+    }
+
+    /// <summary>Records a request, typed or from the form, and says what happens next.</summary>
+    internal static async Task<ChatReply> RecordRequestAsync(CommandContext ctx, ChangeRequest request)
+    {
         var change = await ctx.Get<ChangeService>().RequestAsync(ctx.Tenant, ctx.Actor, request, ctx.Request.Platform, ctx.Request.ChannelId, ctx.Cancellation);
         var settings = await ctx.Get<ChangeService>().SettingsAsync(ctx.Tenant.Id, ctx.Cancellation);
         var next = change.Type == ChangeType.Standard
@@ -90,18 +107,32 @@ public sealed class ChangeCommands : IChatModule
 
     private static Task<ChatReply> ApproveAsync(CommandContext ctx) => VoteAsync(ctx, VoteKind.Approve, "/change approve CHG-7");
 
-    private static Task<ChatReply> RejectAsync(CommandContext ctx) => VoteAsync(ctx, VoteKind.Reject, "/change reject CHG-7 <reason>");
+    private static async Task<ChatReply> RejectAsync(CommandContext ctx)
+    {
+        try
+        {
+            return await VoteAsync(ctx, VoteKind.Reject, "/change reject CHG-7 <reason>");
+        }
+        catch (FieldException e) when (ctx.Request is { IsAction: true, CanOpenDialog: true } && e.Errors.ContainsKey(ChangeCards.ReasonInput)
+            && string.IsNullOrWhiteSpace(ctx.Request.Inputs?.GetValueOrDefault(ChangeCards.ReasonInput)))
+        {
+            // Every other rule of the vote passed. Slack may not send what was typed into a message's
+            // input, and its clicks can open a dialog: the reason is asked for there.
+            return ChatReply.OpenForm(ChangeForms.Reject(ctx, ctx.Request.ActionValue), e.Message);
+        }
+    }
 
     private static Task<ChatReply> AbstainAsync(CommandContext ctx) => VoteAsync(ctx, VoteKind.Abstain, "/change abstain CHG-7");
 
-    private static async Task<ChatReply> VoteAsync(CommandContext ctx, VoteKind kind, string usage)
+    internal static async Task<ChatReply> VoteAsync(CommandContext ctx, VoteKind kind, string usage)
     {
         var id = ctx.Args.RequireRecordId(RecordId.Change, usage);
-        var reason = ctx.Request.IsAction ? ctx.Request.Inputs?.GetValueOrDefault(ChangeCards.ReasonInput) : ctx.Args.RestAsText();
+        var clicked = ctx.Request.IsAction || ctx.Request.IsFormSubmission;
+        var reason = clicked ? ctx.Request.Inputs?.GetValueOrDefault(ChangeCards.ReasonInput) : ctx.Args.RestAsText();
         var service = ctx.Get<ChangeService>();
         var result = await service.VoteAsync(ctx.Tenant, ctx.Actor, ctx.HasRole(Roles.Cab), id, kind, reason, ctx.Request.Platform, ctx.Cancellation);
         var card = await service.CardAsync(result.Change, ctx.Cancellation);
-        return (result.Counted && ctx.Request.IsAction ? ChatReply.None : ChatReply.Private(result.Message)) with { UpdatedCard = card };
+        return (result.Counted && clicked ? ChatReply.None : ChatReply.Private(result.Message)) with { UpdatedCard = card };
     }
 
     private static async Task<ChatReply> RollbackAsync(CommandContext ctx)

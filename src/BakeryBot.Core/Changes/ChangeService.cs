@@ -95,48 +95,58 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
         var title = request.Title.Trim();
         if (title.Length is 0 or > 300)
         {
-            throw new UserException(title.Length == 0 ? "Give the change a title, as in `/change request replace thermostat ci:oven-2 window:\"tomorrow 22:00+2h\" risk:low rollback:\"refit the old one\"`." : "Keep the title under 300 characters.");
+            throw new FieldException(ChangeForms.Title, title.Length == 0 ? "Give the change a title, as in `/change request replace thermostat ci:oven-2 window:\"tomorrow 22:00+2h\" risk:low rollback:\"refit the old one\"`." : "Keep the title under 300 characters.");
         }
 
         var now = clock.GetUtcNow();
         if (request.WindowEnd <= request.WindowStart || request.WindowEnd - request.WindowStart > MaxWindow)
         {
-            throw new UserException("The window must end after it starts, and last at most 30 days.");
+            throw new FieldException(ChangeForms.Window, "The window must end after it starts, and last at most 30 days.");
         }
 
         if (request.WindowStart < now - TimeSpan.FromMinutes(5) && request.Type != ChangeType.Emergency)
         {
-            throw new UserException("The window has begun already; only an emergency change can start now. Pick a later window, or add `type:emergency`.");
+            throw new FieldException(ChangeForms.Window, "The window has begun already; only an emergency change can start now. Pick a later window, or add `type:emergency`.");
         }
 
         if (request.CiNames.Count == 0)
         {
-            throw new UserException("Which CI does it change? Name it with `ci:oven-2` (several: `ci:oven-2,thermostat-2`).");
+            throw new FieldException(ChangeForms.Cis, "Which CI does it change? Name it with `ci:oven-2` (several: `ci:oven-2,thermostat-2`).");
         }
 
         var (cis, unknown) = await cmdb.FindManyAsync(tenant.Id, request.CiNames, ct);
         if (unknown.Count > 0)
         {
-            throw new UserException($"{string.Join(", ", unknown.Select(u => $"`{u}`"))} {(unknown.Count == 1 ? "is" : "are")} not in the CMDB. Add {(unknown.Count == 1 ? "it" : "them")} with `/cmdb add`, or check the name.");
+            throw new FieldException(ChangeForms.Cis, $"{string.Join(", ", unknown.Select(u => $"`{u}`"))} {(unknown.Count == 1 ? "is" : "are")} not in the CMDB. Add {(unknown.Count == 1 ? "it" : "them")} with `/cmdb add`, or check the name.");
         }
 
         var rollback = string.IsNullOrWhiteSpace(request.Rollback) ? null : request.Rollback.Trim();
         var schema = request.SchemaChange || cis.Any(IsSchema);
         var migration = string.IsNullOrWhiteSpace(request.RollbackMigration) ? null : request.RollbackMigration.Trim();
+        if (rollback?.Length > 4000)
+        {
+            throw new FieldException(ChangeForms.Rollback, "Keep the rollback steps under 4,000 characters.");
+        }
+
+        if (migration?.Length > 200)
+        {
+            throw new FieldException(ChangeForms.RollbackMigration, "Keep the rollback migration's name under 200 characters.");
+        }
+
         if (schema && migration is null)
         {
-            throw new UserException("This change touches a database schema: name the migration that undoes it, as in `rollback-migration:20261126_AddThermostatLog_Down`.");
+            throw new FieldException(ChangeForms.RollbackMigration, "This change touches a database schema: name the migration that undoes it, as in `rollback-migration:20261126_AddThermostatLog_Down`.");
         }
 
         if (request.Type == ChangeType.Standard && rollback is null)
         {
-            throw new UserException("A standard change is approved by policy, so it needs its rollback steps now: add `rollback:\"...\"`.");
+            throw new FieldException(ChangeForms.Rollback, "A standard change is approved by policy, so it needs its rollback steps now: add `rollback:\"...\"`.");
         }
 
         var freeze = await FreezeAtAsync(tenant.Id, request.WindowStart, request.WindowEnd, ct);
         if (freeze is not null && request.Type != ChangeType.Emergency)
         {
-            throw new UserException($"The window falls in the change freeze \"{freeze.Reason}\" ({Times.Span(freeze.From, freeze.To)}): only emergency changes can be scheduled then. Pick another window, or add `type:emergency` if it can't wait.");
+            throw new FieldException(ChangeForms.Window, $"The window falls in the change freeze \"{freeze.Reason}\" ({Times.Span(freeze.From, freeze.To)}): only emergency changes can be scheduled then. Pick another window, or add `type:emergency` if it can't wait.");
         }
 
         var settings = await SettingsAsync(tenant.Id, ct);
@@ -235,7 +245,12 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
         reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
         if (kind == VoteKind.Reject && reason is null)
         {
-            throw new UserException($"Say why you reject {change.RecordId}: the requester needs the reason. Type it in the card's reason box, or `/change reject {change.RecordId} <reason>`.");
+            throw new FieldException(ChangeCards.ReasonInput, $"Say why you reject {change.RecordId}: the requester needs the reason. Type it in the card's reason box, or `/change reject {change.RecordId} <reason>`.");
+        }
+
+        if (reason?.Length > 1000)
+        {
+            throw new FieldException(ChangeCards.ReasonInput, "Keep the reason under 1,000 characters.");
         }
 
         if (kind == VoteKind.Approve && change.Rollback is null)

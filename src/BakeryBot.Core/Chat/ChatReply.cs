@@ -12,9 +12,19 @@ public sealed record ChatReply(string Text, IReadOnlyList<Card> Cards, ReplyKind
     /// <summary>The answer holds a secret (a token shown once): it is delivered, never stored.</summary>
     public bool Sensitive { get; init; }
 
+    /// <summary>
+    /// A form to show the person: to fill in (<see cref="OpenForm"/>), or again after a submission,
+    /// with what was wrong. Each platform shows it its own way; where none can, <see cref="Text"/>
+    /// stands in for it.
+    /// </summary>
+    public Form? Form { get; init; }
+
     public static ChatReply Private(string text, params Card[] cards) => new(text, cards);
 
     public static ChatReply Warning(string text) => new(text, [], ReplyKind.Warning);
+
+    /// <summary>Opens <paramref name="form"/>; <paramref name="fallback"/> says how to do without it where forms can't be shown.</summary>
+    public static ChatReply OpenForm(Form form, string fallback) => new(fallback, []) { Form = form };
 
     public static ChatReply Error(string text) => new(text, [], ReplyKind.Error);
 

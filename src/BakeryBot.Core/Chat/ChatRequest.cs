@@ -39,8 +39,24 @@ public sealed record ChatRequest
     /// <summary>For a button click: the button's value (usually a record id).</summary>
     public string? ActionValue { get; init; }
 
-    /// <summary>For a button click: what the person typed into the card's inputs, by input id.</summary>
+    /// <summary>
+    /// For a button click: what the person typed into the card's inputs, by input id. For a submitted
+    /// form: its values, by field id (a field left empty is absent).
+    /// </summary>
     public IReadOnlyDictionary<string, string>? Inputs { get; init; }
+
+    /// <summary>For a submitted form: its <see cref="Form.CallbackId"/>.</summary>
+    public string? FormId { get; init; }
+
+    /// <summary>For a submitted form: its <see cref="Form.State"/>, as it was given.</summary>
+    public string? FormState { get; init; }
+
+    /// <summary>
+    /// Whether an answer may open a form as a dialog over the conversation, for this person alone
+    /// (Slack: a modal, which needs the trigger id that came with this request). Where false, a form is
+    /// shown as a message, or its reply's text stands in for it.
+    /// </summary>
+    public bool CanOpenDialog { get; init; }
 
     /// <summary>The platform's id for this delivery, so that a retried delivery has one effect.</summary>
     public string? DeliveryId { get; init; }
@@ -61,4 +77,6 @@ public sealed record ChatRequest
     public bool PrivateReplies { get; init; } = true;
 
     public bool IsAction => ActionId is not null;
+
+    public bool IsFormSubmission => FormId is not null;
 }

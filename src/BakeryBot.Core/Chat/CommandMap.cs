@@ -12,6 +12,16 @@ public interface IChatModule
 /// <summary>One verb of a command (<c>/incident ack</c>), or a button action.</summary>
 public sealed record CommandVerb(string Name, string Usage, string Summary, CommandHandler Handler, string? Role);
 
+/// <summary>Draws a registered form, blank, for its <see cref="Form.State"/>.</summary>
+public delegate Form FormBuilder(CommandContext context, string? state);
+
+/// <summary>
+/// A form the bot shows, keyed by its callback id: <see cref="Build"/> draws it (the router draws it
+/// again, with the values and what was wrong, when a submission is refused), <see cref="Submit"/>
+/// runs with the submission.
+/// </summary>
+public sealed record FormDefinition(string CallbackId, string Summary, FormBuilder Build, CommandHandler Submit, string? Role);
+
 /// <summary>A command word (<c>incident</c>) with its verbs and, optionally, what it does when no verb is given.</summary>
 public sealed class CommandDefinition(string name, string summary)
 {
@@ -49,12 +59,26 @@ public sealed class CommandDefinition(string name, string summary)
         return this;
     }
 
+    /// <summary>Runs when nothing at all follows the command word (<c>/change</c> opens its form).</summary>
+    public CommandVerb? Bare { get; private set; }
+
+    public CommandDefinition WhenBare(string usage, string summary, CommandHandler handler, string? role = null)
+    {
+        Bare = new CommandVerb("", usage, summary, handler, role);
+        return this;
+    }
+
     public CommandVerb? Find(string verb) => _verbs.GetValueOrDefault(verb);
 
     /// <summary>The help text: every verb with its usage.</summary>
     public string Help()
     {
         var lines = new List<string> { $"/{Name}: {Summary}" };
+        if (Bare is not null)
+        {
+            lines.Add($"• `{Bare.Usage}`: {Bare.Summary}");
+        }
+
         if (Default is not null)
         {
             lines.Add($"• `{Default.Usage}`: {Default.Summary}");
@@ -74,6 +98,7 @@ public sealed class CommandMap
 {
     private readonly Dictionary<string, CommandDefinition> _commands = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, CommandVerb> _actions = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, FormDefinition> _forms = new(StringComparer.Ordinal);
 
     public CommandMap(IEnumerable<IChatModule> modules)
     {
@@ -105,7 +130,18 @@ public sealed class CommandMap
         }
     }
 
+    /// <summary>Registers a form: a lower-case <c>area.name</c> callback id, how to draw it, and what its submission runs.</summary>
+    public void Form(string callbackId, string summary, FormBuilder build, CommandHandler submit, string? role = null)
+    {
+        if (!_forms.TryAdd(callbackId, new FormDefinition(callbackId, summary, build, submit, role)))
+        {
+            throw new InvalidOperationException($"Form {callbackId} is registered twice.");
+        }
+    }
+
     public CommandDefinition? FindCommand(string name) => _commands.GetValueOrDefault(name);
+
+    public FormDefinition? FindForm(string callbackId) => _forms.GetValueOrDefault(callbackId);
 
     public CommandVerb? FindAction(string actionId) => _actions.GetValueOrDefault(actionId);
 

@@ -36,7 +36,15 @@ public sealed class CommandRouter(CommandMap map, IServiceScopeFactory scopes, T
             }
 
             CommandArgs args;
-            if (request.IsAction)
+            FormDefinition? form = null;
+            if (request.IsFormSubmission)
+            {
+                form = map.FindForm(request.FormId!)
+                    ?? throw new UserException("That form no longer does anything here. Run the command again (`/bakery help`).");
+                verb = new CommandVerb(form.CallbackId, form.CallbackId, form.Summary, form.Submit, form.Role);
+                args = new CommandArgs(string.IsNullOrEmpty(request.FormState) ? [] : [new CommandToken(TokenKind.Word, request.FormState)]);
+            }
+            else if (request.IsAction)
             {
                 verb = map.FindAction(request.ActionId!)
                     ?? throw new UserException("That button no longer does anything here. Try the command instead (`/bakery help`).");
@@ -71,11 +79,11 @@ public sealed class CommandRouter(CommandMap map, IServiceScopeFactory scopes, T
             }
 
             var context = new CommandContext(request, args, identity.Tenant, identity.Person, identity.Roles, clock.GetUtcNow(), services, ct);
-            return await verb.Handler(context);
+            return form is null ? await verb.Handler(context) : await SubmitAsync(form, context);
         }
         catch (UserException ex)
         {
-            return ChatReply.Warning(usage is null || request.IsAction ? ex.Message : $"{ex.Message}\nUsage: `{usage}`");
+            return ChatReply.Warning(usage is null || request.IsAction || request.IsFormSubmission ? ex.Message : $"{ex.Message}\nUsage: `{usage}`");
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -99,6 +107,32 @@ public sealed class CommandRouter(CommandMap map, IServiceScopeFactory scopes, T
         catch (Exception ex)
         {
             return Unexpected(ex, request, verb);
+        }
+    }
+
+    /// <summary>
+    /// Runs a form's submission. A refusal shows the form again, with the values as submitted and
+    /// the message under the field it names (or above them all): nothing was saved, and the person
+    /// corrects what was wrong instead of starting over.
+    /// </summary>
+    private static async Task<ChatReply> SubmitAsync(FormDefinition definition, CommandContext context)
+    {
+        try
+        {
+            return await definition.Submit(context);
+        }
+        catch (UserException ex)
+        {
+            var form = definition.Build(context, context.Request.FormState).WithValues(context.Request.Inputs);
+            var errors = ex is FieldException field ? field.Errors : new Dictionary<string, string>();
+            var underFields = errors.Where(e => form.Field(e.Key) is not null).ToDictionary(StringComparer.Ordinal);
+            var above = ex is FieldException ? errors.Where(e => form.Field(e.Key) is null).Select(e => e.Value).ToList() : [ex.Message];
+            form = form with
+            {
+                Errors = underFields.Count == 0 ? null : underFields,
+                Notice = above.Count == 0 ? null : string.Join('\n', above),
+            };
+            return ChatReply.Warning(ex.Message) with { Form = form };
         }
     }
 
@@ -128,16 +162,59 @@ public sealed class CommandRouter(CommandMap map, IServiceScopeFactory scopes, T
         }
 
         var publisher = scope.ServiceProvider.GetRequiredService<CardPublisher>();
-        var text = reply.Kind switch
-        {
-            ReplyKind.Warning => "⚠️ " + reply.Text,
-            ReplyKind.Error => "❌ " + reply.Text,
-            _ => reply.Text,
-        };
+        var text = Marked(reply);
         publisher.PostReply(id, request.Platform, request.ChannelId, request.ThreadId, text, reply.Cards);
         await db.SaveChangesAsync(ct);
         return true;
     }
+
+    /// <summary>
+    /// Posts a reply through the outbox as a message only the request's author sees, in the request's
+    /// conversation (where an answer has no other way back, as after a form was submitted). A
+    /// sensitive reply is not stored: false, and the caller delivers it directly.
+    /// </summary>
+    public async Task<bool> PostPrivateAsync(ChatRequest request, ChatReply reply, CancellationToken ct)
+    {
+        if (reply.Kind == ReplyKind.None)
+        {
+            return true;
+        }
+
+        if (reply.Sensitive)
+        {
+            return false;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BakeryDbContext>();
+        var tenantId = await db.Tenants.Where(t => t.Platform == request.Platform && t.ExternalId == request.TenantId).Select(t => (int?)t.Id).FirstOrDefaultAsync(ct);
+        if (tenantId is not { } id)
+        {
+            return true;
+        }
+
+        var publisher = scope.ServiceProvider.GetRequiredService<CardPublisher>();
+        var text = Marked(reply);
+        if (reply.Cards.Count == 0)
+        {
+            publisher.PostPrivate(id, request.Platform, request.ChannelId, request.UserId, text);
+        }
+
+        for (var i = 0; i < reply.Cards.Count; i++)
+        {
+            publisher.PostPrivate(id, request.Platform, request.ChannelId, request.UserId, i == 0 ? text : "", reply.Cards[i]);
+        }
+
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    private static string Marked(ChatReply reply) => reply.Kind switch
+    {
+        ReplyKind.Warning => "⚠️ " + reply.Text,
+        ReplyKind.Error => "❌ " + reply.Text,
+        _ => reply.Text,
+    };
 
     private ChatReply Unexpected(Exception ex, ChatRequest request, CommandVerb? verb)
     {
@@ -207,6 +284,11 @@ public sealed class CommandRouter(CommandMap map, IServiceScopeFactory scopes, T
             var about = tokens.Count > 1 ? command.Find(tokens[1].Text) : null;
             var text = about is not null ? $"`{about.Usage}`: {about.Summary}" : command.Help();
             return (command.Default ?? command.Verbs[0], CommandArgs.Empty, text);
+        }
+
+        if (tokens.Count == 0 && command.Bare is { } bare)
+        {
+            return (bare, CommandArgs.Empty, null);
         }
 
         if (first is not null && command.Find(first) is { } verb)

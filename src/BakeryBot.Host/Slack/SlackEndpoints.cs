@@ -19,6 +19,9 @@ public sealed class SlackEndpoints(
 {
     private const string Json = "application/json; charset=utf-8";
 
+    /// <summary>How long views.open may take: the interaction is still to be answered within Slack's 3 s.</summary>
+    private static readonly TimeSpan OpenFormTimeout = TimeSpan.FromSeconds(2);
+
     public async Task<IResult> CommandAsync(HttpRequest request)
     {
         var (body, refusal) = await VerifiedBodyAsync(request);
@@ -39,6 +42,17 @@ public sealed class SlackEndpoints(
         }
 
         var reply = await AnswerInTimeAsync(command.Request, command.ResponseUrl);
+        if (reply?.Form is { } modal && command.TriggerId is { } trigger)
+        {
+            if (await OpenFormAsync(trigger, modal, new SlackFormOrigin(command.Request.ChannelId, command.Request.ThreadId)))
+            {
+                // Slack: an empty 200 acknowledges the command and shows nothing; the modal is the answer.
+                return Results.Ok();
+            }
+
+            reply = ChatReply.Warning($"The form could not be opened here. {reply.Text}");
+        }
+
         return reply is null
             ? Results.Text("""{"response_type":"ephemeral","text":"Working on it…"}""", Json)
             : Results.Text(SlackBlockKitRenderer.RenderCommandResponse(reply), Json);
@@ -57,11 +71,13 @@ public sealed class SlackEndpoints(
         switch (interaction)
         {
             case SlackInteraction.BlockAction action:
-                await RunAndReplyPrivatelyAsync(action.Request, action.ResponseUrl);
+                await RunAndReplyPrivatelyAsync(action.Request, action.ResponseUrl, action.TriggerId);
                 return Results.Ok();
             case SlackInteraction.MessageShortcut shortcut:
-                await RunAndReplyPrivatelyAsync(shortcut.Request, shortcut.ResponseUrl);
+                await RunAndReplyPrivatelyAsync(shortcut.Request, shortcut.ResponseUrl, shortcut.TriggerId);
                 return Results.Ok();
+            case SlackInteraction.ViewSubmission submission:
+                return await SubmitFormAsync(submission);
             case SlackInteraction.Invalid invalid:
                 return Results.BadRequest(invalid.Message);
             default:
@@ -70,13 +86,100 @@ public sealed class SlackEndpoints(
         }
     }
 
-    /// <summary>A button's answer to its clicker (a warning, or a second click's "already done") goes to the response URL.</summary>
-    private async Task RunAndReplyPrivatelyAsync(ChatRequest request, string? responseUrl)
+    /// <summary>
+    /// A button's answer to its clicker (a warning, or a second click's "already done") goes to the response URL;
+    /// a form it answers with opens as a modal.
+    /// </summary>
+    private async Task RunAndReplyPrivatelyAsync(ChatRequest request, string? responseUrl, string? triggerId)
     {
         var reply = await AnswerInTimeAsync(request, responseUrl);
+        if (reply?.Form is { } form && triggerId is not null)
+        {
+            if (await OpenFormAsync(triggerId, form, new SlackFormOrigin(request.ChannelId, request.ThreadId)))
+            {
+                return;
+            }
+
+            reply = ChatReply.Warning($"The form could not be opened here. {reply.Text}");
+        }
+
         if (reply is { Kind: not ReplyKind.None } && responseUrl is not null)
         {
             _ = PostToResponseUrlAsync(responseUrl, reply);
+        }
+    }
+
+    /// <summary>
+    /// A submitted modal: refused values go back into the modal under their fields (nothing was changed);
+    /// otherwise the modal closes and the answer follows as a message only its author sees, since a
+    /// submission has no response URL.
+    /// </summary>
+    private async Task<IResult> SubmitFormAsync(SlackInteraction.ViewSubmission submission)
+    {
+        if (SlackPayloadMapper.FromViewSubmission(submission) is not var (request, origin))
+        {
+            logger.LogWarning("Refused a view submission whose private_metadata names no channel");
+            return Results.BadRequest("Not a form of this bot: its private_metadata names no channel.");
+        }
+
+        var work = router.HandleAsync(request, CancellationToken.None);
+        ChatReply reply;
+        try
+        {
+            reply = await work.WaitAsync(budget.Value);
+        }
+        catch (TimeoutException)
+        {
+            logger.LogWarning("The form {Form} took longer than {Budget}; closing it and answering in the conversation", request.FormId, budget.Value);
+            _ = work.ContinueWith(t => TellPrivatelyAsync(request, t.Result with { Form = null }), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default).Unwrap();
+            return Results.Ok();
+        }
+
+        var body = SlackBlockKitRenderer.RenderViewSubmissionResponse(reply, origin);
+        if (body.Length > 0)
+        {
+            return Results.Text(body, Json);
+        }
+
+        await TellPrivatelyAsync(request, reply);
+        return Results.Ok();
+    }
+
+    /// <summary>
+    /// Opens a form as a modal with the interaction's trigger id. Slack: the id is good for 3 s after the
+    /// interaction, so this runs while answering it, and gives up soon enough to still answer in time.
+    /// </summary>
+    private async Task<bool> OpenFormAsync(string triggerId, Form form, SlackFormOrigin origin)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
+            timeout.CancelAfter(OpenFormTimeout);
+            await slackApi.OpenViewAsync(triggerId, SlackBlockKitRenderer.RenderModal(form, origin), timeout.Token);
+            return true;
+        }
+        catch (Exception ex) when (ex is SlackApiException or HttpRequestException or OperationCanceledException or ArgumentException)
+        {
+            logger.LogWarning("Opening the form {Form} failed: {Error}", form.CallbackId, ex is SlackApiException api ? api.Error : ex.GetType().Name);
+            return false;
+        }
+    }
+
+    /// <summary>An answer only its author sees, in the conversation the form was opened from (through the outbox).</summary>
+    private async Task TellPrivatelyAsync(ChatRequest request, ChatReply reply)
+    {
+        try
+        {
+            if (!await router.PostPrivateAsync(request, reply, CancellationToken.None))
+            {
+                // A secret is sent once and never stored.
+                var attachments = reply.Cards.Count == 0 ? null : SlackBlockKitRenderer.RenderAttachments(reply.Cards);
+                await slackApi.PostEphemeralAsync(request.ChannelId, request.UserId, SlackBlockKitRenderer.ReplyText(reply), attachments, lifetime.ApplicationStopping);
+            }
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning("The answer to a submitted form could not be sent: {Error}", ex is SlackApiException api ? api.Error : ex.GetType().Name);
         }
     }
 

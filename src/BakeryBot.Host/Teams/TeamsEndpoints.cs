@@ -82,7 +82,14 @@ public sealed class TeamsEndpoints(
         // Stored before the answer; the reply follows through the outbox, in the same thread.
         var enriched = await WithMentionsResolvedAsync(Enrich(chat, activity, sighting), activity);
         var reply = await router.HandleAsync(enriched, CancellationToken.None);
-        if (!await router.PostReplyAsync(enriched, reply, CancellationToken.None) && activity.Id is { } replyTo
+        if (reply.Form is { } form && activity.Id is { } asked
+            && await SendOnceAsync(activity, asked, TeamsAdaptiveCardRenderer.RenderFormMessage(form)))
+        {
+            // A form is for the moment, not a record: sent straight back as a reply, not kept in the outbox.
+            return Results.Ok();
+        }
+
+        if (!await router.PostReplyAsync(enriched, reply with { Form = null }, CancellationToken.None) && activity.Id is { } replyTo
             && TeamsAdaptiveCardRenderer.RenderReply(reply) is { } secret)
         {
             // A secret is sent once, straight to the person's chat, and never stored.
@@ -105,6 +112,10 @@ public sealed class TeamsEndpoints(
                 var reply = await router.HandleAsync(Enrich(action, activity, sighting), CancellationToken.None);
                 return Invoke(reply switch
                 {
+                    // A form in place of the card: to fill in, or again with what was wrong (values kept).
+                    { Form: { } form } => TeamsAdaptiveCardRenderer.RenderInvokeFormResponse(form),
+                    // A submitted form gives way to what came of it.
+                    { Kind: ReplyKind.None or ReplyKind.Private } when action.IsFormSubmission => TeamsAdaptiveCardRenderer.RenderInvokeCardResponse(Submitted(reply)),
                     // The clicker sees the card as it is now; everyone else through the outbox's update.
                     { Kind: ReplyKind.None, UpdatedCard: { } card } => TeamsAdaptiveCardRenderer.RenderInvokeCardResponse(card),
                     { Kind: ReplyKind.None } => TeamsAdaptiveCardRenderer.RenderInvokeMessageResponse("Done."),
@@ -185,17 +196,25 @@ public sealed class TeamsEndpoints(
             : null;
     }
 
-    private async Task SendOnceAsync(TeamsActivity activity, string replyTo, JsonObject message)
+    private async Task<bool> SendOnceAsync(TeamsActivity activity, string replyTo, JsonObject message)
     {
         try
         {
             await connector.ReplyToActivityAsync(activity.ServiceUrl, activity.Conversation.Id, replyTo, message, CancellationToken.None);
+            return true;
         }
         catch (Exception ex) when (ex is BotConnectorException or BotConnectorTokenException or HttpRequestException or TaskCanceledException or ArgumentException)
         {
             logger.LogWarning("A reply that is not kept could not be sent: {Error}", ex is BotConnectorException bc ? bc.ErrorCode : ex.GetType().Name);
+            return false;
         }
     }
+
+    /// <summary>The card that takes a submitted form's place: its answer, and any card the answer carries.</summary>
+    private static Card Submitted(ChatReply reply) =>
+        reply.Cards is [var card, ..] && reply.Text.Length == 0
+            ? card
+            : new Card("", CardAccent.Success, [new TextSection(TextOf(reply))], []);
 
     private ChatRequest Enrich(ChatRequest chat, TeamsActivity activity, ConversationSighting? sighting) => chat with
     {

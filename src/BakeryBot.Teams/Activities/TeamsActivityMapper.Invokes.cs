@@ -64,8 +64,22 @@ public static partial class TeamsActivityMapper
         // Action.Execute data may also be a plain string (adaptive-card.json 1.5); take it as the value then.
         var data = action.Value.TryGetProperty("data", out var d) ? d : default;
         var value = data.Text() ?? data.String("value");
+        if (data.String(FormDataKey) is { } formId)
+        {
+            // A form's submit button (TeamsAdaptiveCardRenderer.RenderForm): its verb is the form's callback id.
+            return formId == verb
+                ? new TeamsInvokeMapping.Mapped(request with { FormId = verb, FormState = string.IsNullOrEmpty(value) ? null : value, Inputs = CardInputs(data) ?? new Dictionary<string, string>() })
+                : TeamsInvokeMapping.BadRequest("The form's data names another form than its verb.");
+        }
+
         return new TeamsInvokeMapping.Mapped(request with { ActionId = verb, ActionValue = value, Inputs = CardInputs(data) });
     }
+
+    /// <summary>
+    /// The <c>data</c> member that marks a form's submit button; it holds the form's callback id, next to
+    /// <c>value</c> (the form's state). Form field ids never take these two names.
+    /// </summary>
+    public const string FormDataKey = "_form";
 
     /// <summary>
     /// Adaptive Cards: Action.Execute merges the card's input values into <c>data</c>, each under its
@@ -83,7 +97,7 @@ public static partial class TeamsActivityMapper
         {
             foreach (var property in data.EnumerateObject())
             {
-                if (property.Name != "value" && property.Value.Text() is { } text)
+                if (property.Name is not ("value" or FormDataKey) && property.Value.Text() is { } text)
                 {
                     inputs[property.Name] = text;
                 }

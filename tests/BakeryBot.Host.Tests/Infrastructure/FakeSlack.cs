@@ -39,6 +39,7 @@ public sealed class FakeSlack : IAsyncDisposable
     private WebApplication? _app;
     private readonly List<FakeSlackMessage> _messages = [];
     private readonly HashSet<string> _channelNames = [];
+    private readonly HashSet<string> _triggersUsed = [];
     private long _ts = 1_700_000_000_000_000;
 
     public string BaseUrl { get; private set; } = "";
@@ -52,6 +53,13 @@ public sealed class FakeSlack : IAsyncDisposable
     public SlackFault[] Faults { get; set; } = [SlackFault.ServerError, SlackFault.RateLimited, SlackFault.TimeoutAfterWork, SlackFault.DropConnection];
 
     public TimeSpan TimeoutDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>When set, views.open fails with this error (e.g. <c>trigger_expired</c>).</summary>
+    public string? ViewsOpenError { get; set; }
+
+    /// <summary>The views opened with views.open, with the trigger id each was opened with.</summary>
+    public IEnumerable<(string TriggerId, JsonObject View)> OpenedViews =>
+        CallsTo("views.open").Select(b => (b["trigger_id"]!.GetValue<string>(), b["view"]!.AsObject()));
 
     private int _faultsInjected;
 
@@ -155,6 +163,22 @@ public sealed class FakeSlack : IAsyncDisposable
                     return new JsonObject { ["ok"] = true, ["channel"] = channel, ["ts"] = target };
                 case "chat.postEphemeral":
                     return new JsonObject { ["ok"] = true, ["message_ts"] = NextTs() };
+                case "views.open":
+                    if (ViewsOpenError is { } error)
+                    {
+                        return new JsonObject { ["ok"] = false, ["error"] = error };
+                    }
+
+                    // Slack: a trigger id opens one view, once.
+                    var trigger = body["trigger_id"]?.GetValue<string>() ?? "";
+                    if (trigger.Length == 0 || !_triggersUsed.Add(trigger))
+                    {
+                        return new JsonObject { ["ok"] = false, ["error"] = trigger.Length == 0 ? "invalid_arguments" : "trigger_exchanged" };
+                    }
+
+                    var opened = body["view"]?.DeepClone() as JsonObject ?? [];
+                    opened["id"] = $"V{_triggersUsed.Count:D4}";
+                    return new JsonObject { ["ok"] = true, ["view"] = opened };
                 case "conversations.create":
                     var name = body["name"]?.GetValue<string>() ?? "";
                     if (!_channelNames.Add(name))

@@ -45,6 +45,50 @@ public static class Payloads
     }
 }
 
+public static class SlackForms
+{
+    /// <summary>
+    /// A view_submission form body for a modal the bot opened (as the fake recorded it): the view's own
+    /// callback_id and private_metadata, with <paramref name="values"/> typed or chosen into its inputs by
+    /// block id (a null value is an input left empty).
+    /// </summary>
+    public static string Submit(JsonObject view, IReadOnlyDictionary<string, string?> values, string user = "U0ALICE")
+    {
+        var submitted = view.DeepClone().AsObject();
+        var state = new JsonObject();
+        foreach (var block in view["blocks"]!.AsArray().Where(b => b!["type"]!.GetValue<string>() == "input"))
+        {
+            var blockId = block!["block_id"]!.GetValue<string>();
+            var element = block["element"]!;
+            var actionId = element["action_id"]!.GetValue<string>();
+            var type = element["type"]!.GetValue<string>();
+            var value = values.TryGetValue(blockId, out var given) ? given : element["initial_value"]?.GetValue<string>() ?? element["initial_option"]?["value"]?.GetValue<string>();
+            state[blockId] = new JsonObject
+            {
+                [actionId] = type == "static_select"
+                    ? new JsonObject { ["type"] = type, ["selected_option"] = value is null ? null : new JsonObject { ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = value }, ["value"] = value } }
+                    : new JsonObject { ["type"] = type, ["value"] = value },
+            };
+        }
+
+        submitted["id"] ??= "V0FORM0001";
+        submitted["state"] = new JsonObject { ["values"] = state };
+        submitted["hash"] = "1767226100.aB3dE5fG";
+        var payload = new JsonObject
+        {
+            ["type"] = "view_submission",
+            ["team"] = new JsonObject { ["id"] = BotFactory.Team, ["domain"] = "bakery" },
+            ["user"] = new JsonObject { ["id"] = user, ["username"] = user.ToLowerInvariant(), ["name"] = user.ToLowerInvariant(), ["team_id"] = BotFactory.Team },
+            ["api_app_id"] = "A0BAKERY",
+            ["token"] = "deprecated",
+            ["trigger_id"] = $"{Random.Shared.NextInt64()}.1.abc",
+            ["view"] = submitted,
+            ["response_urls"] = new JsonArray(),
+        };
+        return BotFactory.Form(new() { ["payload"] = payload.ToJsonString() });
+    }
+}
+
 /// <summary>Polls for something a background task does.</summary>
 public static class Eventually
 {

@@ -72,6 +72,27 @@ internal static class AdaptiveCardShape
                 }
 
                 break;
+            case "Input.Text":
+                Input(element);
+                Assert.Equal(JsonValueKind.String, (element["value"] ?? "").GetValueKind());
+                if (element["maxLength"] is { } max)
+                {
+                    Assert.InRange(max.GetValue<int>(), 1, 3000);
+                    Assert.InRange(element["value"]?.GetValue<string>().Length ?? 0, 0, max.GetValue<int>());
+                }
+
+                break;
+            case "Input.ChoiceSet":
+                Input(element);
+                Assert.Equal("compact", Str(element, "style"));
+                var choices = Assert.IsType<JsonArray>(element["choices"]).Select(c => (Str(c!.AsObject(), "title"), Str(c!.AsObject(), "value"))).ToList();
+                Assert.NotEmpty(choices);
+                if (element["value"] is { } chosen)
+                {
+                    Assert.Contains(chosen.GetValue<string>(), choices.Select(c => c.Item2));
+                }
+
+                break;
             case "ActionSet":
                 var set = Assert.IsType<JsonArray>(element["actions"]);
                 Assert.InRange(set.Count, 1, 6);
@@ -80,6 +101,17 @@ internal static class AdaptiveCardShape
             case var other:
                 Assert.Fail($"Unexpected element type {other}.");
                 break;
+        }
+    }
+
+    /// <summary>Inputs have an id; a required one has a label and says what is missing (Adaptive Cards 1.3+).</summary>
+    private static void Input(JsonObject input)
+    {
+        Assert.False(string.IsNullOrEmpty(Str(input, "id")));
+        Assert.False(string.IsNullOrEmpty(Str(input, "label")));
+        if (input["isRequired"] is { } required && required.GetValue<bool>())
+        {
+            Assert.False(string.IsNullOrEmpty(Str(input, "errorMessage")));
         }
     }
 
