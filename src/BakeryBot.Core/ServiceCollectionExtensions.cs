@@ -27,6 +27,7 @@ public static class ServiceCollectionExtensions
         new KnowledgeCommands(),
         new TimerCommands(),
         new Changes.ChangeCommands(),
+        new Changes.ReleaseCommands(),
         new BakeryCommands(),
     ];
 
@@ -48,6 +49,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<SlaService>();
         services.AddScoped<CmdbRisks>();
         services.AddScoped<Changes.ChangeService>();
+        services.AddScoped<Changes.ReleaseService>();
         services.AddScoped<Cmdb.Import.CmdbImporter>();
         services.AddScoped<Cmdb.Discovery.DiscoveryService>();
         services.AddOptions<Cmdb.Discovery.DiscoveryOptions>();

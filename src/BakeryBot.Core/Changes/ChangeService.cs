@@ -462,11 +462,12 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
     public async Task<Card> CardAsync(Change change, CancellationToken ct)
     {
         var settings = await SettingsAsync(change.TenantId, ct);
-        var people = change.Votes.Select(v => v.PersonId).Append(change.RequestedById).Distinct().ToList();
+        var people = change.Votes.Select(v => v.PersonId).Append(change.RequestedById).Concat(new[] { change.ReleaseStartedById, change.ReleasedById }.OfType<int>()).Distinct().ToList();
         var names = await db.People.Where(p => people.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.DisplayName, ct);
         var conflicts = change.IsOpen ? await ConflictsAsync(change, ct) : [];
         var freeze = change.IsOpen ? await FreezeAtAsync(change.TenantId, change.WindowStart, change.WindowEnd, ct) : null;
-        return ChangeCards.Card(change, names, CabPolicy.Required(settings, change.Risk, change.Type, change.InFreeze), conflicts, freeze, clock.GetUtcNow());
+        var caused = change.Id == 0 ? [] : await db.Incidents.Where(i => i.CausedByChangeId == change.Id).OrderBy(i => i.Number).Select(i => i.Number).ToListAsync(ct);
+        return ChangeCards.Card(change, names, CabPolicy.Required(settings, change.Risk, change.Type, change.InFreeze), conflicts, freeze, clock.GetUtcNow(), caused.Select(n => new RecordId(RecordId.Incident, n)).ToList());
     }
 
     private async Task<List<string>> NamesAsync(IEnumerable<int> ids, CancellationToken ct)
