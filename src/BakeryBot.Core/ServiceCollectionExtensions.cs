@@ -50,6 +50,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<CmdbRisks>();
         services.AddScoped<Changes.ChangeService>();
         services.AddScoped<Changes.ReleaseService>();
+        services.AddOptions<Changes.ReleaseOptions>();
         services.AddScoped<Cmdb.Import.CmdbImporter>();
         services.AddScoped<Cmdb.Discovery.DiscoveryService>();
         services.AddOptions<Cmdb.Discovery.DiscoveryOptions>();

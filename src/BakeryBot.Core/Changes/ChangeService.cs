@@ -347,6 +347,8 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
         await publisher.UpdateEverywhereAsync(tenant.Id, RecordType, change.RecordId.ToString(), await CardAsync(change, ct), $"{actor.DisplayName} withdrew {change.RecordId}.", ct);
+        // A release reminder posted for it loses its Start release button too.
+        await publisher.UpdateEverywhereAsync(tenant.Id, ReleaseService.ReminderRecordType, change.RecordId.ToString(), await CardAsync(change, ct), $"{actor.DisplayName} withdrew {change.RecordId}.", ct);
         await db.SaveChangesAsync(ct);
         await db.CommitAsync(tx, ct);
         return true;

@@ -3,8 +3,18 @@ using BakeryBot.Core.Data;
 using BakeryBot.Core.Data.Outbox;
 using BakeryBot.Core.People;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace BakeryBot.Core.Changes;
+
+/// <summary>Settings of releases (section <c>Releases</c>).</summary>
+public sealed class ReleaseOptions
+{
+    public const string Section = "Releases";
+
+    /// <summary>How long before its window opens an approved change's release reminder is posted.</summary>
+    public TimeSpan RemindBefore { get; set; } = TimeSpan.FromMinutes(30);
+}
 
 /// <summary>What a release step did: the change as it is now, whether anything changed, and what to say.</summary>
 public sealed record ReleaseResult(Change Change, bool Changed, string Message);
@@ -94,10 +104,62 @@ public static class ReleasePolicy
 /// everywhere it was posted in the same transaction; a repeat changes nothing and says so, a step out
 /// of order says why.
 /// </summary>
-public sealed class ReleaseService(BakeryDbContext db, ChangeService changes, CardPublisher publisher, TimeProvider clock)
+public sealed class ReleaseService(BakeryDbContext db, ChangeService changes, CardPublisher publisher, IOptions<ReleaseOptions> options, TimeProvider clock)
 {
     /// <summary>The longest note a release step takes (it goes with the card's update).</summary>
     public const int MaxNote = 500;
+
+    /// <summary>
+    /// The record type of a release reminder's posted card, keyed by the change's id. Its row is what
+    /// says that the change was reminded (see <see cref="RemindAsync"/>); its card is the change's own,
+    /// updated with it.
+    /// </summary>
+    public const string ReminderRecordType = "release-reminder";
+
+    /// <summary>
+    /// Posts a reminder, in the channel where it was requested, for each approved change whose window
+    /// opens within <see cref="ReleaseOptions.RemindBefore"/> from now and that has not been reminded
+    /// yet: the change's card with its Start release button (Done and Roll back follow once it
+    /// starts). A change is reminded once: the reminder is posted as a card of record type
+    /// <see cref="ReminderRecordType"/> keyed by the change's id, and a change that has such a card is
+    /// not reminded again, so no column is needed and a later run (or another instance, or a restart)
+    /// finds it; the card and its post commit together, so a crash leaves neither or both. A change
+    /// whose window has opened before a run found it is not reminded: it would come too late to be a
+    /// reminder. Meant to run every minute or so from the scheduler, one run at a time (two runs at the
+    /// same moment could both post). Returns the reminded changes.
+    /// </summary>
+    public async Task<IReadOnlyList<RecordId>> RemindAsync(CancellationToken ct)
+    {
+        var before = options.Value.RemindBefore;
+        if (before <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"{ReleaseOptions.Section}:{nameof(ReleaseOptions.RemindBefore)} must be positive.");
+        }
+
+        // Stored times are UTC: SQLite compares them as encoded integers, and PostgreSQL accepts only UTC offsets.
+        var now = clock.GetUtcNow().ToUniversalTime();
+        var until = now + before;
+        var due = await db.Changes.Include(c => c.Cis).ThenInclude(c => c.Ci).Include(c => c.Votes)
+            .Where(c => c.State == ChangeState.Approved && c.WindowStart >= now && c.WindowStart <= until)
+            .ToListAsync(ct);
+        var reminded = new List<RecordId>();
+        foreach (var change in due.OrderBy(c => c.WindowStart).ThenBy(c => c.TenantId).ThenBy(c => c.Number))
+        {
+            var key = change.RecordId.ToString();
+            if (await db.PostedCards.AnyAsync(p => p.TenantId == change.TenantId && p.RecordType == ReminderRecordType && p.RecordKey == key, ct))
+            {
+                continue;
+            }
+
+            var lead = $"⏰ {key} {change.Title}: its window opens in {Durations.Humanize(change.WindowStart - now, Culture)} ({Times.At(change.WindowStart)}). " +
+                       $"Start the release on the card (or `/release start {key}`) when you begin.";
+            publisher.Post(change.TenantId, change.Platform, change.ChannelId, null, ReminderRecordType, key, await changes.CardAsync(change, ct), lead);
+            await db.SaveChangesAsync(ct);
+            reminded.Add(change.RecordId);
+        }
+
+        return reminded;
+    }
 
     /// <summary>Starts the release (<see cref="ReleasePolicy"/>): the change is in release, with who and when.</summary>
     public async Task<ReleaseResult> StartAsync(Tenant tenant, Person actor, RecordId id, CancellationToken ct)
@@ -207,7 +269,10 @@ public sealed class ReleaseService(BakeryDbContext db, ChangeService changes, Ca
     {
         var card = await changes.CardAsync(change, ct);
         await publisher.UpdateEverywhereAsync(tenantId, ChangeService.RecordType, change.RecordId.ToString(), card, lead, ct);
+        await publisher.UpdateEverywhereAsync(tenantId, ReminderRecordType, change.RecordId.ToString(), card, lead, ct);
     }
+
+    private static readonly System.Globalization.CultureInfo Culture = System.Globalization.CultureInfo.GetCultureInfo("en-GB");
 
     /// <summary>"by Bob, Thu 26 Nov 22:05 UTC".</summary>
     private async Task<string> WhoWhenAsync(int? personId, DateTimeOffset? at, CancellationToken ct)
