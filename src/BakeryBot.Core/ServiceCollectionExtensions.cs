@@ -51,6 +51,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<Changes.ChangeService>();
         services.AddScoped<Changes.ReleaseService>();
         services.AddOptions<Changes.ReleaseOptions>();
+        services.AddScoped<Changes.RecentReleases>();
         services.AddScoped<Cmdb.Import.CmdbImporter>();
         services.AddScoped<Cmdb.Discovery.DiscoveryService>();
         services.AddOptions<Cmdb.Discovery.DiscoveryOptions>();

@@ -12,6 +12,9 @@ public sealed class ReleaseCommands : IChatModule
     public const string DoneAction = "release.done";
     public const string RollbackAction = "release.rollback";
 
+    /// <summary>An incident card's "Caused by CHG-7" button; its value is <c>INC-4/CHG-7</c>.</summary>
+    public const string CausedByAction = "release.caused_by";
+
     private const string DoneUsage = "/release done CHG-7 [failed] [note]";
     private const string RollbackUsage = "/release rollback CHG-7 [note]";
 
@@ -25,6 +28,7 @@ public sealed class ReleaseCommands : IChatModule
         map.Action(StartAction, "Start release", StartAsync);
         map.Action(DoneAction, "Done", DoneAsync);
         map.Action(RollbackAction, "Roll back", RollbackAsync);
+        map.Action(CausedByAction, "Caused by this change", CausedByAsync);
     }
 
     private static async Task<ChatReply> StartAsync(CommandContext ctx)
@@ -63,6 +67,33 @@ public sealed class ReleaseCommands : IChatModule
             ? $"{c.RecordId} {c.Title} · releasing since {Times.At(c.ReleaseStartedAt ?? c.WindowStart)}"
             : $"{c.RecordId} {c.Title} · {ChangeService.Word(c.Outcome ?? ReleaseOutcome.Succeeded)} {Times.At(c.ReleasedAt ?? c.WindowEnd)}{(c.CausedFailure ? " · caused a failure" : "")}");
         return ChatReply.Private("", new Card($"Releases ({list.Count})", CardAccent.Info, [new TextSection(string.Join('\n', lines))], []));
+    }
+
+    /// <summary>The incident card's button: the effect is the incident's card, updated.</summary>
+    private static async Task<ChatReply> CausedByAsync(CommandContext ctx)
+    {
+        var value = ctx.Request.ActionValue ?? "";
+        var slash = value.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0)
+        {
+            throw new UserException("That button names no incident and change. Link them with `/incident link INC-4 CHG-7`.");
+        }
+
+        var incident = RecordId.Parse(value[..slash], RecordId.Incident);
+        var change = RecordId.Parse(value[(slash + 1)..], RecordId.Change);
+        var result = await ctx.Get<ReleaseService>().LinkCauseAsync(ctx.Tenant, ctx.Actor, incident, change, ctx.Cancellation);
+        var card = await ctx.Get<Incidents.IncidentService>().CardAsync(ctx.Tenant, incident, ctx.Cancellation);
+        return (result.Changed ? ChatReply.None : ChatReply.Private(result.Message)) with { UpdatedCard = card };
+    }
+
+    /// <summary>
+    /// <c>/incident link INC-4 CHG-7</c>: the incident command's link verb hands a change id here.
+    /// Answered in words, with the incident's card.
+    /// </summary>
+    public static async Task<ChatReply> LinkCauseAsync(CommandContext ctx, RecordId incident, RecordId change)
+    {
+        var result = await ctx.Get<ReleaseService>().LinkCauseAsync(ctx.Tenant, ctx.Actor, incident, change, ctx.Cancellation);
+        return ChatReply.Private(result.Message);
     }
 
     /// <summary>A click's effect is the updated card; a typed command (or a click that changed nothing) is answered in words too.</summary>

@@ -104,7 +104,7 @@ public static class ReleasePolicy
 /// everywhere it was posted in the same transaction; a repeat changes nothing and says so, a step out
 /// of order says why.
 /// </summary>
-public sealed class ReleaseService(BakeryDbContext db, ChangeService changes, CardPublisher publisher, IOptions<ReleaseOptions> options, TimeProvider clock)
+public sealed class ReleaseService(BakeryDbContext db, ChangeService changes, Incidents.IncidentService incidents, CardPublisher publisher, IOptions<ReleaseOptions> options, TimeProvider clock)
 {
     /// <summary>The longest note a release step takes (it goes with the card's update).</summary>
     public const int MaxNote = 500;
@@ -242,6 +242,58 @@ public sealed class ReleaseService(BakeryDbContext db, ChangeService changes, Ca
             ReleaseOutcome.Failed => $"{id} is recorded as a failed release. If it left an incident, link it: `/incident link INC-42 {id}`.",
             _ => $"{id} is recorded as rolled back.",
         });
+    }
+
+    /// <summary>
+    /// Records that a change's release caused an incident (the incident card's "Caused by" button, or
+    /// <c>/incident link INC-4 CHG-7</c>): the incident names the change, the change is marked as a
+    /// failure (<see cref="Change.CausedFailure"/>, which counts in the change failure rate), both are
+    /// audited and both cards are updated everywhere they were posted, in one transaction. Only a
+    /// change whose release started before the incident was declared can have caused it. Saying it
+    /// again changes nothing; naming another change moves the link, and the first change stays a
+    /// failure only if another incident names it.
+    /// </summary>
+    public async Task<ReleaseResult> LinkCauseAsync(Tenant tenant, Person actor, RecordId incidentId, RecordId changeId, CancellationToken ct)
+    {
+        var change = await changes.GetAsync(tenant.Id, changeId, ct);
+        var incident = await incidents.GetAsync(tenant.Id, incidentId, ct);
+        if (incident.CausedByChangeId == change.Id)
+        {
+            return new ReleaseResult(change, false, $"{incidentId} is linked to {changeId} as its cause already; nothing changed.");
+        }
+
+        if (change.ReleaseStartedAt is not { } started)
+        {
+            throw new UserException($"{changeId} has not been released, so it can't have caused {incidentId}.");
+        }
+
+        if (started > incident.DeclaredAt)
+        {
+            throw new UserException($"{changeId}'s release started {Times.At(started)}, after {incidentId} was declared ({Times.At(incident.DeclaredAt)}), so it can't have caused it.");
+        }
+
+        var previous = incident.CausedByChangeId is { } previousId
+            ? await db.Changes.Include(c => c.Cis).ThenInclude(c => c.Ci).Include(c => c.Votes).FirstAsync(c => c.Id == previousId, ct)
+            : null;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        change.CausedFailure = true;
+        // Saves the change's mark with the incident, and updates the incident's cards.
+        await incidents.LinkChangeAsync(tenant, actor, incidentId, change, ct);
+        var lead = $"{actor.DisplayName} marked {changeId} as the cause of {incidentId}.";
+        if (previous is not null)
+        {
+            previous.CausedFailure = await db.Incidents.AnyAsync(i => i.CausedByChangeId == previous.Id, ct);
+            lead = $"{actor.DisplayName} moved the cause of {incidentId} from {previous.RecordId} to {changeId}.";
+            await db.SaveChangesAsync(ct);
+            await UpdateCardsAsync(tenant.Id, previous, lead, ct);
+        }
+
+        await UpdateCardsAsync(tenant.Id, change, lead, ct);
+        await db.SaveChangesAsync(ct);
+        await db.CommitAsync(tx, ct);
+        return new ReleaseResult(change, true, previous is null
+            ? $"{incidentId} is linked to {changeId} as its cause; {changeId} counts as a change failure."
+            : $"{incidentId} is linked to {changeId} as its cause now, no longer to {previous.RecordId}; {changeId} counts as a change failure.");
     }
 
     /// <summary>Changes in release now, then those released in the last week, newest first.</summary>
