@@ -69,6 +69,16 @@ public sealed class ReleaseCommands : IChatModule
         return ChatReply.Private("", new Card($"Releases ({list.Count})", CardAccent.Info, [new TextSection(string.Join('\n', lines))], []));
     }
 
+    /// <summary><c>/change metrics [since:30d]</c>: deployment frequency, lead time, change failure rate and time to restore.</summary>
+    public static async Task<ChatReply> MetricsAsync(CommandContext ctx)
+    {
+        RejectLeftovers(ctx, "/change metrics [since:30d]", "since");
+        var window = ctx.Args.Option("since") is { } since ? DurationParser.Parse(since) : TimeSpan.FromDays(30);
+        // The window ends just after now (it is half-open), so what was released a moment ago counts.
+        var report = await ctx.Get<ReleaseService>().MetricsAsync(ctx.Tenant.Id, ctx.Now - window, ctx.Now.AddSeconds(1), ctx.Cancellation);
+        return ChatReply.Private("", ReleaseMetricsCards.Report(report, ctx.Culture));
+    }
+
     /// <summary>The incident card's button: the effect is the incident's card, updated.</summary>
     private static async Task<ChatReply> CausedByAsync(CommandContext ctx)
     {
@@ -106,9 +116,9 @@ public sealed class ReleaseCommands : IChatModule
     /// <summary>A button carries no note; a command's note is the rest of its text.</summary>
     private static string? Note(CommandContext ctx) => ctx.Request.IsAction ? null : ctx.Args.RestAsTextKeeping();
 
-    private static void RejectLeftovers(CommandContext ctx, string usage)
+    private static void RejectLeftovers(CommandContext ctx, string usage, params string[] options)
     {
-        ctx.Args.RejectUnknownOptions();
+        ctx.Args.RejectUnknownOptions(options);
         if (ctx.Args.Positional.Count > 0)
         {
             throw new UserException($"`{ctx.Args.Positional[0].Text}` is not something `{usage}` takes.");
