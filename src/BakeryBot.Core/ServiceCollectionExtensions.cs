@@ -28,6 +28,7 @@ public static class ServiceCollectionExtensions
         new KnowledgeCommands(),
         new TimerCommands(),
         new Changes.ChangeCommands(),
+        new Changes.ReleaseCommands(),
         new BakeryCommands(),
     ];
 
@@ -49,6 +50,9 @@ public static class ServiceCollectionExtensions
         services.AddScoped<SlaService>();
         services.AddScoped<CmdbRisks>();
         services.AddScoped<Changes.ChangeService>();
+        services.AddScoped<Changes.ReleaseService>();
+        services.AddOptions<Changes.ReleaseOptions>();
+        services.AddScoped<Changes.RecentReleases>();
         services.AddScoped<Cmdb.Import.CmdbImporter>();
         services.AddScoped<Cmdb.Discovery.DiscoveryService>();
         services.AddOptions<Cmdb.Discovery.DiscoveryOptions>();

@@ -7,7 +7,7 @@ public static class ChangeCards
 {
     public const string ReasonInput = "reason";
 
-    public static Card Card(Change change, IReadOnlyDictionary<int, string> names, int required, IReadOnlyList<ChangeConflict> conflicts, FreezeWindow? freeze, DateTimeOffset now)
+    public static Card Card(Change change, IReadOnlyDictionary<int, string> names, int required, IReadOnlyList<ChangeConflict> conflicts, FreezeWindow? freeze, DateTimeOffset now, IReadOnlyList<RecordId>? causedIncidents = null)
     {
         string Name(int id) => names.GetValueOrDefault(id, "someone");
         var approvals = change.Votes.Count(v => v.Kind == VoteKind.Approve);
@@ -24,6 +24,22 @@ public static class ChangeCards
         if (change.SchemaChange)
         {
             fields.Add(new CardField("Rollback migration", change.RollbackMigration ?? "none"));
+        }
+
+        // The release: who started and who finished it, and the incidents it caused (a change failure).
+        if (change.ReleaseStartedAt is { } started)
+        {
+            fields.Add(new CardField("Release started", $"{Times.At(started)} by {Name(change.ReleaseStartedById ?? 0)}"));
+        }
+
+        if (change.ReleasedAt is { } released)
+        {
+            fields.Add(new CardField(change.Outcome == ReleaseOutcome.RolledBack ? "Rolled back" : "Released", $"{Times.At(released)} by {Name(change.ReleasedById ?? 0)}"));
+        }
+
+        if (causedIncidents is { Count: > 0 })
+        {
+            fields.Add(new CardField("Caused", $"{string.Join(", ", causedIncidents)} (a change failure)"));
         }
 
         var sections = new List<CardSection> { new FieldsSection(fields) };
@@ -51,6 +67,18 @@ public static class ChangeCards
             buttons.Add(new CardButton("Approve", ChangeCommands.ApproveAction, id, ButtonStyle.Primary));
             buttons.Add(new CardButton("Reject", ChangeCommands.RejectAction, id, ButtonStyle.Danger));
             buttons.Add(new CardButton("Abstain", ChangeCommands.AbstainAction, id));
+        }
+
+        // Start release while its state lets it start (ReleasePolicy says whether now is the time); Done and Roll back while in release.
+        if (change.State == ChangeState.Approved || (change.State == ChangeState.Pending && change.Type == ChangeType.Emergency))
+        {
+            buttons.Add(new CardButton("Start release", ReleaseCommands.StartAction, id, change.State == ChangeState.Approved ? ButtonStyle.Primary : ButtonStyle.Default));
+        }
+
+        if (change.State == ChangeState.InRelease)
+        {
+            buttons.Add(new CardButton("Done", ReleaseCommands.DoneAction, id, ButtonStyle.Primary));
+            buttons.Add(new CardButton("Roll back", ReleaseCommands.RollbackAction, id, ButtonStyle.Danger));
         }
 
         if (change.IsOpen)

@@ -20,6 +20,7 @@ public sealed class ChangeCommands : IChatModule
             .Verb("request", RequestUsage, "request a change (the CAB decides; standard changes are pre-approved)", RequestAsync)
             .Verb("show", "/change show CHG-7", "a change with its votes and conflicts", ShowAsync)
             .Verb("list", "/change list [pending|scheduled|mine|week]", "open changes, soonest first", ListAsync)
+            .Verb("metrics", "/change metrics [since:30d]", "deployment frequency, lead time, change failure rate and time to restore", ReleaseCommands.MetricsAsync)
             .Verb("approve", "/change approve CHG-7", "(CAB) approve", ApproveAsync)
             .Verb("reject", "/change reject CHG-7 <reason>", "(CAB) reject, with the reason", RejectAsync)
             .Verb("abstain", "/change abstain CHG-7", "(CAB) a vote for neither side", AbstainAsync)

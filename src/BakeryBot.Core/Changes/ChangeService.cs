@@ -306,7 +306,8 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
     public async Task<bool> ExpireIfDueAsync(Tenant tenant, Change change, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        if (change.Decision is not null || change.State != ChangeState.Pending || now < change.ApprovalDeadline)
+        // An emergency is released first and reviewed after: its review has no deadline to miss.
+        if (change.Decision is not null || change.State != ChangeState.Pending || now < change.ApprovalDeadline || change.Type == ChangeType.Emergency)
         {
             return false;
         }
@@ -329,7 +330,7 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
     {
         var now = clock.GetUtcNow();
         // Compared in SQL: SQLite stores these times as sortable integers.
-        var due = await db.Changes.Where(c => c.State == ChangeState.Pending && c.Decision == null && c.ApprovalDeadline <= now)
+        var due = await db.Changes.Where(c => c.State == ChangeState.Pending && c.Decision == null && c.ApprovalDeadline <= now && c.Type != ChangeType.Emergency)
             .Select(c => new { c.TenantId, c.Number }).ToListAsync(ct);
         var expired = new List<RecordId>();
         foreach (var item in due)
@@ -402,6 +403,8 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
         await publisher.UpdateEverywhereAsync(tenant.Id, RecordType, change.RecordId.ToString(), await CardAsync(change, ct), $"{actor.DisplayName} withdrew {change.RecordId}.", ct);
+        // A release reminder posted for it loses its Start release button too.
+        await publisher.UpdateEverywhereAsync(tenant.Id, ReleaseService.ReminderRecordType, change.RecordId.ToString(), await CardAsync(change, ct), $"{actor.DisplayName} withdrew {change.RecordId}.", ct);
         await db.SaveChangesAsync(ct);
         await db.CommitAsync(tx, ct);
         return true;
@@ -517,11 +520,12 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
     public async Task<Card> CardAsync(Change change, CancellationToken ct)
     {
         var settings = await SettingsAsync(change.TenantId, ct);
-        var people = change.Votes.Select(v => v.PersonId).Append(change.RequestedById).Distinct().ToList();
+        var people = change.Votes.Select(v => v.PersonId).Append(change.RequestedById).Concat(new[] { change.ReleaseStartedById, change.ReleasedById }.OfType<int>()).Distinct().ToList();
         var names = await db.People.Where(p => people.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.DisplayName, ct);
         var conflicts = change.IsOpen ? await ConflictsAsync(change, ct) : [];
         var freeze = change.IsOpen ? await FreezeAtAsync(change.TenantId, change.WindowStart, change.WindowEnd, ct) : null;
-        return ChangeCards.Card(change, names, CabPolicy.Required(settings, change.Risk, change.Type, change.InFreeze), conflicts, freeze, clock.GetUtcNow());
+        var caused = change.Id == 0 ? [] : await db.Incidents.Where(i => i.CausedByChangeId == change.Id).OrderBy(i => i.Number).Select(i => i.Number).ToListAsync(ct);
+        return ChangeCards.Card(change, names, CabPolicy.Required(settings, change.Risk, change.Type, change.InFreeze), conflicts, freeze, clock.GetUtcNow(), caused.Select(n => new RecordId(RecordId.Incident, n)).ToList());
     }
 
     private async Task<List<string>> NamesAsync(IEnumerable<int> ids, CancellationToken ct)

@@ -14,7 +14,14 @@ public sealed record IncidentView(
     string? Scribe = null,
     string? Communications = null,
     string? Problem = null,
-    IReadOnlyList<string>? Runbooks = null);
+    IReadOnlyList<string>? Runbooks = null)
+{
+    /// <summary>Changes released shortly before it on its CIs or what they depend on (<see cref="Changes.RecentReleases"/>), newest first.</summary>
+    public IReadOnlyList<Changes.RecentRelease> RecentReleases { get; init; } = [];
+
+    /// <summary>"CHG-7: replace thermostat" once someone said that change caused it.</summary>
+    public string? CausedBy { get; init; }
+}
 
 /// <summary>Turns an incident into the neutral card. Pure: incident, now, zone and culture in; card out.</summary>
 public static class IncidentCards
@@ -49,6 +56,11 @@ public static class IncidentCards
         if (view.Problem is { } problem)
         {
             fields.Add(new("Problem", problem));
+        }
+
+        if (view.CausedBy is { } cause)
+        {
+            fields.Add(new("Caused by", cause));
         }
 
         fields.Add(new("Detected by", Words.Detection(incident.DetectedBy)));
@@ -91,9 +103,38 @@ public static class IncidentCards
             buttons.Add(new CardButton("Link problem", IncidentCommands.LinkProblemAction, id));
         }
 
+        if (view.RecentReleases.Count > 0)
+        {
+            // The changes that may have caused it, newest first, each with a button to say so (until someone has).
+            var shown = view.RecentReleases.Take(MaxRecentReleases).ToList();
+            var lines = shown.Select(r => $"• {r.Id} {r.Title} ({ReleaseWord(r)} {r.At.Humanize(now, culture)} on {string.Join(", ", r.CiNames)})").ToList();
+            if (view.RecentReleases.Count > shown.Count)
+            {
+                lines.Add($"…and {view.RecentReleases.Count - shown.Count} more (`/incident link {id} CHG-n` links any of them)");
+            }
+
+            sections.Add(new TextSection("Recent changes:\n" + string.Join('\n', lines)));
+            if (incident.CausedByChangeId is null)
+            {
+                buttons.AddRange(shown.Select(r => new CardButton($"Caused by {r.Id}", Changes.ReleaseCommands.CausedByAction, $"{id}/{r.Id}")));
+            }
+        }
+
         var accent = incident.IsOpen ? Severity.Accent(incident.Severity) : CardAccent.Success;
         return new Card($"{id}: {incident.Title}", accent, sections, buttons, $"Declared by {view.DeclaredBy}");
     }
+
+    /// <summary>At most this many recent changes are listed on a card, each with its "Caused by" button.</summary>
+    public const int MaxRecentReleases = 3;
+
+    private static string ReleaseWord(Changes.RecentRelease release) => release.State == Changes.ChangeState.InRelease
+        ? "release started"
+        : release.Outcome switch
+        {
+            Changes.ReleaseOutcome.RolledBack => "rolled back",
+            Changes.ReleaseOutcome.Failed => "release failed",
+            _ => "released",
+        };
 
     /// <summary>One line per incident for lists.</summary>
     public static string Line(Incident incident, DateTimeOffset now, CultureInfo culture) =>

@@ -34,7 +34,7 @@ public sealed partial class IncidentCommands : IChatModule
             .Verb("sev", "/incident sev INC-42 sev2", "change the severity", SeverityAsync)
             .Verb("assign", "/incident assign INC-42 @person [commander|scribe|communications]", "give someone a role (commander by default)", AssignAsync)
             .Verb("update", "/incident update INC-42 <what is happening>", "a status update: on the timeline and posted where the incident is followed", UpdateAsync)
-            .Verb("link", "/incident link INC-42 PRB-3", "link the incident to a problem", LinkAsync)
+            .Verb("link", "/incident link INC-42 PRB-3|CHG-7", "link the incident to a problem, or to the change whose release caused it", LinkAsync)
             .Verb("postmortem", "/incident postmortem INC-42", "a postmortem draft in Markdown, posted here", PostmortemAsync)
             .Verb("stats", "/incident stats [since:<duration>]", "MTTA and MTTR per service and severity (default: the last 30 days)", StatsAsync);
         map.Action(AckAction, "Acknowledge", AckAsync);
@@ -113,6 +113,12 @@ public sealed partial class IncidentCommands : IChatModule
     private static async Task<ChatReply> LinkAsync(CommandContext ctx)
     {
         var id = await IdAsync(ctx, "/incident link INC-42 PRB-3");
+        if (ctx.Args.TakeRecordId(RecordId.Change) is { } change)
+        {
+            // The change whose release caused it: marks the change as a failure too.
+            return await Changes.ReleaseCommands.LinkCauseAsync(ctx, id, change);
+        }
+
         var problem = ctx.Args.RequireRecordId(RecordId.Problem, "/incident link INC-42 PRB-3");
         var linked = await ctx.Get<ProblemService>().LinkAsync(ctx.Tenant, ctx.Actor, problem, [id], ctx.Cancellation);
         return ChatReply.Private(linked.Count == 0 ? $"{id} was linked to {problem} already." : $"Linked {id} to {problem}.");

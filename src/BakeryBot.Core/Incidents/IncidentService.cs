@@ -33,7 +33,7 @@ public sealed record DeclareResult(Incident Incident, IReadOnlyList<string> Assu
 public sealed record IncidentChange(bool Changed, Card Card, Incident Incident);
 
 /// <summary>The incident lifecycle on the database: each change, its timeline line, audit and card updates commit together.</summary>
-public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, Knowledge.KnowledgeService knowledge, CardPublisher publisher, ProblemDetector detector, IOptions<IncidentOptions> options, IEnumerable<IChatPoster> posters, TimeProvider clock, ILogger<IncidentService> logger)
+public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, Knowledge.KnowledgeService knowledge, CardPublisher publisher, ProblemDetector detector, IOptions<IncidentOptions> options, IEnumerable<IChatPoster> posters, TimeProvider clock, ILogger<IncidentService> logger, Changes.RecentReleases recentReleases)
 {
     public const string RecordType = "incident";
     public const int MaxTitleLength = 300;
@@ -228,6 +228,23 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, Knowle
             return true;
         }, $"{actor.DisplayName} linked {id} to {problem.RecordId}.", null, ct);
 
+    /// <summary>
+    /// Records the change whose release caused the incident ("Caused by this change"); false when it
+    /// was recorded already. The caller marks the change as a failure with it (<see cref="Changes.ReleaseService.LinkCauseAsync"/>).
+    /// </summary>
+    public Task<IncidentChange> LinkChangeAsync(Tenant tenant, Person actor, RecordId id, Changes.Change change, CancellationToken ct) =>
+        ChangeAsync(tenant, id, i =>
+        {
+            if (i.CausedByChangeId == change.Id)
+            {
+                return false;
+            }
+
+            i.CausedByChangeId = change.Id;
+            i.AddEvent(clock.GetUtcNow(), actor.Id, "caused-by", $"Caused by {change.RecordId}: {change.Title} (said {actor.DisplayName})");
+            return true;
+        }, $"{actor.DisplayName} marked {id} as caused by {change.RecordId}.", null, ct);
+
     /// <summary>The incident's card as the channel sees it now.</summary>
     public async Task<Card> CardAsync(Tenant tenant, RecordId id, CancellationToken ct) =>
         ChannelCard(await ViewAsync(await GetAsync(tenant.Id, id, ct), ct), tenant, clock.GetUtcNow());
@@ -259,6 +276,9 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, Knowle
             ? await db.Set<Problem>().Where(p => p.Id == problemId).Select(p => new { p.Number, p.Title }).FirstOrDefaultAsync(ct)
             : null;
         var ciIds = incident.Cis.Select(c => c.CiId).ToList();
+        var cause = incident.CausedByChangeId is { } changeId
+            ? await db.Changes.Where(c => c.Id == changeId).Select(c => new { c.Number, c.Title }).FirstOrDefaultAsync(ct)
+            : null;
         return new IncidentView(
             incident,
             incident.Cis.Where(c => c.Ci is not null).Select(c => c.Ci!.Name).OrderBy(n => n, StringComparer.Ordinal).ToList(),
@@ -268,7 +288,11 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, Knowle
             Name(incident.ScribeId),
             Name(incident.CommunicationsId),
             problem is null ? null : $"{new RecordId(RecordId.Problem, problem.Number)}: {problem.Title}",
-            await knowledge.RunbooksAsync(incident.TenantId, ciIds, ct));
+            await knowledge.RunbooksAsync(incident.TenantId, ciIds, ct))
+        {
+            RecentReleases = await recentReleases.BeforeAsync(incident.TenantId, ciIds, incident.DeclaredAt, ct),
+            CausedBy = cause is null ? null : $"{new RecordId(RecordId.Change, cause.Number)}: {cause.Title}",
+        };
 
         string? Name(int? id) => id is { } value ? names.GetValueOrDefault(value) : null;
     }

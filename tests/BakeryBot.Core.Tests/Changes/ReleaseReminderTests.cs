@@ -1,0 +1,134 @@
+using BakeryBot.Core.Changes;
+using BakeryBot.Core.Chat;
+using BakeryBot.Core.Data.Outbox;
+using BakeryBot.Core.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BakeryBot.Core.Tests.Changes;
+
+/// <summary>Release reminders on the fake clock: once per approved change, not before its time, never for others. On each database.</summary>
+public abstract class ReleaseReminderTests(DbProvider provider)
+{
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Thu 09:00. CHG-1 approved, window Fri 22:00; CHG-2 awaiting the CAB, same window; CHG-3 approved
+    /// then withdrawn; CHG-4 approved, window Fri 23:00, requested in channel C2; CHG-5 rejected.
+    /// </summary>
+    private static async Task<CoreTestApp> ChangesAsync(DbProvider provider, Action<IServiceCollection>? configure = null)
+    {
+        var app = await CoreTestApp.CreateAsync(provider, configure);
+        await app.SendAsync("bakery", "role add <@bob> cab", user: "admin");
+        await app.SendAsync("cmdb", "add asset oven-2");
+        var requests = new[]
+        {
+            ("replace thermostat", "tomorrow 22:00+2h", "C1"),
+            ("recalibrate thermostat", "tomorrow 22:00+2h", "C1"),
+            ("swap door seal", "tomorrow 22:00+2h", "C1"),
+            ("clean the flue", "tomorrow 23:00+1h", "C2"),
+            ("paint the oven", "tomorrow 22:00+1h", "C1"),
+        };
+        foreach (var (title, window, channel) in requests)
+        {
+            await app.SendAsync("change", $"request {title} ci:oven-2 window:\"{window}\" risk:low rollback:\"undo it\"", channel: channel);
+        }
+
+        await app.SendAsync("change", "approve CHG-1", user: "bob");
+        await app.SendAsync("change", "approve CHG-3", user: "bob");
+        await app.SendAsync("change", "cancel CHG-3");
+        await app.SendAsync("change", "approve CHG-4", user: "bob");
+        await app.SendAsync("change", "reject CHG-5 not in this window", user: "bob");
+        return app;
+    }
+
+    private static async Task<IReadOnlyList<string>> RemindAsync(CoreTestApp app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var reminded = await scope.ServiceProvider.GetRequiredService<ReleaseService>().RemindAsync(CancellationToken.None);
+        return reminded.Select(r => r.ToString()).ToList();
+    }
+
+    [SkippableFact]
+    public async Task Each_approved_change_is_reminded_once_when_its_window_is_half_an_hour_away()
+    {
+        await using var app = await ChangesAsync(provider);
+
+        var early = await RemindAsync(app);
+        app.Clock.Advance(TimeSpan.FromHours(36) + 29 * Minute); // Fri 21:29, 31 minutes before
+        var minuteEarly = await RemindAsync(app);
+        app.Clock.Advance(Minute); // 21:30
+        var due = await RemindAsync(app);
+        app.Clock.Advance(Minute);
+        var again = await RemindAsync(app);
+        await using var other = app.AnotherInstance(); // another instance, or after a restart
+        other.Clock.SetUtcNow(app.Clock.GetUtcNow());
+        var elsewhere = await RemindAsync(other);
+        app.Clock.Advance(59 * Minute); // 22:30: CHG-4's turn
+        var later = await RemindAsync(app);
+        app.Clock.Advance(Minute);
+        var afterAll = await RemindAsync(app);
+
+        Assert.Equal(["", "", "CHG-1", "", "", "CHG-4", ""], new[] { early, minuteEarly, due, again, elsewhere, later, afterAll }.Select(r => string.Join(",", r)));
+        var posts = await app.QueryAsync(db => db.Outbox.Include(o => o.PostedCard)
+            .Where(o => o.PostedCard!.RecordType == ReleaseService.ReminderRecordType && o.Kind == OutboxKind.Post)
+            .OrderBy(o => o.Id).Select(o => new { o.ChannelId, o.Text, o.CardJson, o.PostedCard!.RecordKey }).ToListAsync());
+        Assert.Equal(["CHG-1", "CHG-4"], posts.Select(p => p.RecordKey));
+        Assert.Equal(["C1", "C2"], posts.Select(p => p.ChannelId));
+        Assert.Equal("⏰ CHG-1 replace thermostat: its window opens in 30 minutes (Fri 27 Nov 22:00 UTC). Start the release on the card (or `/release start CHG-1`) when you begin.", posts[0].Text);
+        var card = ChatJson.Deserialize(posts[0].CardJson!);
+        Assert.Equal("CHG-1: replace thermostat", card.Title);
+        Assert.Equal(["Start release", "Start timer"], card.Buttons.Select(b => b.Text));
+    }
+
+    [SkippableFact]
+    public async Task The_reminders_card_follows_the_change_and_its_buttons_work()
+    {
+        await using var app = await ChangesAsync(provider);
+        app.Clock.Advance(TimeSpan.FromHours(36) + 30 * Minute);
+        await RemindAsync(app);
+        var reminder = await app.QueryAsync(db => db.PostedCards.Where(p => p.RecordType == ReleaseService.ReminderRecordType).Select(p => p.Id).SingleAsync());
+
+        var start = await app.ClickAsync(ReleaseCommands.StartAction, "CHG-1", user: "dave");
+        var update = await app.QueryAsync(db => db.Outbox.Where(o => o.PostedCardId == reminder && o.Kind == OutboxKind.Update).SingleAsync());
+
+        Assert.Equal(ReplyKind.None, start.Kind);
+        Assert.Equal("Dave started releasing CHG-1.", update.Text);
+        Assert.Equal(["Done", "Roll back", "Start timer"], ChatJson.Deserialize(update.CardJson!).Buttons.Select(b => b.Text));
+    }
+
+    [SkippableFact]
+    public async Task A_reminded_change_withdrawn_afterwards_loses_its_start_button_on_the_reminder_too()
+    {
+        await using var app = await ChangesAsync(provider);
+        app.Clock.Advance(TimeSpan.FromHours(36) + 30 * Minute);
+        await RemindAsync(app);
+
+        await app.SendAsync("change", "cancel CHG-1");
+
+        var update = await app.QueryAsync(db => db.Outbox.Include(o => o.PostedCard)
+            .Where(o => o.PostedCard!.RecordType == ReleaseService.ReminderRecordType && o.Kind == OutboxKind.Update).SingleAsync());
+        Assert.Equal("Alice withdrew CHG-1.", update.Text);
+        Assert.Empty(ChatJson.Deserialize(update.CardJson!).Buttons);
+    }
+
+    [SkippableFact]
+    public async Task How_long_before_is_configurable()
+    {
+        await using var app = await ChangesAsync(provider, s => s.Configure<ReleaseOptions>(o => o.RemindBefore = TimeSpan.FromHours(2)));
+
+        app.Clock.Advance(TimeSpan.FromHours(35) - Minute); // Fri 19:59
+        var early = await RemindAsync(app);
+        app.Clock.Advance(Minute); // 20:00
+        var due = await RemindAsync(app);
+
+        Assert.Empty(early);
+        Assert.Equal(["CHG-1"], due);
+        var lead = await app.QueryAsync(db => db.Outbox.OrderBy(o => o.Id).Select(o => o.Text).LastAsync());
+        Assert.StartsWith("⏰ CHG-1 replace thermostat: its window opens in 2 hours (Fri 27 Nov 22:00 UTC).", lead, StringComparison.Ordinal);
+    }
+}
+
+public sealed class SqliteReleaseReminderTests() : ReleaseReminderTests(DbProvider.Sqlite);
+
+public sealed class PostgresReleaseReminderTests() : ReleaseReminderTests(DbProvider.Postgres);
