@@ -141,39 +141,30 @@ public sealed class CommandRouter(CommandMap map, IServiceScopeFactory scopes, T
     /// for platforms without private answers in the HTTP response: it is retried like every post.
     /// A sensitive reply is not stored: false, and the caller delivers it directly.
     /// </summary>
-    public async Task<bool> PostReplyAsync(ChatRequest request, ChatReply reply, CancellationToken ct)
-    {
-        if (reply.Kind == ReplyKind.None)
-        {
-            return true;
-        }
-
-        if (reply.Sensitive)
-        {
-            return false;
-        }
-
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<BakeryDbContext>();
-        var tenantId = await db.Tenants.Where(t => t.Platform == request.Platform && t.ExternalId == request.TenantId).Select(t => (int?)t.Id).FirstOrDefaultAsync(ct);
-        if (tenantId is not { } id)
-        {
-            return true;
-        }
-
-        var publisher = scope.ServiceProvider.GetRequiredService<CardPublisher>();
-        var text = Marked(reply);
-        publisher.PostReply(id, request.Platform, request.ChannelId, request.ThreadId, text, reply.Cards);
-        await db.SaveChangesAsync(ct);
-        return true;
-    }
+    public Task<bool> PostReplyAsync(ChatRequest request, ChatReply reply, CancellationToken ct) =>
+        PostThroughOutboxAsync(request, reply, (publisher, tenantId, text) => publisher.PostReply(tenantId, request.Platform, request.ChannelId, request.ThreadId, text, reply.Cards), ct);
 
     /// <summary>
     /// Posts a reply through the outbox as a message only the request's author sees, in the request's
     /// conversation (where an answer has no other way back, as after a form was submitted). A
     /// sensitive reply is not stored: false, and the caller delivers it directly.
     /// </summary>
-    public async Task<bool> PostPrivateAsync(ChatRequest request, ChatReply reply, CancellationToken ct)
+    public Task<bool> PostPrivateAsync(ChatRequest request, ChatReply reply, CancellationToken ct) =>
+        PostThroughOutboxAsync(request, reply, (publisher, tenantId, text) =>
+        {
+            if (reply.Cards.Count == 0)
+            {
+                publisher.PostPrivate(tenantId, request.Platform, request.ChannelId, request.UserId, text);
+            }
+
+            for (var i = 0; i < reply.Cards.Count; i++)
+            {
+                publisher.PostPrivate(tenantId, request.Platform, request.ChannelId, request.UserId, i == 0 ? text : "", reply.Cards[i]);
+            }
+        }, ct);
+
+    /// <summary>Adds a reply's outbox rows in the request's tenant (none when it has never been seen) and saves them.</summary>
+    private async Task<bool> PostThroughOutboxAsync(ChatRequest request, ChatReply reply, Action<CardPublisher, int, string> post, CancellationToken ct)
     {
         if (reply.Kind == ReplyKind.None)
         {
@@ -193,18 +184,7 @@ public sealed class CommandRouter(CommandMap map, IServiceScopeFactory scopes, T
             return true;
         }
 
-        var publisher = scope.ServiceProvider.GetRequiredService<CardPublisher>();
-        var text = Marked(reply);
-        if (reply.Cards.Count == 0)
-        {
-            publisher.PostPrivate(id, request.Platform, request.ChannelId, request.UserId, text);
-        }
-
-        for (var i = 0; i < reply.Cards.Count; i++)
-        {
-            publisher.PostPrivate(id, request.Platform, request.ChannelId, request.UserId, i == 0 ? text : "", reply.Cards[i]);
-        }
-
+        post(scope.ServiceProvider.GetRequiredService<CardPublisher>(), id, Marked(reply));
         await db.SaveChangesAsync(ct);
         return true;
     }
