@@ -52,6 +52,8 @@ public static class BakeryHostSetup
 
         services.AddHostedService<OutboxWorker>();
         services.AddHostedService<ProfileRefreshWorker>();
+        services.AddSingleton<ChangeClockWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<ChangeClockWorker>());
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RawBody.MaxBytes);
         return builder;
     }

@@ -14,6 +14,9 @@ public sealed class ReleaseOptions
 
     /// <summary>How long before its window opens an approved change's release reminder is posted.</summary>
     public TimeSpan RemindBefore { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How often the change clock looks for reminders due and changes to expire.</summary>
+    public TimeSpan CheckEvery { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>What a release step did: the change as it is now, whether anything changed, and what to say.</summary>
@@ -125,15 +128,25 @@ public sealed class ReleaseService(BakeryDbContext db, ChangeService changes, In
     /// not reminded again, so no column is needed and a later run (or another instance, or a restart)
     /// finds it; the card and its post commit together, so a crash leaves neither or both. A change
     /// whose window has opened before a run found it is not reminded: it would come too late to be a
-    /// reminder. Meant to run every minute or so from the scheduler, one run at a time (two runs at the
-    /// same moment could both post). Returns the reminded changes.
+    /// reminder. Run every minute by the change clock; runs never overlap (see below). Returns the reminded changes.
     /// </summary>
+    /// <summary>The advisory lock key of reminder runs ("RELREMND" in ASCII).</summary>
+    private const long ReminderLock = 0x52454C52454D4E44;
+
     public async Task<IReadOnlyList<RecordId>> RemindAsync(CancellationToken ct)
     {
         var before = options.Value.RemindBefore;
         if (before <= TimeSpan.Zero)
         {
             throw new InvalidOperationException($"{ReleaseOptions.Section}:{nameof(ReleaseOptions.RemindBefore)} must be positive.");
+        }
+
+        // One run at a time across instances: on PostgreSQL a transaction-scoped advisory lock makes a
+        // second instance's run wait, then find the first one's reminders; SQLite has one writer anyway.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({ReminderLock})", ct);
         }
 
         // Stored times are UTC: SQLite compares them as encoded integers, and PostgreSQL accepts only UTC offsets.
@@ -158,6 +171,7 @@ public sealed class ReleaseService(BakeryDbContext db, ChangeService changes, In
             reminded.Add(change.RecordId);
         }
 
+        await transaction.CommitAsync(ct);
         return reminded;
     }
 

@@ -1,0 +1,56 @@
+using BakeryBot.Core.Changes;
+using Microsoft.Extensions.Options;
+
+namespace BakeryBot.Host;
+
+/// <summary>
+/// The change clock: every <see cref="ReleaseOptions.CheckEvery"/> it posts the release reminders that
+/// are due and expires the changes the CAB left undecided past their deadline. Both are idempotent
+/// and safe with several instances, so a run that is missed or repeated posts nothing twice.
+/// </summary>
+public sealed class ChangeClockWorker(IServiceScopeFactory scopes, IOptions<ReleaseOptions> options, TimeProvider clock, ILogger<ChangeClockWorker> logger) : BackgroundService
+{
+    /// <summary>One round: reminders, then expiries.</summary>
+    public async Task RunOnceAsync(CancellationToken ct)
+    {
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var reminded = await scope.ServiceProvider.GetRequiredService<ReleaseService>().RemindAsync(ct);
+            if (reminded.Count > 0)
+            {
+                logger.LogInformation("Release reminders posted for {Changes}", string.Join(", ", reminded));
+            }
+        }
+
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var expired = await scope.ServiceProvider.GetRequiredService<ChangeService>().ExpireDueAsync(ct);
+            if (expired.Count > 0)
+            {
+                logger.LogInformation("Changes expired undecided: {Changes}", string.Join(", ", expired));
+            }
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.CheckEvery, clock);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+                await timer.WaitForNextTickAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "The change clock's round failed; trying again at the next tick");
+                await ((Task)timer.WaitForNextTickAsync(stoppingToken).AsTask()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using System.Globalization;
+using BakeryBot.Core.Changes;
+using BakeryBot.Core.Tests.Infrastructure;
+using BakeryBot.Host.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BakeryBot.Host.Tests.Changes;
+
+/// <summary>The change clock the host runs: release reminders and expiries without anyone asking.</summary>
+public sealed class ChangeClockTests
+{
+    [Fact]
+    public async Task A_round_posts_the_reminder_of_a_change_whose_window_opens_soon_once()
+    {
+        await using var slack = await FakeSlack.StartAsync();
+        await using var bot = await BotFactory.CreateAsync(DbProvider.Sqlite, slack);
+        using var http = bot.CreateClient();
+        await http.SendAsync(BotFactory.Signed("/slack/commands", bot.CommandBody("cmdb", "add asset oven-2")));
+        var soon = DateTime.UtcNow.AddMinutes(20).ToString("HH:mm", CultureInfo.InvariantCulture);
+        await http.SendAsync(BotFactory.Signed("/slack/commands", bot.CommandBody("change", $"request swap the seal ci:oven-2 window:\"{soon}+1h\" risk:low type:standard rollback:\"refit the old seal\"")));
+        var worker = bot.Services.GetRequiredService<ChangeClockWorker>();
+
+        await worker.RunOnceAsync(CancellationToken.None);
+        await worker.RunOnceAsync(CancellationToken.None);
+        await bot.DrainOutboxAsync();
+
+        Assert.Equal(ChangeState.Approved, await bot.QueryAsync(db => db.Changes.Select(c => c.State).SingleAsync()));
+        var reminder = Assert.Single(slack.Messages, m => m.Text.StartsWith("⏰ CHG-1 swap the seal", StringComparison.Ordinal));
+        Assert.Contains("release.start", reminder.Attachments!.ToJsonString(), StringComparison.Ordinal);
+    }
+}
