@@ -17,7 +17,15 @@ public sealed class ChangeClockTests
         await using var bot = await BotFactory.CreateAsync(DbProvider.Sqlite, slack);
         using var http = bot.CreateClient();
         await http.SendAsync(BotFactory.Signed("/slack/commands", bot.CommandBody("cmdb", "add asset oven-2")));
-        var soon = DateTime.UtcNow.AddMinutes(20).ToString("HH:mm", CultureInfo.InvariantCulture);
+        // The window is written in the requester's time zone, which Slack's profile gives (Europe/Paris in the fake).
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await bot.QueryAsync(db => db.People.AnyAsync(p => p.TimeZone == "Europe/Paris")) is false && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        var paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
+        var soon = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow.AddMinutes(20), paris).ToString("HH:mm", CultureInfo.InvariantCulture);
         await http.SendAsync(BotFactory.Signed("/slack/commands", bot.CommandBody("change", $"request swap the seal ci:oven-2 window:\"{soon}+1h\" risk:low type:standard rollback:\"refit the old seal\"")));
         var worker = bot.Services.GetRequiredService<ChangeClockWorker>();
 
