@@ -132,8 +132,7 @@ public sealed class ChangeCommands : IChatModule
         var reason = clicked ? ctx.Request.Inputs?.GetValueOrDefault(ChangeCards.ReasonInput) : ctx.Args.RestAsText();
         var service = ctx.Get<ChangeService>();
         var result = await service.VoteAsync(ctx.Tenant, ctx.Actor, ctx.HasRole(Roles.Cab), id, kind, reason, ctx.Request.Platform, ctx.Cancellation);
-        var card = await service.CardAsync(result.Change, ctx.Cancellation);
-        return (result.Counted && clicked ? ChatReply.None : ChatReply.Private(result.Message)) with { UpdatedCard = card };
+        return (result.Counted && clicked ? ChatReply.None : ChatReply.Private(result.Message)) with { UpdatedCard = result.Card };
     }
 
     private static async Task<ChatReply> RollbackAsync(CommandContext ctx)

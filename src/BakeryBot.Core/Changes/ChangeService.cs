@@ -20,7 +20,7 @@ public sealed record ChangeRequest(
     string? RollbackMigration);
 
 /// <summary>What a vote did: the change as it is now, whether the vote counted, and what to say.</summary>
-public sealed record VoteResult(Change Change, bool Counted, string Message);
+public sealed record VoteResult(Change Change, bool Counted, string Message, Card Card);
 
 /// <summary>Another open change whose window overlaps and whose CIs are the same or depend on each other.</summary>
 public sealed record ChangeConflict(RecordId Other, string Title, string Why);
@@ -219,12 +219,12 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
         await ExpireIfDueAsync(tenant, change, ct);
         if (change.Decision is { } decided)
         {
-            return new VoteResult(change, false, $"{change.RecordId} was {Word(decided)} already; votes now change nothing.");
+            return new VoteResult(change, false, $"{change.RecordId} was {Word(decided)} already; votes now change nothing.", await CardAsync(change, ct));
         }
 
         if (change.State == ChangeState.Cancelled)
         {
-            return new VoteResult(change, false, $"{change.RecordId} was withdrawn; there is nothing to vote on.");
+            return new VoteResult(change, false, $"{change.RecordId} was withdrawn; there is nothing to vote on.", await CardAsync(change, ct));
         }
 
         if (!isCabMember)
@@ -239,7 +239,7 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
 
         if (change.Votes.FirstOrDefault(v => v.PersonId == actor.Id) is { } earlier)
         {
-            return new VoteResult(change, false, $"You voted {Word(earlier.Kind)} on {change.RecordId} already; a vote can't be cast twice.");
+            return new VoteResult(change, false, $"You voted {Word(earlier.Kind)} on {change.RecordId} already; a vote can't be cast twice.", await CardAsync(change, ct));
         }
 
         reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
@@ -296,10 +296,11 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
             throw new UserException($"Your vote on {change.RecordId} was being counted already; look at the card again.");
         }
 
-        await publisher.UpdateEverywhereAsync(tenant.Id, RecordType, change.RecordId.ToString(), await CardAsync(change, ct), lead, ct);
+        var card = await CardAsync(change, ct);
+        await publisher.UpdateEverywhereAsync(tenant.Id, RecordType, change.RecordId.ToString(), card, lead, ct);
         await db.SaveChangesAsync(ct);
         await db.CommitAsync(tx, ct);
-        return new VoteResult(change, true, decision is null ? $"Your {Word(kind)} vote on {change.RecordId} is counted." : lead);
+        return new VoteResult(change, true, decision is null ? $"Your {Word(kind)} vote on {change.RecordId} is counted." : lead, card);
     }
 
     /// <summary>A change still undecided at its approval deadline is rejected as expired (once).</summary>
@@ -402,9 +403,10 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
         change.State = ChangeState.Cancelled;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
-        await publisher.UpdateEverywhereAsync(tenant.Id, RecordType, change.RecordId.ToString(), await CardAsync(change, ct), $"{actor.DisplayName} withdrew {change.RecordId}.", ct);
+        var card = await CardAsync(change, ct);
+        await publisher.UpdateEverywhereAsync(tenant.Id, RecordType, change.RecordId.ToString(), card, $"{actor.DisplayName} withdrew {change.RecordId}.", ct);
         // A release reminder posted for it loses its Start release button too.
-        await publisher.UpdateEverywhereAsync(tenant.Id, ReleaseService.ReminderRecordType, change.RecordId.ToString(), await CardAsync(change, ct), $"{actor.DisplayName} withdrew {change.RecordId}.", ct);
+        await publisher.UpdateEverywhereAsync(tenant.Id, ReleaseService.ReminderRecordType, change.RecordId.ToString(), card, $"{actor.DisplayName} withdrew {change.RecordId}.", ct);
         await db.SaveChangesAsync(ct);
         await db.CommitAsync(tx, ct);
         return true;

@@ -44,7 +44,7 @@ public static class ReleasePolicy
     /// <summary>How long before its window opens an approved change may start its release.</summary>
     public static readonly TimeSpan EarlyStart = TimeSpan.FromHours(1);
 
-    private static readonly System.Globalization.CultureInfo Culture = System.Globalization.CultureInfo.GetCultureInfo("en-GB");
+    internal static readonly System.Globalization.CultureInfo Culture = System.Globalization.CultureInfo.GetCultureInfo("en-GB");
 
     /// <summary>
     /// Why a change that is neither in release nor released cannot start now; null when it can.
@@ -119,6 +119,9 @@ public sealed class ReleaseService(BakeryDbContext db, ChangeService changes, In
     /// </summary>
     public const string ReminderRecordType = "release-reminder";
 
+    /// <summary>The advisory lock key of reminder runs ("RELREMND" in ASCII).</summary>
+    private const long ReminderLock = 0x52454C52454D4E44;
+
     /// <summary>
     /// Posts a reminder, in the channel where it was requested, for each approved change whose window
     /// opens within <see cref="ReleaseOptions.RemindBefore"/> from now and that has not been reminded
@@ -130,9 +133,6 @@ public sealed class ReleaseService(BakeryDbContext db, ChangeService changes, In
     /// whose window has opened before a run found it is not reminded: it would come too late to be a
     /// reminder. Run every minute by the change clock; runs never overlap (see below). Returns the reminded changes.
     /// </summary>
-    /// <summary>The advisory lock key of reminder runs ("RELREMND" in ASCII).</summary>
-    private const long ReminderLock = 0x52454C52454D4E44;
-
     public async Task<IReadOnlyList<RecordId>> RemindAsync(CancellationToken ct)
     {
         var before = options.Value.RemindBefore;
@@ -179,18 +179,15 @@ public sealed class ReleaseService(BakeryDbContext db, ChangeService changes, In
     public async Task<ReleaseResult> StartAsync(Tenant tenant, Person actor, RecordId id, CancellationToken ct)
     {
         var change = await changes.GetAsync(tenant.Id, id, ct);
-        if (change.Type != ChangeType.Emergency)
-        {
-            // A normal change still undecided at its deadline expires first, and says so below.
-            await changes.ExpireIfDueAsync(tenant, change, ct);
-        }
+        // A normal change still undecided at its deadline expires first, and says so below (an emergency never expires).
+        await changes.ExpireIfDueAsync(tenant, change, ct);
 
         switch (change.State)
         {
             case ChangeState.InRelease:
                 return new ReleaseResult(change, false, $"{id}'s release started already ({await WhoWhenAsync(change.ReleaseStartedById, change.ReleaseStartedAt, ct)}); nothing changed.");
             case ChangeState.Completed:
-                return new ReleaseResult(change, false, $"{id} was released already ({Outcome(change)}, {await WhoWhenAsync(change.ReleasedById, change.ReleasedAt, ct)}); nothing changed.");
+                return new ReleaseResult(change, false, $"{id} was released already ({ChangeService.Word(change.Outcome ?? ReleaseOutcome.Succeeded)}, {await WhoWhenAsync(change.ReleasedById, change.ReleasedAt, ct)}); nothing changed.");
         }
 
         var now = clock.GetUtcNow();
@@ -229,10 +226,10 @@ public sealed class ReleaseService(BakeryDbContext db, ChangeService changes, In
             case ChangeState.Completed when rollback && change.Outcome == ReleaseOutcome.RolledBack:
                 return new ReleaseResult(change, false, $"{id} was rolled back already ({await WhoWhenAsync(change.ReleasedById, change.ReleasedAt, ct)}); nothing changed.");
             case ChangeState.Completed when rollback:
-                throw new UserException($"{id}'s release is over ({Outcome(change)}, {await WhoWhenAsync(change.ReleasedById, change.ReleasedAt, ct)}), so there is no release left to roll back. " +
+                throw new UserException($"{id}'s release is over ({ChangeService.Word(change.Outcome ?? ReleaseOutcome.Succeeded)}, {await WhoWhenAsync(change.ReleasedById, change.ReleasedAt, ct)}), so there is no release left to roll back. " +
                                         $"If it broke something, link the incident to it (`/incident link INC-42 {id}`) and undo it with a new change.");
             case ChangeState.Completed:
-                return new ReleaseResult(change, false, $"{id} was released already ({Outcome(change)}, {await WhoWhenAsync(change.ReleasedById, change.ReleasedAt, ct)}); nothing changed." +
+                return new ReleaseResult(change, false, $"{id} was released already ({ChangeService.Word(change.Outcome ?? ReleaseOutcome.Succeeded)}, {await WhoWhenAsync(change.ReleasedById, change.ReleasedAt, ct)}); nothing changed." +
                                                         (outcome == ReleaseOutcome.Failed && change.Outcome == ReleaseOutcome.Succeeded ? $" If it broke something, link the incident to it: `/incident link INC-42 {id}`." : ""));
             case ChangeState.InRelease:
                 break;
@@ -358,7 +355,7 @@ public sealed class ReleaseService(BakeryDbContext db, ChangeService changes, In
         await publisher.UpdateEverywhereAsync(tenantId, ReminderRecordType, change.RecordId.ToString(), card, lead, ct);
     }
 
-    private static readonly System.Globalization.CultureInfo Culture = System.Globalization.CultureInfo.GetCultureInfo("en-GB");
+    private static System.Globalization.CultureInfo Culture => ReleasePolicy.Culture;
 
     /// <summary>"by Bob, Thu 26 Nov 22:05 UTC".</summary>
     private async Task<string> WhoWhenAsync(int? personId, DateTimeOffset? at, CancellationToken ct)
@@ -366,11 +363,4 @@ public sealed class ReleaseService(BakeryDbContext db, ChangeService changes, In
         var name = personId is { } pid ? await db.People.Where(p => p.Id == pid).Select(p => p.DisplayName).FirstOrDefaultAsync(ct) : null;
         return $"by {name ?? "someone"}{(at is { } when ? $", {Times.At(when)}" : "")}";
     }
-
-    private static string Outcome(Change change) => change.Outcome switch
-    {
-        ReleaseOutcome.RolledBack => "rolled back",
-        ReleaseOutcome.Failed => "failed",
-        _ => "succeeded",
-    };
 }

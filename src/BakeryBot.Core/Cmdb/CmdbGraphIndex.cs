@@ -16,7 +16,7 @@ namespace BakeryBot.Core.Cmdb;
 public sealed class CmdbGraphIndex
 {
     /// <summary>The relations along which a failure of the target reaches the source.</summary>
-    private static readonly CiRelation[] TowardsSource = [CiRelation.DependsOn, CiRelation.RunsOn, CiRelation.LocatedIn, CiRelation.SuppliedBy];
+    internal static readonly CiRelation[] TowardsSource = [CiRelation.DependsOn, CiRelation.RunsOn, CiRelation.LocatedIn, CiRelation.SuppliedBy];
 
     private static readonly CiRelation[] Spreading = [.. TowardsSource, CiRelation.PartOf];
 

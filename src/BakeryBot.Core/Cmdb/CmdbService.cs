@@ -314,21 +314,32 @@ public sealed class CmdbService(BakeryDbContext db, CmdbGraph graph, TimeProvide
             openIncidents.Select(n => new RecordId(RecordId.Incident, n).ToString()).ToList());
     }
 
-    /// <summary>The service catalogue: every service with its tier, owner, commitment and health, most critical first.</summary>
+    /// <summary>
+    /// The service catalogue: every service with its tier, owner, commitment and health, most critical
+    /// first. Three queries whatever the number of services: the catalogue shows no links or experts.
+    /// </summary>
     public async Task<List<CiView>> CatalogAsync(int tenantId, CancellationToken ct)
     {
-        var services = await db.ConfigurationItems.Include(c => c.Experts)
+        var services = await db.ConfigurationItems.AsNoTracking()
             .Where(c => c.TenantId == tenantId && c.Type == CiType.Service)
             .OrderBy(c => c.Tier ?? 9).ThenBy(c => c.Key)
             .Take(100)
             .ToListAsync(ct);
-        var views = new List<CiView>(services.Count);
-        foreach (var service in services)
-        {
-            views.Add(await ViewAsync(service, ct));
-        }
-
-        return views;
+        var ids = services.Select(s => s.Id).ToList();
+        var owners = services.Select(s => s.OwnerId).OfType<int>().Distinct().ToList();
+        var names = await db.People.Where(p => owners.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.DisplayName, ct);
+        var open = (await db.Set<IncidentCi>().Where(c => ids.Contains(c.CiId))
+                .Join(db.Incidents.Where(i => i.TenantId == tenantId).Where(Incident.Open), c => c.IncidentId, i => i.Id, (c, i) => new { c.CiId, i.Number })
+                .ToListAsync(ct))
+            .ToLookup(x => x.CiId, x => x.Number);
+        return services.Select(s => new CiView(
+                s,
+                s.OwnerId is { } o ? names.GetValueOrDefault(o) : null,
+                [],
+                [],
+                [],
+                open[s.Id].Order().Select(n => new RecordId(RecordId.Incident, n).ToString()).ToList()))
+            .ToList();
     }
 
     public static CiRelation ParseRelation(string text) => text.ToLowerInvariant() switch

@@ -83,7 +83,7 @@ public sealed class ProblemService(BakeryDbContext db, CmdbService cmdb, Inciden
             return true;
         }, $"{actor.DisplayName} recorded the root cause of {id}.", ct);
 
-    /// <summary>Records the workaround: the problem becomes a known error, and incidents on its CIs get it posted.</summary>
+    /// <summary>Records the workaround: the problem becomes a known error, and incidents declared on its CIs from then on get it posted.</summary>
     public Task<bool> SetWorkaroundAsync(Tenant tenant, Person actor, RecordId id, string workaround, CancellationToken ct) =>
         ChangeAsync(tenant, id, p =>
         {

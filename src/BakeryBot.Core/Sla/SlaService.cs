@@ -15,7 +15,6 @@ public sealed record SlaSettings(int? Severity, TimeSpan? Acknowledge, TimeSpan?
 /// <summary>Service levels: targets per service and severity, commitments and credit rules, the availability a dependency chain allows, and the monthly report.</summary>
 public sealed class SlaService(BakeryDbContext db, CmdbService cmdb, CmdbGraph graph, TimeProvider clock)
 {
-    private static readonly CiRelation[] Needs = [CiRelation.DependsOn, CiRelation.RunsOn, CiRelation.LocatedIn, CiRelation.SuppliedBy];
 
     /// <summary>
     /// Sets what is given (the rest stays as it was); false when nothing changed. A commitment, credit
@@ -126,7 +125,7 @@ public sealed class SlaService(BakeryDbContext db, CmdbService cmdb, CmdbGraph g
             foreach (var current in frontier.Chunk(CmdbGraph.ChunkSize))
             {
                 level.AddRange(await db.CiRelationships
-                    .Where(r => r.TenantId == tenantId && current.Contains(r.SourceId) && Needs.Contains(r.Relation))
+                    .Where(r => r.TenantId == tenantId && current.Contains(r.SourceId) && CmdbGraphIndex.TowardsSource.Contains(r.Relation))
                     .Select(r => new ChainEdge(r.SourceId, r.TargetId, r.RedundancyGroup))
                     .ToListAsync(ct));
             }
@@ -154,7 +153,7 @@ public sealed class SlaService(BakeryDbContext db, CmdbService cmdb, CmdbGraph g
     /// third party with a commitment, and any other CI with a credit rule. Cost: three queries for the
     /// CIs, the targets and the period's incidents (with their CI ids; the incidents declared in it, and
     /// the downtime ones that overlap it), then one CMDB impact walk from every CI those incidents name
-    /// (<see cref="CmdbGraph.ReachAsync"/>: two queries per level), not one per incident or per CI.
+    /// (<see cref="CmdbGraph.ReachAsync"/>: one read of the graph version, then in memory), not one per incident or per CI.
     /// Memory grows with the incidents read (a few dozen bytes each) and with what their CIs reach.
     /// </summary>
     public async Task<SlaReport> ReportAsync(int tenantId, ReportPeriod period, DateTimeOffset now, CancellationToken ct)

@@ -104,9 +104,10 @@ public sealed class TeamsEndpoints(
         switch (activity.Name)
         {
             case TeamsActivityMapper.AdaptiveCardActionInvoke:
-                if (TeamsActivityMapper.MapCardAction(activity) is not TeamsInvokeMapping.Mapped { Request: var action })
+                var cardAction = TeamsActivityMapper.MapCardAction(activity);
+                if (cardAction is not TeamsInvokeMapping.Mapped { Request: var action })
                 {
-                    return Failure(TeamsActivityMapper.MapCardAction(activity));
+                    return Failure(cardAction);
                 }
 
                 var reply = await router.HandleAsync(Enrich(action, activity, sighting), CancellationToken.None);
