@@ -14,6 +14,14 @@ public sealed class ValueParserTests
     [InlineData("1h 30m", 5400)]
     [InlineData("2H", 7200)]
     [InlineData("3 hours", 3 * 3600)]
+    [InlineData("1.5h", 5400)]
+    [InlineData("0.25d", 6 * 3600)]
+    [InlineData("2.5 hours", 9000)]
+    [InlineData("1h 7.5m", 3600 + 450)]
+    [InlineData("0.001h", 4)]
+    [InlineData("1:30", 5400)]
+    [InlineData("0:45", 2700)]
+    [InlineData("12:05", (12 * 3600) + 300)]
     public void Parses_durations(string text, int seconds)
     {
         Assert.True(DurationParser.TryParse(text, out var duration));
@@ -31,6 +39,17 @@ public sealed class ValueParserTests
     [InlineData("h")]
     [InlineData("99999999999d")]
     [InlineData("4000d")]
+    [InlineData("1.h")]
+    [InlineData(".5h")]
+    [InlineData("1.2345h")]
+    [InlineData("1.5.5h")]
+    [InlineData("1,5h")]
+    [InlineData("0.0001s")]
+    [InlineData("1:75")]
+    [InlineData("0:00")]
+    [InlineData("1:5")]
+    [InlineData(":30")]
+    [InlineData("1:30m")]
     public void Refuses_bad_durations(string text)
     {
         Assert.False(DurationParser.TryParse(text, out _));
@@ -40,7 +59,7 @@ public sealed class ValueParserTests
 
     [Fact]
     public void Durations_never_throw_on_random_input() =>
-        Gen.OneOf(Gen.String, Gen.Char["0123456789wdhms "].Array[0, 30].Select(c => new string(c)))
+        Gen.OneOf(Gen.String, Gen.Char["0123456789wdhms .:"].Array[0, 30].Select(c => new string(c)))
             .Sample(text => { _ = DurationParser.TryParse(text, out var d); Assert.True(d >= TimeSpan.Zero && d <= DurationParser.Max); }, iter: 5000);
 
     [Theory]
