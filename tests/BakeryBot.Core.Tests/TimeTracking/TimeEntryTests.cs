@@ -3,6 +3,7 @@ using BakeryBot.Core.Chat;
 using BakeryBot.Core.Tests.Infrastructure;
 using BakeryBot.Core.TimeTracking;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static BakeryBot.Core.Tests.TimeTracking.TimeKit;
 
 namespace BakeryBot.Core.Tests.TimeTracking;
@@ -214,6 +215,32 @@ public abstract class TimeEntryTests(DbProvider provider)
             $"{ids[2]} · Thu 26 Nov 18:00 · 25 minutes · CHG-4\n{ids[1]} · Wed 25 Nov 00:00 · 30 minutes · review\n{ids[0]} · Mon 23 Nov 00:00 · 1 hour · planning",
             Assert.IsType<TextSection>(card.Sections[0]).Text);
         Assert.StartsWith("You have no time entries yet.", empty.Text, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task Help_lists_every_verb_with_its_usage()
+    {
+        await using var app = await CoreTestApp.CreateAsync(provider);
+
+        var help = await app.SendAsync("time", "help");
+        var export = await app.SendAsync("time", "help export");
+        var overview = app.Services.GetRequiredService<CommandMap>().Overview();
+
+        Assert.Equal(
+            [
+                "/time: time entries, timesheets and reports",
+                $"• `{TimeCommands.LogUsage}`: log time you spent: today, or a past day with `on:`",
+                $"• `{TimeCommands.WeekUsage}`: a Monday–Sunday timesheet in the person's time zone (someone else's: managers and admins)",
+                $"• `{TimeCommands.ReportUsage}`: who spent how long on a record",
+                "• `/time list`: your latest time entries, with their ids",
+                $"• `{TimeCommands.EditUsage}`: change one of your entries: its duration, record, note or day",
+                $"• `{TimeCommands.DeleteUsage}`: delete one of your entries",
+                $"• `{TimeCommands.ExportUsage}`: a private link, for an hour, to download time entries as CSV (yours; managers and admins: everyone's)",
+                "• `/time help`: this list",
+            ],
+            help.Text.Split('\n'));
+        Assert.Equal($"`{TimeCommands.ExportUsage}`: a private link, for an hour, to download time entries as CSV (yours; managers and admins: everyone's)", export.Text);
+        Assert.Contains("• `/time`: time entries, timesheets and reports", overview, StringComparison.Ordinal);
     }
 
     private static Dictionary<string, JsonElement[]> Changes(BakeryBot.Core.Data.AuditEntry entry) =>
