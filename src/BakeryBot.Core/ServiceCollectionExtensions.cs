@@ -27,6 +27,7 @@ public static class ServiceCollectionExtensions
         new SlaCommands(),
         new KnowledgeCommands(),
         new TimerCommands(),
+        new TimeCommands(),
         new Changes.ChangeCommands(),
         new Changes.ReleaseCommands(),
         new BakeryCommands(),
@@ -44,6 +45,8 @@ public static class ServiceCollectionExtensions
         services.AddScoped<CardPublisher>();
         services.AddScoped<ConversationDirectory>();
         services.AddScoped<TimerService>();
+        services.AddScoped<TimeEntryService>();
+        services.AddScoped<TimeExportService>();
         services.AddScoped<CmdbService>();
         services.AddScoped<CmdbGraph>();
         services.AddSingleton<CmdbGraphCache>();

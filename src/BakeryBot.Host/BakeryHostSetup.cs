@@ -3,6 +3,7 @@ using BakeryBot.Core.Data;
 using BakeryBot.Core.Data.Outbox;
 using BakeryBot.Core.Integrations;
 using BakeryBot.Core.People;
+using BakeryBot.Host.Exports;
 using BakeryBot.Host.Feeds;
 using BakeryBot.Host.Hooks;
 using BakeryBot.Host.Outbox;
@@ -46,7 +47,8 @@ public static class BakeryHostSetup
         }
 
         // ASP.NET Core's request lines ("Request starting GET ...") carry the query string, and a
-        // calendar link's token is in it (calendar apps can't send headers): they are never logged,
+        // calendar link's or a time export link's token is in it (calendar apps can't send headers,
+        // and a link opened from chat can't either): they are never logged,
         // whatever level Microsoft.AspNetCore is set to. Its warnings and errors still are.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
@@ -64,6 +66,7 @@ public static class BakeryHostSetup
         app.MapGet("/readyz", ReadyAsync);
         app.MapHooks();
         app.MapCalendar();
+        app.MapTimeExport();
         if (app.Services.GetService<SlackEndpoints>() is not null)
         {
             app.MapSlack();

@@ -1,11 +1,19 @@
 using BakeryBot.Host;
 using BakeryBot.Host.Cli;
 
-// Admin verbs come before the host's own arguments: `bakerybot seed-demo`, `bakerybot import <file>`.
-var verb = args.Length > 0 && args[0] is "seed-demo" or "import" ? args[0] : null;
+// Admin verbs come before the host's own arguments: `bakerybot seed-demo`, `bakerybot import <file>`,
+// `bakerybot export time --from <date> --to <date>`.
+var verb = args.Length > 0 && args[0] is "seed-demo" or "import" or "export" ? args[0] : null;
 var import = verb == "import" ? ImportVerb.Parse(args[1..]) : null;
-var builder = WebApplication.CreateBuilder(import?.HostArgs ?? (verb is null ? args : args[1..]));
+var export = verb == "export" ? ExportVerb.Parse(args[1..]) : null;
+var builder = WebApplication.CreateBuilder(import?.HostArgs ?? export?.HostArgs ?? (verb is null ? args : args[1..]));
 builder.AddBakeryBot();
+if (export is not null)
+{
+    // The CSV may go to standard output: every log line goes to standard error instead.
+    builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+}
+
 var app = builder.Build();
 await app.MigrateDatabaseAsync();
 switch (verb)
@@ -17,6 +25,11 @@ switch (verb)
         return 0;
     case "import":
         return await ImportVerb.RunAsync(app.Services, import!, Console.Out, CancellationToken.None);
+    case "export":
+        await using (var stdout = Console.OpenStandardOutput())
+        {
+            return await ExportVerb.RunAsync(app.Services, export!, stdout, Console.Error, CancellationToken.None);
+        }
 }
 
 app.MapBakeryBot();

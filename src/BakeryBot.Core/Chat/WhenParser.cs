@@ -101,6 +101,30 @@ public static class WhenParser
         return to > from ? (from, to) : throw new UserException($"`{Shorten(text)}` ends before it starts.");
     }
 
+    /// <summary>
+    /// A day, read in <paramref name="zone"/>: <c>2026-11-20</c>, <c>today</c>, <c>yesterday</c>,
+    /// <c>tomorrow</c> or a weekday (<c>mon</c>, <c>friday</c>). A weekday is the next one, or with
+    /// <paramref name="past"/> the latest one up to today (<c>mon</c> on a Monday is that day).
+    /// </summary>
+    public static DateOnly ParseDay(string text, DateTimeOffset now, TimeZoneInfo zone, bool past, string what = "day")
+    {
+        var word = text.Trim().ToLowerInvariant();
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+        if (word == "yesterday")
+        {
+            return today.AddDays(-1);
+        }
+
+        var day = word.Length <= 20 ? DayOf(word, today) : null;
+        if (day is not { } found || word == "tonight")
+        {
+            throw new UserException($"`{Shorten(text)}` is not a {what}; write it like `2026-11-20`, `yesterday` or `mon`.");
+        }
+
+        var weekday = char.IsAsciiLetter(word[0]) && word is not ("today" or "tomorrow");
+        return weekday && past ? found.AddDays(-7) : found;
+    }
+
     private static DateOnly? DayOf(string word, DateOnly today)
     {
         if (DateOnly.TryParseExact(word, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))

@@ -13,6 +13,9 @@ public sealed class PublicUrlOptions
     /// <summary>A person's change calendar link: <c>&lt;PublicUrl&gt;/calendar/changes.ics?token=&lt;token&gt;</c>.</summary>
     public string CalendarUrl(string token) => $"{Base}/calendar/changes.ics?token={Uri.EscapeDataString(token)}";
 
+    /// <summary>A time export link: <c>&lt;PublicUrl&gt;/export/time.csv?token=&lt;token&gt;</c>.</summary>
+    public string TimeExportUrl(string token) => $"{Base}/export/time.csv?token={Uri.EscapeDataString(token)}";
+
     private string Base => (string.IsNullOrWhiteSpace(PublicUrl) ? Default : PublicUrl.Trim()).TrimEnd('/');
 }
 

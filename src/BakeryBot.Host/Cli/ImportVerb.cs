@@ -124,7 +124,7 @@ public static class ImportVerb
     /// The tenant named by <c>--tenant platform:id</c>; without it, the only tenant there is (or the
     /// playground's, on a database no platform has used yet).
     /// </summary>
-    private static async Task<(Tenant?, string?)> TenantAsync(BakeryDbContext db, string? named, CancellationToken ct)
+    internal static async Task<(Tenant?, string?)> TenantAsync(BakeryDbContext db, string? named, CancellationToken ct)
     {
         var tenants = await db.Tenants.ToListAsync(ct);
         if (named is not null)

@@ -1457,6 +1457,52 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                     b.ToTable("TimeEntry");
                 });
 
+            modelBuilder.Entity("BakeryBot.Core.TimeTracking.TimeExportToken", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Everyone")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly>("From")
+                        .HasColumnType("date");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("To")
+                        .HasColumnType("date");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PersonId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId", "PersonId");
+
+                    b.ToTable("TimeExportTokens", (string)null);
+                });
+
             modelBuilder.Entity("BakeryBot.Core.TimeTracking.Timer", b =>
                 {
                     b.Property<int>("Id")
@@ -1809,6 +1855,15 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("BakeryBot.Core.TimeTracking.TimeEntry", b =>
+                {
+                    b.HasOne("BakeryBot.Core.People.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BakeryBot.Core.TimeTracking.TimeExportToken", b =>
                 {
                     b.HasOne("BakeryBot.Core.People.Person", null)
                         .WithMany()
