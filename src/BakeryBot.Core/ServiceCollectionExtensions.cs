@@ -29,6 +29,7 @@ public static class ServiceCollectionExtensions
         new TimerCommands(),
         new Changes.ChangeCommands(),
         new Changes.ReleaseCommands(),
+        new Drills.DrillCommands(),
         new BakeryCommands(),
     ];
 
@@ -70,6 +71,9 @@ public static class ServiceCollectionExtensions
         services.AddScoped<ProblemDetector>();
         services.AddOptions<ProblemOptions>();
         services.AddScoped<ChangeCalendarService>();
+        services.AddScoped<Drills.DrillService>();
+        services.AddScoped<Drills.DrillReminders>();
+        services.AddOptions<Drills.DrillOptions>();
         return services;
     }
 }
