@@ -30,6 +30,7 @@ public static class ServiceCollectionExtensions
         new TimeCommands(),
         new Changes.ChangeCommands(),
         new Changes.ReleaseCommands(),
+        new Drills.DrillCommands(),
         new BakeryCommands(),
     ];
 
@@ -73,6 +74,9 @@ public static class ServiceCollectionExtensions
         services.AddScoped<ProblemDetector>();
         services.AddOptions<ProblemOptions>();
         services.AddScoped<ChangeCalendarService>();
+        services.AddScoped<Drills.DrillService>();
+        services.AddScoped<Drills.DrillReminders>();
+        services.AddOptions<Drills.DrillOptions>();
         return services;
     }
 }

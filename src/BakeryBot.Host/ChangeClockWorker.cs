@@ -1,16 +1,18 @@
 using BakeryBot.Core.Changes;
+using BakeryBot.Core.Drills;
 using Microsoft.Extensions.Options;
 
 namespace BakeryBot.Host;
 
 /// <summary>
 /// The change clock: every <see cref="ReleaseOptions.CheckEvery"/> it posts the release reminders that
-/// are due and expires the changes the CAB left undecided past their deadline. Both are idempotent
-/// and safe with several instances, so a run that is missed or repeated posts nothing twice.
+/// are due, expires the changes the CAB left undecided past their deadline, and reminds drills due
+/// soon or overdue. All are idempotent and safe with several instances, so a run that is missed or
+/// repeated posts nothing twice.
 /// </summary>
 public sealed class ChangeClockWorker(IServiceScopeFactory scopes, IOptions<ReleaseOptions> options, TimeProvider clock, ILogger<ChangeClockWorker> logger) : BackgroundService
 {
-    /// <summary>One round: reminders, then expiries.</summary>
+    /// <summary>One round: release reminders, expiries, then drill reminders and overdue notices.</summary>
     public async Task RunOnceAsync(CancellationToken ct)
     {
         await using (var scope = scopes.CreateAsyncScope())
@@ -28,6 +30,15 @@ public sealed class ChangeClockWorker(IServiceScopeFactory scopes, IOptions<Rele
             if (expired.Count > 0)
             {
                 logger.LogInformation("Changes expired undecided: {Changes}", string.Join(", ", expired));
+            }
+        }
+
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var drills = await scope.ServiceProvider.GetRequiredService<DrillReminders>().RunAsync(ct);
+            if (drills.Reminded.Count > 0 || drills.Overdue.Count > 0)
+            {
+                logger.LogInformation("Drill reminders posted for {Reminded}; overdue notices for {Overdue}", string.Join(", ", drills.Reminded), string.Join(", ", drills.Overdue));
             }
         }
     }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using BakeryBot.Core.Chat;
+using BakeryBot.Core.Drills;
 using Ical.Net;
 using Ical.Net.CalendarComponents;
 using Ical.Net.DataTypes;
@@ -10,18 +12,23 @@ namespace BakeryBot.Core.Changes;
 public sealed record CalendarChange(Change Change, IReadOnlyList<string> CiNames, string? RequestedBy);
 
 /// <summary>
-/// The change calendar of one tenant as iCalendar (RFC 5545): one event per change window and one per
-/// freeze window, for calendar apps that subscribe to <c>/calendar/changes.ics</c>.
-/// <para>
-/// Drills (<c>DRL-n</c>, a later issue) are meant to join as a third kind of event: a list of them
-/// here beside <see cref="Changes"/> and <see cref="Freezes"/>, a <c>DrillEvent</c> beside
-/// <c>ChangeEvent</c> and <c>FreezeEvent</c> with UIDs <c>drl-&lt;tenant&gt;-&lt;number&gt;@bakerybot</c>,
-/// and their query in <see cref="ChangeCalendarService.FeedAsync"/>. The link, its checks and the
-/// endpoint stay as they are.
-/// </para>
+/// A continuity drill with what its calendar events say besides the drill itself: whether its due
+/// date is in the feed's range, and its runs that are.
 /// </summary>
-public sealed record ChangeCalendarFeed(string CalendarName, IReadOnlyList<CalendarChange> Changes, IReadOnlyList<FreezeWindow> Freezes)
+public sealed record CalendarDrill(ContinuityDrill Drill, string? Owner, string? CiName, bool DueInRange, IReadOnlyList<DrillRun> Runs);
+
+/// <summary>
+/// The change calendar of one tenant as iCalendar (RFC 5545): one event per change window, one per
+/// freeze window, and for continuity drills one for each drill's next due date (UID
+/// <c>drl-&lt;tenant&gt;-&lt;number&gt;@bakerybot</c>, moved in place as the date moves) and one per run
+/// (<c>drl-&lt;tenant&gt;-&lt;number&gt;-run-&lt;n&gt;@bakerybot</c>), for calendar apps that subscribe
+/// to <c>/calendar/changes.ics</c>.
+/// </summary>
+public sealed record ChangeCalendarFeed(string CalendarName, IReadOnlyList<CalendarChange> Changes, IReadOnlyList<FreezeWindow> Freezes, IReadOnlyList<CalendarDrill> Drills)
 {
+    /// <summary>How long a drill's due-date event lasts: it marks a moment, but calendars show a slot.</summary>
+    public static readonly TimeSpan DueEventLength = TimeSpan.FromHours(1);
+
     /// <summary>How often calendar apps are asked to fetch the feed again (those that honour the hint).</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromHours(1);
 
@@ -33,7 +40,7 @@ public sealed record ChangeCalendarFeed(string CalendarName, IReadOnlyList<Calen
     {
         var calendar = new Ical.Net.Calendar { ProductId = "-//BakeryBot//Change calendar//EN" };
         calendar.AddProperty("X-WR-CALNAME", CalendarName);
-        calendar.AddProperty("X-WR-CALDESC", $"Change windows and change freezes, {ChangeCalendarService.Range}.");
+        calendar.AddProperty("X-WR-CALDESC", $"Change windows, change freezes and continuity drills, {ChangeCalendarService.Range}.");
         var refresh = System.Xml.XmlConvert.ToString(RefreshInterval);
         var interval = new CalendarProperty("REFRESH-INTERVAL", refresh);
         interval.Parameters.Set("VALUE", "DURATION");
@@ -50,6 +57,19 @@ public sealed record ChangeCalendarFeed(string CalendarName, IReadOnlyList<Calen
             calendar.Events.Add(FreezeEvent(freeze));
         }
 
+        foreach (var drill in Drills.OrderBy(d => d.Drill.Number))
+        {
+            if (drill.DueInRange)
+            {
+                calendar.Events.Add(DrillDueEvent(drill));
+            }
+
+            foreach (var run in drill.Runs.OrderBy(r => r.Number))
+            {
+                calendar.Events.Add(DrillRunEvent(drill, run));
+            }
+        }
+
         return new CalendarSerializer().SerializeToString(calendar) ?? "";
     }
 
@@ -59,6 +79,12 @@ public sealed record ChangeCalendarFeed(string CalendarName, IReadOnlyList<Calen
 
     public static string FreezeUid(FreezeWindow freeze) =>
         string.Create(CultureInfo.InvariantCulture, $"freeze-{freeze.TenantId}-{freeze.Id}@bakerybot");
+
+    public static string DrillUid(ContinuityDrill drill) =>
+        string.Create(CultureInfo.InvariantCulture, $"drl-{drill.TenantId}-{drill.Number}@bakerybot");
+
+    public static string DrillRunUid(ContinuityDrill drill, DrillRun run) =>
+        string.Create(CultureInfo.InvariantCulture, $"drl-{drill.TenantId}-{drill.Number}-run-{run.Number}@bakerybot");
 
     /// <summary>TENTATIVE while the CAB decides, CONFIRMED once it may go ahead, CANCELLED when it won't.</summary>
     public static string Status(ChangeState state) => state switch
@@ -101,6 +127,88 @@ public sealed record ChangeCalendarFeed(string CalendarName, IReadOnlyList<Calen
         Status = EventStatus.Confirmed,
         Transparency = TransparencyType.Opaque,
     };
+
+    /// <summary>A drill's next due date: confirmed while it is practised, cancelled once retired.</summary>
+    private static CalendarEvent DrillDueEvent(CalendarDrill item)
+    {
+        var drill = item.Drill;
+        var lines = DrillLines(item);
+        lines.Add(drill.State == DrillState.Retired ? "State: retired" : drill.OpenRun is { } open ? $"State: run {open.Number} under way" : "State: due");
+        lines.Add(drill.LastFinishedRun is { } last ? $"Last result: run {last.Number}, {PlainVerdict(drill, last)}" : "Last result: never run yet");
+        return new CalendarEvent
+        {
+            Uid = DrillUid(drill),
+            // Moves with every edit of the drill (a run finished moves its due date), so calendar apps replace what they kept.
+            Sequence = drill.Version,
+            DtStamp = Utc(Latest(drill.CreatedAt, drill.Runs.SelectMany(r => new[] { r.StartedAt, r.FinishedAt }).Append(drill.RetiredAt).ToArray())),
+            Created = Utc(drill.CreatedAt),
+            DtStart = Utc(drill.NextDueAt),
+            DtEnd = Utc(drill.NextDueAt + DueEventLength),
+            Summary = $"{drill.RecordId} due: {drill.Title}",
+            Description = string.Join('\n', lines),
+            Status = drill.State == DrillState.Retired ? EventStatus.Cancelled : EventStatus.Confirmed,
+            Transparency = TransparencyType.Transparent,
+        };
+    }
+
+    /// <summary>
+    /// A run of a drill, from its start to its end; one under way is shown until the time its RTO
+    /// allows (the feed must not depend on when it is fetched).
+    /// </summary>
+    private static CalendarEvent DrillRunEvent(CalendarDrill item, DrillRun run)
+    {
+        var drill = item.Drill;
+        var lines = DrillLines(item);
+        if (run.FinishedAt is null)
+        {
+            lines.Add("State: under way");
+        }
+        else
+        {
+            lines.Add($"Result: {PlainVerdict(drill, run)}");
+            lines.Add(DrillCards.Against("RTO", drill.Rto, run.RtoAchieved, Culture));
+            lines.Add(DrillCards.Against("RPO", drill.Rpo, run.RpoAchieved, Culture));
+            lines.AddRange(run.Findings.OrderBy(f => f.Number).Select(f => $"Finding {f.Number}: {f.Text}"));
+        }
+
+        return new CalendarEvent
+        {
+            Uid = DrillRunUid(drill, run),
+            Sequence = run.FinishedAt is null ? 0 : 1,
+            DtStamp = Utc(run.FinishedAt ?? run.StartedAt),
+            Created = Utc(run.StartedAt),
+            DtStart = Utc(run.StartedAt),
+            DtEnd = Utc(run.FinishedAt is { } end && end > run.StartedAt ? end : run.StartedAt + (run.FinishedAt is null ? drill.Rto : TimeSpan.FromMinutes(1))),
+            Summary = $"{drill.RecordId} run {run.Number}{(run.FinishedAt is null ? " (under way)" : "")}: {drill.Title}",
+            Description = string.Join('\n', lines),
+            Status = EventStatus.Confirmed,
+            Transparency = TransparencyType.Transparent,
+        };
+    }
+
+    private static List<string> DrillLines(CalendarDrill item)
+    {
+        var drill = item.Drill;
+        var lines = new List<string> { $"Continuity drill: {DrillCards.Word(drill.Scenario)}" };
+        if (item.CiName is { } ci)
+        {
+            lines.Add($"About: {ci}");
+        }
+
+        lines.Add($"Owner: {item.Owner ?? "someone"}");
+        lines.Add($"Schedule: {DrillSchedule.Parse(drill.Schedule).Describe()}");
+        lines.Add($"RTO: {Durations.Humanize(drill.Rto, Culture)}, RPO: {Durations.Humanize(drill.Rpo, Culture)}");
+        return lines;
+    }
+
+    /// <summary>The verdict without its emoji, for calendar apps that show plain text.</summary>
+    private static string PlainVerdict(ContinuityDrill drill, DrillRun run)
+    {
+        var verdict = DrillCards.Verdict(drill, run);
+        return verdict[(verdict.IndexOf(' ', StringComparison.Ordinal) + 1)..];
+    }
+
+    private static CultureInfo Culture => CultureInfo.GetCultureInfo("en-GB");
 
     private static string Describe(CalendarChange item)
     {

@@ -89,7 +89,7 @@ public sealed class ChangeCalendarService(BakeryDbContext db, TimeProvider clock
     /// <summary>
     /// The tenant's change calendar: the change windows and freezes that overlap the time from
     /// <see cref="Past"/> ago to <see cref="Ahead"/> from now, whatever their state (cancelled ones
-    /// show as cancelled, so calendars that kept them drop them).
+    /// show as cancelled, so calendars that kept them drop them), and the drills due or run in it.
     /// </summary>
     public async Task<ChangeCalendarFeed> FeedAsync(int tenantId, CancellationToken ct)
     {
@@ -104,7 +104,7 @@ public sealed class ChangeCalendarService(BakeryDbContext db, TimeProvider clock
         var freezes = await db.FreezeWindows.AsNoTracking()
             .Where(f => f.TenantId == tenantId && f.To > from && f.From < to)
             .ToListAsync(ct);
-        // Drills (a later issue) are queried here too, and handed to the feed beside changes and freezes.
+        var drills = await DrillsAsync(tenantId, from, to, ct);
         var requesterIds = changes.Select(c => c.RequestedById).Distinct().ToList();
         var requesters = await db.People.AsNoTracking()
             .Where(p => p.TenantId == tenantId && requesterIds.Contains(p.Id))
@@ -118,7 +118,34 @@ public sealed class ChangeCalendarService(BakeryDbContext db, TimeProvider clock
                 requesters.GetValueOrDefault(c.RequestedById)))
             .ToList();
         var name = string.IsNullOrWhiteSpace(tenantName) ? "Changes" : $"Changes: {tenantName.Trim()}";
-        return new ChangeCalendarFeed(name, items, freezes);
+        return new ChangeCalendarFeed(name, items, freezes, drills);
+    }
+
+    /// <summary>
+    /// The tenant's drills whose next due date or runs fall in [<paramref name="from"/>, <paramref name="to"/>):
+    /// active ones by their due date, retired ones too (shown cancelled), and every run in range,
+    /// under way or finished, with its findings.
+    /// </summary>
+    private async Task<List<CalendarDrill>> DrillsAsync(int tenantId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        var (fromUtc, toUtc) = (from.ToUniversalTime(), to.ToUniversalTime());
+        var drills = await db.Drills.AsNoTracking()
+            .Where(d => d.TenantId == tenantId
+                        && ((d.NextDueAt < toUtc && d.NextDueAt > fromUtc) || d.Runs.Any(r => r.StartedAt < toUtc && (r.FinishedAt == null || r.FinishedAt > fromUtc))))
+            .Include(d => d.Runs).ThenInclude(r => r.Findings)
+            .AsSplitQuery()
+            .ToListAsync(ct);
+        var people = drills.Select(d => d.OwnerId).Distinct().ToList();
+        var owners = await db.People.AsNoTracking().Where(p => people.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.DisplayName, ct);
+        var ciIds = drills.Select(d => d.CiId).OfType<int>().Distinct().ToList();
+        var cis = await db.ConfigurationItems.AsNoTracking().Where(c => ciIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
+        return drills.Select(d => new CalendarDrill(
+                d,
+                owners.GetValueOrDefault(d.OwnerId),
+                d.CiId is { } ci ? cis.GetValueOrDefault(ci) : null,
+                d.NextDueAt < to && d.NextDueAt > from,
+                d.Runs.Where(r => r.StartedAt < to && (r.FinishedAt is not { } end || end > from)).ToList()))
+            .ToList();
     }
 
     private async Task<int> RevokeActiveAsync(int tenantId, int personId, DateTimeOffset now, CancellationToken ct)

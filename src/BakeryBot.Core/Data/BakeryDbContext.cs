@@ -48,6 +48,12 @@ public abstract class BakeryDbContext(DbContextOptions options, OutboxSignal? ou
 
     public DbSet<Changes.CalendarToken> CalendarTokens => Set<Changes.CalendarToken>();
 
+    public DbSet<Drills.ContinuityDrill> Drills => Set<Drills.ContinuityDrill>();
+
+    public DbSet<Drills.DrillRun> DrillRuns => Set<Drills.DrillRun>();
+
+    public DbSet<Drills.DrillFinding> DrillFindings => Set<Drills.DrillFinding>();
+
     public DbSet<Incident> Incidents => Set<Incident>();
 
     public DbSet<IncidentEvent> IncidentEvents => Set<IncidentEvent>();

@@ -192,6 +192,9 @@ public sealed class TimeCommands : IChatModule
             case { Prefix: RecordId.Change } change:
                 await ctx.Get<ChangeService>().GetAsync(ctx.Tenant.Id, change, ctx.Cancellation);
                 break;
+            case { Prefix: RecordId.Drill } drill:
+                await ctx.Get<Drills.DrillService>().GetAsync(ctx.Tenant.Id, drill, ctx.Cancellation);
+                break;
         }
 
         return record;

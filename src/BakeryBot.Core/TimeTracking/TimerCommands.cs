@@ -53,6 +53,11 @@ public sealed class TimerCommands : IChatModule
             await ctx.Get<IncidentService>().GetAsync(ctx.Tenant.Id, incident, ctx.Cancellation);
         }
 
+        if (record is { Prefix: RecordId.Drill } drill)
+        {
+            await ctx.Get<Drills.DrillService>().GetAsync(ctx.Tenant.Id, drill, ctx.Cancellation);
+        }
+
         var result = await ctx.Get<TimerService>().StartAsync(ctx.Tenant, ctx.Actor, record, text, link, ctx.Cancellation);
         var started = $"Timer started on {TimerService.Subject(result.Started.RecordKey, result.Started.Text)}.";
         if (result.Stopped is { } stopped)

@@ -18,16 +18,17 @@ public abstract class TimeEntryTests(DbProvider provider)
     {
         await using var app = await CoreTestApp.CreateAsync(provider);
         await app.SendAsync("incident", "burnt-cookie");
+        await app.SendAsync("drill", "new Bakery 2 shut scenario:site-down every:quarter rto:4h rpo:1h");
 
         var today = await app.SendAsync("time", "log 1h30m INC-1 replaced the thermostat");
         var yesterday = await app.SendAsync("time", "log 45m on:yesterday code review");
-        var split = await app.SendAsync("time", "log 2h 15m DRL-3");
+        var split = await app.SendAsync("time", "log 2h 15m DRL-1");
         var monday = await app.SendAsync("time", "log 20m on:mon");
         var thursday = await app.SendAsync("time", "log 5m on:thu INC-1");
 
         Assert.Equal("Logged 1 hour, 30 minutes on INC-1 (replaced the thermostat) for today, Thu 26 Nov 2026 (entry 1). Your total that day: 1 hour, 30 minutes.", today.Text);
         Assert.Equal("Logged 45 minutes on code review for yesterday, Wed 25 Nov 2026 (entry 2). Your total that day: 45 minutes.", yesterday.Text);
-        Assert.Equal("Logged 2 hours, 15 minutes on DRL-3 for today, Thu 26 Nov 2026 (entry 3). Your total that day: 3 hours, 45 minutes.", split.Text);
+        Assert.Equal("Logged 2 hours, 15 minutes on DRL-1 for today, Thu 26 Nov 2026 (entry 3). Your total that day: 3 hours, 45 minutes.", split.Text);
         Assert.Equal("Logged 20 minutes on no particular record for Mon 23 Nov 2026 (entry 4). Your total that day: 20 minutes.", monday.Text);
         Assert.Equal("Logged 5 minutes on INC-1 for today, Thu 26 Nov 2026 (entry 5). Your total that day: 3 hours, 50 minutes.", thursday.Text);
         var entries = await EntriesAsync(app);
@@ -36,7 +37,7 @@ public abstract class TimeEntryTests(DbProvider provider)
             [
                 (Start.AddMinutes(-90), 5400L, "INC-1", "replaced the thermostat"),
                 (new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero), 2700L, null, "code review"),
-                (Start.AddMinutes(-135), 8100L, "DRL-3", null),
+                (Start.AddMinutes(-135), 8100L, "DRL-1", null),
                 (new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.Zero), 1200L, null, null),
                 (Start.AddMinutes(-5), 300L, "INC-1", null),
             ],
@@ -58,6 +59,7 @@ public abstract class TimeEntryTests(DbProvider provider)
     [InlineData("log 1h om:yesterday", "`om:` is not an option here")]
     [InlineData("log 1h INC-404", "There is no INC-404")]
     [InlineData("log 1h PRB-9 root cause", "There is no PRB-9")]
+    [InlineData("log 1h DRL-9 region failover", "There is no DRL-9")]
     [InlineData("log 1h CHG-9", "There is no CHG-9")]
     [InlineData("lgo 1h", "looks like a typo for `log`")]
     [InlineData("edit", "Which entry?")]

@@ -102,7 +102,8 @@ public abstract partial class TimeExportTests(DbProvider provider)
         await app.SendAsync("time", "log 20m on:2026-11-01", user: "bob"); // Tokyo's 1 November starts on 31 October in UTC
         await app.SendAsync("time", "log 2h on:2026-10-31", user: "bob"); // before the export's days
         await app.SendAsync("time", "log 45m on:yesterday", user: "alice");
-        await app.SendAsync("timer", "start DRL-2", user: "bob");
+        await app.SendAsync("drill", "new Region down scenario:region-down every:\"6 months\" rto:4h rpo:15m", user: "bob");
+        await app.SendAsync("timer", "start DRL-1", user: "bob");
         app.Clock.Advance(TimeSpan.FromMinutes(10));
         await app.SendAsync("timer", "stop", user: "bob");
         await app.SendAsync("time", "log 1h other workspace", user: "alice", tenant: "T2");
@@ -126,7 +127,7 @@ public abstract partial class TimeExportTests(DbProvider provider)
                 [entries[1].Id.ToString(), "Bob", "2026-11-01", "2026-10-31T15:00:00Z", "0.33", "1200", "", "", ""],
                 [entries[3].Id.ToString(), "Alice", "2026-11-25", "2026-11-25T08:00:00Z", "0.75", "2700", "", AwkwardNote, ""],
                 [entries[0].Id.ToString(), "Alice", "2026-11-26", "2026-11-26T08:00:00Z", "1.50", "5400", "INC-1", "triage", ""],
-                [entries[4].Id.ToString(), "Bob", "2026-11-26", "2026-11-26T09:00:00Z", "0.17", "600", "DRL-2", "'" + FormulaNote, "https://chat.example/m/1"],
+                [entries[4].Id.ToString(), "Bob", "2026-11-26", "2026-11-26T09:00:00Z", "0.17", "600", "DRL-1", "'" + FormulaNote, "https://chat.example/m/1"],
             ],
             everyone.Select(r => TimeExportService.Columns.Select(c => r[c]).ToArray()));
         Assert.Equal([entries[1].Id.ToString(), entries[4].Id.ToString()], bobs.Select(r => r["entry_id"]));

@@ -27,7 +27,8 @@ public abstract class TimeReportTests(DbProvider provider)
         await app.SendAsync("time", "log 5h INC-1", user: "dave", tenant: "T2");
 
         var card = Card(await app.SendAsync("time", "report INC-1", user: "eve"));
-        var none = Card(await app.SendAsync("time", "report DRL-5", user: "eve"));
+        await app.SendAsync("drill", "new Bakery 2 shut scenario:site-down every:quarter rto:4h rpo:1h", user: "eve");
+        var none = Card(await app.SendAsync("time", "report DRL-1", user: "eve"));
 
         Assert.Equal("Time on INC-1", card.Title);
         Assert.Equal("Time on INC-1 (total 4 hours, 30 minutes)", card.Fallback);
@@ -45,7 +46,7 @@ public abstract class TimeReportTests(DbProvider provider)
             "Alice: 1 hour, 30 minutes in 2 entries, Mon 23 Nov 2026 – Thu 26 Nov 2026\n" +
             "Carol: 45 minutes in 1 entry, Fri 20 Nov 2026",
             Assert.Single(Rows(card)));
-        Assert.Equal([new TextSection("No time is logged on DRL-5 yet.")], none.Sections);
+        Assert.Equal([new TextSection("No time is logged on DRL-1 yet.")], none.Sections);
     }
 }
 
