@@ -1,5 +1,7 @@
+using BakeryBot.Core.Changes;
 using BakeryBot.Core.Chat;
 using BakeryBot.Core.Incidents;
+using BakeryBot.Core.Problems;
 using Humanizer;
 
 namespace BakeryBot.Core.TimeTracking;
@@ -18,7 +20,7 @@ public sealed class TimerCommands : IChatModule
     public void Map(CommandMap map)
     {
         map.Command("timer", "track time with a running timer (one per person)")
-            .Verb("start", "/timer start [INC-42|CHG-7|DRL-2|what you are doing]", "start a timer; a running one is stopped first", StartAsync)
+            .Verb("start", "/timer start [INC-42|PRB-3|CHG-7|DRL-2|what you are doing]", "start a timer; a running one is stopped first", StartAsync)
             .Verb("stop", "/timer stop [note]", "stop the timer and keep the time", StopAsync)
             .Verb("status", "/timer status", "what your timer is running on, and for how long", StatusAsync);
         map.Action(StartAction, "Start timer", StartAsync);
@@ -47,10 +49,18 @@ public sealed class TimerCommands : IChatModule
 
     private static async Task<ChatReply> StartAsync(CommandContext ctx, RecordId? record, string? text, string? link)
     {
-        if (record is { Prefix: RecordId.Incident } incident)
+        // A typo in the id should not collect time against nothing: the record must exist in this tenant.
+        switch (record)
         {
-            // A typo in the id should not collect time against nothing.
-            await ctx.Get<IncidentService>().GetAsync(ctx.Tenant.Id, incident, ctx.Cancellation);
+            case { Prefix: RecordId.Incident } incident:
+                await ctx.Get<IncidentService>().GetAsync(ctx.Tenant.Id, incident, ctx.Cancellation);
+                break;
+            case { Prefix: RecordId.Problem } problem:
+                await ctx.Get<ProblemService>().GetAsync(ctx.Tenant.Id, problem, ctx.Cancellation);
+                break;
+            case { Prefix: RecordId.Change } change:
+                await ctx.Get<ChangeService>().GetAsync(ctx.Tenant.Id, change, ctx.Cancellation);
+                break;
         }
 
         var result = await ctx.Get<TimerService>().StartAsync(ctx.Tenant, ctx.Actor, record, text, link, ctx.Cancellation);
