@@ -1,16 +1,18 @@
 using BakeryBot.Core.Changes;
+using BakeryBot.Core.TimeTracking;
 using Microsoft.Extensions.Options;
 
 namespace BakeryBot.Host;
 
 /// <summary>
 /// The change clock: every <see cref="ReleaseOptions.CheckEvery"/> it posts the release reminders that
-/// are due and expires the changes the CAB left undecided past their deadline. Both are idempotent
-/// and safe with several instances, so a run that is missed or repeated posts nothing twice.
+/// are due, expires the changes the CAB left undecided past their deadline, and nudges the owners of
+/// timers that have run a work day. All are idempotent and safe with several instances, so a run that
+/// is missed or repeated posts nothing twice.
 /// </summary>
 public sealed class ChangeClockWorker(IServiceScopeFactory scopes, IOptions<ReleaseOptions> options, TimeProvider clock, ILogger<ChangeClockWorker> logger) : BackgroundService
 {
-    /// <summary>One round: reminders, then expiries.</summary>
+    /// <summary>One round: reminders, expiries, then timer nudges.</summary>
     public async Task RunOnceAsync(CancellationToken ct)
     {
         await using (var scope = scopes.CreateAsyncScope())
@@ -28,6 +30,15 @@ public sealed class ChangeClockWorker(IServiceScopeFactory scopes, IOptions<Rele
             if (expired.Count > 0)
             {
                 logger.LogInformation("Changes expired undecided: {Changes}", string.Join(", ", expired));
+            }
+        }
+
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var nudged = await scope.ServiceProvider.GetRequiredService<TimerReminders>().NudgeAsync(ct);
+            if (nudged.Count > 0)
+            {
+                logger.LogInformation("Owners of {Count} long-running timers asked whether they still run", nudged.Count);
             }
         }
     }

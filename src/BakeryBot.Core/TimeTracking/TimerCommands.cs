@@ -15,6 +15,12 @@ public sealed class TimerCommands : IChatModule
     /// <summary>"Start timer on this" on any message; the value is the message's text.</summary>
     public const string FromMessageAction = "timer.from_message";
 
+    /// <summary>A nudge's Stop button (<see cref="TimerReminders"/>); the value is the timer's id.</summary>
+    public const string StopAction = "timer.stop";
+
+    /// <summary>A nudge's Keep button; the value is the timer's id.</summary>
+    public const string KeepAction = "timer.keep";
+
     private static readonly string[] RecordPrefixes = [RecordId.Incident, RecordId.Problem, RecordId.Change, RecordId.Drill];
 
     public void Map(CommandMap map)
@@ -25,7 +31,25 @@ public sealed class TimerCommands : IChatModule
             .Verb("status", "/timer status", "what your timer is running on, and for how long", StatusAsync);
         map.Action(StartAction, "Start timer", StartAsync);
         map.Action(FromMessageAction, "Start timer on this", StartFromMessageAsync);
+        map.Action(StopAction, "Stop", StopFromNudgeAsync);
+        map.Action(KeepAction, "Keep", KeepFromNudgeAsync);
     }
+
+    private static async Task<ChatReply> StopFromNudgeAsync(CommandContext ctx)
+    {
+        var answer = await ctx.Get<TimerReminders>().StopAsync(ctx.Tenant, ctx.Actor, ctx.Request.ActionValue ?? "", ctx.TimeZone, ctx.Cancellation);
+        return Answer(answer);
+    }
+
+    private static async Task<ChatReply> KeepFromNudgeAsync(CommandContext ctx)
+    {
+        var answer = await ctx.Get<TimerReminders>().KeepAsync(ctx.Tenant, ctx.Actor, ctx.Request.ActionValue ?? "", ctx.TimeZone, ctx.Cancellation);
+        return Answer(answer);
+    }
+
+    /// <summary>A click that changed the timer answers with its card; one that changed nothing says why.</summary>
+    private static ChatReply Answer(NudgeAnswer answer) =>
+        (answer.Changed ? ChatReply.None : ChatReply.Private(answer.Message)) with { UpdatedCard = answer.Card };
 
     private static async Task<ChatReply> StartAsync(CommandContext ctx)
     {
