@@ -33,6 +33,7 @@ public static class BakeryHostSetup
         services.Configure<BakeryBot.Core.Cmdb.Discovery.DiscoveryOptions>(configuration.GetSection(BakeryBot.Core.Cmdb.Discovery.DiscoveryOptions.Section));
         services.Configure<BakeryBot.Core.Changes.ReleaseOptions>(configuration.GetSection(BakeryBot.Core.Changes.ReleaseOptions.Section));
         services.Configure<BakeryBot.Core.Drills.DrillOptions>(configuration.GetSection(BakeryBot.Core.Drills.DrillOptions.Section));
+        services.Configure<BakeryBot.Core.TimeTracking.TimerOptions>(configuration.GetSection(BakeryBot.Core.TimeTracking.TimerOptions.Section));
         services.AddBakeryCore();
 
         var provider = configuration[$"{DatabaseOptions.Section}:Provider"] ?? DatabaseOptions.Sqlite;

@@ -1,18 +1,19 @@
 using BakeryBot.Core.Changes;
 using BakeryBot.Core.Drills;
+using BakeryBot.Core.TimeTracking;
 using Microsoft.Extensions.Options;
 
 namespace BakeryBot.Host;
 
 /// <summary>
 /// The change clock: every <see cref="ReleaseOptions.CheckEvery"/> it posts the release reminders that
-/// are due, expires the changes the CAB left undecided past their deadline, and reminds drills due
-/// soon or overdue. All are idempotent and safe with several instances, so a run that is missed or
-/// repeated posts nothing twice.
+/// are due, expires the changes the CAB left undecided past their deadline, reminds drills due soon
+/// or overdue, and nudges the owners of timers that have run a work day. All are idempotent and safe
+/// with several instances, so a run that is missed or repeated posts nothing twice.
 /// </summary>
 public sealed class ChangeClockWorker(IServiceScopeFactory scopes, IOptions<ReleaseOptions> options, TimeProvider clock, ILogger<ChangeClockWorker> logger) : BackgroundService
 {
-    /// <summary>One round: release reminders, expiries, then drill reminders and overdue notices.</summary>
+    /// <summary>One round: release reminders, expiries, drill reminders and overdue notices, then timer nudges.</summary>
     public async Task RunOnceAsync(CancellationToken ct)
     {
         await using (var scope = scopes.CreateAsyncScope())
@@ -39,6 +40,15 @@ public sealed class ChangeClockWorker(IServiceScopeFactory scopes, IOptions<Rele
             if (drills.Reminded.Count > 0 || drills.Overdue.Count > 0)
             {
                 logger.LogInformation("Drill reminders posted for {Reminded}; overdue notices for {Overdue}", string.Join(", ", drills.Reminded), string.Join(", ", drills.Overdue));
+            }
+        }
+
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var nudged = await scope.ServiceProvider.GetRequiredService<TimerReminders>().NudgeAsync(ct);
+            if (nudged.Count > 0)
+            {
+                logger.LogInformation("Owners of {Count} long-running timers asked whether they still run", nudged.Count);
             }
         }
     }

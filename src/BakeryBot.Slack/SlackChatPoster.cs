@@ -28,6 +28,8 @@ public sealed class SlackChatPoster(SlackWebApiClient client, ILogger<SlackChatP
         "msg_too_long", "msg_blocks_too_long", "invalid_blocks", "invalid_blocks_format", "invalid_attachments",
         "too_many_attachments", "no_text", "invalid_arguments", "invalid_metadata_format", "invalid_metadata_schema",
         "metadata_too_large", "user_not_in_channel", "user_not_found", "channel_type_not_supported",
+        // conversations.open (api.slack.com/methods/conversations.open, "Errors"): the person can't be written to.
+        "user_disabled", "cannot_dm_bot", "user_not_visible", "not_allowed", "method_not_supported_for_channel_type",
     };
 
     public string Platform => SlackPayloadMapper.Platform;
@@ -47,11 +49,7 @@ public sealed class SlackChatPoster(SlackWebApiClient client, ILogger<SlackChatP
             switch (message.Kind)
             {
                 case OutboxKind.Post:
-                    var metadata = new SlackMessageMetadata(OutboxEventType, new Dictionary<string, string>
-                    {
-                        [OutboxIdKey] = message.OutboxId.ToString(CultureInfo.InvariantCulture),
-                    });
-                    var posted = await client.PostMessageAsync(message.ChannelId, text, attachments, message.ThreadId, metadata, ct);
+                    var posted = await client.PostMessageAsync(message.ChannelId, text, attachments, message.ThreadId, Marker(message), ct);
                     return new PostOutcome.Sent(posted.Ts);
 
                 case OutboxKind.Update when string.IsNullOrEmpty(message.MessageId):
@@ -70,6 +68,15 @@ public sealed class SlackChatPoster(SlackWebApiClient client, ILogger<SlackChatP
 
                 case OutboxKind.OpenChannel:
                     return new PostOutcome.Sent(await OpenChannelAsync(message, ct));
+
+                case OutboxKind.Direct when FirstUser(message) is null:
+                    return new PostOutcome.Permanent("direct message without a user");
+
+                case OutboxKind.Direct:
+                    // Slack: conversations.open gives the bot's direct message channel with the person (the same one each time).
+                    var direct = await client.ConversationsOpenAsync(FirstUser(message)!, ct);
+                    var sentDirect = await client.PostMessageAsync(direct, text, attachments, null, Marker(message), ct);
+                    return new PostOutcome.Sent(sentDirect.Ts, direct);
 
                 default:
                     return new PostOutcome.Permanent($"unknown outbox kind {message.Kind}");
@@ -113,30 +120,43 @@ public sealed class SlackChatPoster(SlackWebApiClient client, ILogger<SlackChatP
     }
 
     /// <summary>
-    /// For a post only: looks for a message carrying this outbox id in the channel (or thread) since shortly before the
+    /// For a post or a direct message only: looks for a message carrying this outbox id in the channel (or thread) since shortly before the
     /// first attempt. Passing failures (rate limits, server errors, timeouts) propagate so the dispatcher asks again
     /// later: "could not look yet" must not read as "not there". When Slack will never let us look (a missing
     /// history scope, a channel we can't read), the post is sent again: a rare duplicate beats a lost message.
     /// </summary>
-    public async Task<string?> FindDeliveredAsync(OutboundMessage message, CancellationToken ct)
+    public async Task<string?> FindDeliveredAsync(OutboundMessage message, CancellationToken ct) =>
+        (await FindSentAsync(message, ct))?.MessageId;
+
+    /// <summary>
+    /// <see cref="FindDeliveredAsync"/>, for a direct message too: it is looked for in the person's direct message
+    /// channel (needs <c>im:history</c>), which is then where it was sent.
+    /// </summary>
+    public async Task<PostOutcome.Sent?> FindSentAsync(OutboundMessage message, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (message.Kind != OutboxKind.Post)
+        if (message.Kind is not (OutboxKind.Post or OutboxKind.Direct) || (message.Kind == OutboxKind.Direct && FirstUser(message) is null))
         {
             return null;
         }
 
         var oldest = ToSlackTs(message.FirstAttemptAt - LookBack);
+        var channel = message.ChannelId;
         IReadOnlyList<SlackMessage> messages;
         try
         {
-            messages = string.IsNullOrEmpty(message.ThreadId)
-                ? await client.ConversationsHistoryAsync(message.ChannelId, oldest, includeAllMetadata: true, ct: ct)
-                : await client.ConversationsRepliesAsync(message.ChannelId, message.ThreadId, oldest, includeAllMetadata: true, ct: ct);
+            if (message.Kind == OutboxKind.Direct)
+            {
+                channel = await client.ConversationsOpenAsync(FirstUser(message)!, ct);
+            }
+
+            messages = string.IsNullOrEmpty(message.ThreadId) || message.Kind == OutboxKind.Direct
+                ? await client.ConversationsHistoryAsync(channel, oldest, includeAllMetadata: true, ct: ct)
+                : await client.ConversationsRepliesAsync(channel, message.ThreadId, oldest, includeAllMetadata: true, ct: ct);
         }
         catch (SlackApiException e) when (PermanentErrors.Contains(e.Error))
         {
-            logger?.LogWarning("Could not look for outbox row {Id} in {Channel} ({Error}); sending it again", message.OutboxId, message.ChannelId, e.Error);
+            logger?.LogWarning("Could not look for outbox row {Id} in {Channel} ({Error}); sending it again", message.OutboxId, channel, e.Error);
             return null;
         }
 
@@ -147,7 +167,7 @@ public sealed class SlackChatPoster(SlackWebApiClient client, ILogger<SlackChatP
                 && metadata.EventPayload.TryGetValue(OutboxIdKey, out var value)
                 && value == id)
             {
-                return found.Ts;
+                return new PostOutcome.Sent(found.Ts, message.Kind == OutboxKind.Direct ? channel : null);
             }
         }
 
@@ -188,6 +208,14 @@ public sealed class SlackChatPoster(SlackWebApiClient client, ILogger<SlackChatP
 
         return channel;
     }
+
+    /// <summary>The message metadata that marks a post as this outbox row's, so it can be found again.</summary>
+    private static SlackMessageMetadata Marker(OutboundMessage message) =>
+        new(OutboxEventType, new Dictionary<string, string> { [OutboxIdKey] = message.OutboxId.ToString(CultureInfo.InvariantCulture) });
+
+    /// <summary>A direct message's person: the first of their ids (Slack knows a person by one).</summary>
+    private static string? FirstUser(OutboundMessage message) =>
+        (message.UserId ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
 
     /// <summary>A Slack ts: Unix seconds, a dot, six digits of microseconds.</summary>
     public static string ToSlackTs(DateTimeOffset time)

@@ -166,6 +166,23 @@ public sealed class SlackInteractionMapperTests
     }
 
     [Fact]
+    public void Message_shortcut_links_to_its_message_as_slack_permalinks_do()
+    {
+        var shortcut = Assert.IsType<SlackInteraction.MessageShortcut>(SlackPayloadMapper.FromInteraction(TestFiles.Fixture("message_action.json")));
+        var inThread = Fixture("message_action.json");
+        inThread["message"]!["thread_ts"] = "1767225900.000100";
+        var noDomain = Fixture("message_action.json");
+        noDomain["team"]!.AsObject().Remove("domain");
+        var oddDomain = Fixture("message_action.json");
+        oddDomain["team"]!["domain"] = "evil.example/x";
+
+        Assert.Equal("https://acme-ops.slack.com/archives/C0ALERTS01/p1767225990000900", shortcut.Request.SourceLink);
+        Assert.Equal("https://acme-ops.slack.com/archives/C0ALERTS01/p1767225990000900?thread_ts=1767225900.000100&cid=C0ALERTS01", Map<SlackInteraction.MessageShortcut>(inThread).Request.SourceLink);
+        Assert.Null(Map<SlackInteraction.MessageShortcut>(noDomain).Request.SourceLink);
+        Assert.Null(Map<SlackInteraction.MessageShortcut>(oddDomain).Request.SourceLink);
+    }
+
+    [Fact]
     public void Message_shortcut_without_callback_id_is_invalid()
     {
         var payload = Fixture("message_action.json");

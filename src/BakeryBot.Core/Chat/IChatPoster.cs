@@ -15,7 +15,7 @@ public interface IChatPoster
     /// <summary>The least time between two posts to one channel (the platform's per-channel rate).</summary>
     TimeSpan ChannelInterval { get; }
 
-    /// <summary>Whether the platform can open a channel for a record (<see cref="Data.Outbox.OutboxKind.OpenChannel"/>).</summary>
+    /// <summary>Whether the platform can open a channel for a record (<see cref="OutboxKind.OpenChannel"/>).</summary>
     bool OpensChannels => false;
 
     Task<PostOutcome> SendAsync(OutboundMessage message, CancellationToken ct);
@@ -25,6 +25,13 @@ public interface IChatPoster
     /// message it would have posted and returns its id, or null when it is not there and may be sent again.
     /// </summary>
     Task<string?> FindDeliveredAsync(OutboundMessage message, CancellationToken ct);
+
+    /// <summary>
+    /// <see cref="FindDeliveredAsync"/> as the outcome it stands for: a platform that chose the conversation of a
+    /// <see cref="OutboxKind.Direct"/> message says which one, as <see cref="SendAsync"/> would have.
+    /// </summary>
+    async Task<PostOutcome.Sent?> FindSentAsync(OutboundMessage message, CancellationToken ct) =>
+        await FindDeliveredAsync(message, ct) is { } id ? new PostOutcome.Sent(id) : null;
 }
 
 /// <summary>One message to deliver, as the dispatcher hands it to an adapter.</summary>
@@ -43,8 +50,12 @@ public sealed record OutboundMessage(
 /// <summary>What became of one delivery attempt.</summary>
 public abstract record PostOutcome
 {
-    /// <summary>Delivered; <paramref name="MessageId"/> identifies the posted message for later updates.</summary>
-    public sealed record Sent(string? MessageId) : PostOutcome;
+    /// <summary>
+    /// Delivered; <paramref name="MessageId"/> identifies the posted message for later updates. For a
+    /// <see cref="OutboxKind.Direct"/> message, <paramref name="ConversationId"/> is the conversation the
+    /// platform put it in (updates go there).
+    /// </summary>
+    public sealed record Sent(string? MessageId, string? ConversationId = null) : PostOutcome;
 
     /// <summary>Rate limited: not delivered; try again after the delay.</summary>
     public sealed record RetryAfter(TimeSpan Delay) : PostOutcome;

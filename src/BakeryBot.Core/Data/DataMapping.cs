@@ -46,7 +46,8 @@ internal sealed class OutboxMessageMapping : IEntityTypeConfiguration<OutboxMess
         b.Property(m => m.Platform).HasMaxLength(32);
         b.Property(m => m.ChannelId).HasMaxLength(128);
         b.Property(m => m.ThreadId).HasMaxLength(128);
-        b.Property(m => m.UserId).HasMaxLength(128);
+        // Several ids: the people a channel is opened for, or one person's ids on the platform.
+        b.Property(m => m.UserId).HasMaxLength(512);
         b.Property(m => m.Kind).HasConversion<string>().HasMaxLength(16);
         b.Property(m => m.Status).HasConversion<string>().HasMaxLength(16);
         b.Property(m => m.CoalesceKey).HasMaxLength(64);

@@ -25,7 +25,6 @@ public sealed class TimeCommands : IChatModule
     /// <summary>How many entries <c>/time list</c> shows.</summary>
     public const int ListCount = 15;
 
-    private static readonly string[] RecordPrefixes = [RecordId.Incident, RecordId.Problem, RecordId.Change, RecordId.Drill];
 
     public void Map(CommandMap map) =>
         map.Command("time", "time entries, timesheets and reports")
@@ -179,22 +178,10 @@ public sealed class TimeCommands : IChatModule
     /// <summary>A record id anywhere in the arguments; INC, PRB and CHG ids must name a record of the workspace.</summary>
     private static async Task<RecordId?> TakeRecordAsync(CommandContext ctx)
     {
-        var record = RecordPrefixes.Select(ctx.Args.TakeRecordId).FirstOrDefault(id => id is not null);
-        switch (record)
+        var record = TrackedRecords.Prefixes.Select(ctx.Args.TakeRecordId).FirstOrDefault(id => id is not null);
+        if (record is { } id)
         {
-            // A typo in the id should not put time on nothing.
-            case { Prefix: RecordId.Incident } incident:
-                await ctx.Get<IncidentService>().GetAsync(ctx.Tenant.Id, incident, ctx.Cancellation);
-                break;
-            case { Prefix: RecordId.Problem } problem:
-                await ctx.Get<ProblemService>().GetAsync(ctx.Tenant.Id, problem, ctx.Cancellation);
-                break;
-            case { Prefix: RecordId.Change } change:
-                await ctx.Get<ChangeService>().GetAsync(ctx.Tenant.Id, change, ctx.Cancellation);
-                break;
-            case { Prefix: RecordId.Drill } drill:
-                await ctx.Get<Drills.DrillService>().GetAsync(ctx.Tenant.Id, drill, ctx.Cancellation);
-                break;
+            await TrackedRecords.EnsureExistsAsync(ctx, id);
         }
 
         return record;

@@ -24,6 +24,12 @@ public sealed class Timer : IAudited
     /// <summary>The message the timer was started from, when it was.</summary>
     public string? SourceLink { get; set; }
 
+    /// <summary>When its owner was last asked whether it still runs (it had run a work day since it started or was last asked).</summary>
+    public DateTimeOffset? NudgedAt { get; set; }
+
+    /// <summary>When its owner last said to keep it running; the next nudge waits a work day from then.</summary>
+    public DateTimeOffset? KeptAt { get; set; }
+
     string IAudited.AuditType => "timer";
 
     string IAudited.AuditKey => $"person-{PersonId}";

@@ -1,5 +1,7 @@
+using BakeryBot.Core.Changes;
 using BakeryBot.Core.Chat;
 using BakeryBot.Core.Incidents;
+using BakeryBot.Core.Problems;
 using Humanizer;
 
 namespace BakeryBot.Core.TimeTracking;
@@ -13,17 +15,40 @@ public sealed class TimerCommands : IChatModule
     /// <summary>"Start timer on this" on any message; the value is the message's text.</summary>
     public const string FromMessageAction = "timer.from_message";
 
-    private static readonly string[] RecordPrefixes = [RecordId.Incident, RecordId.Problem, RecordId.Change, RecordId.Drill];
+    /// <summary>A nudge's Stop button (<see cref="TimerReminders"/>); the value is the timer's id.</summary>
+    public const string StopAction = "timer.stop";
+
+    /// <summary>A nudge's Keep button; the value is the timer's id.</summary>
+    public const string KeepAction = "timer.keep";
+
 
     public void Map(CommandMap map)
     {
         map.Command("timer", "track time with a running timer (one per person)")
-            .Verb("start", "/timer start [INC-42|CHG-7|DRL-2|what you are doing]", "start a timer; a running one is stopped first", StartAsync)
+            .Verb("start", "/timer start [INC-42|PRB-3|CHG-7|DRL-2|what you are doing]", "start a timer; a running one is stopped first", StartAsync)
             .Verb("stop", "/timer stop [note]", "stop the timer and keep the time", StopAsync)
             .Verb("status", "/timer status", "what your timer is running on, and for how long", StatusAsync);
         map.Action(StartAction, "Start timer", StartAsync);
         map.Action(FromMessageAction, "Start timer on this", StartFromMessageAsync);
+        map.Action(StopAction, "Stop", StopFromNudgeAsync);
+        map.Action(KeepAction, "Keep", KeepFromNudgeAsync);
     }
+
+    private static async Task<ChatReply> StopFromNudgeAsync(CommandContext ctx)
+    {
+        var answer = await ctx.Get<TimerReminders>().StopAsync(ctx.Tenant, ctx.Actor, ctx.Request.ActionValue ?? "", ctx.TimeZone, ctx.Cancellation);
+        return Answer(answer);
+    }
+
+    private static async Task<ChatReply> KeepFromNudgeAsync(CommandContext ctx)
+    {
+        var answer = await ctx.Get<TimerReminders>().KeepAsync(ctx.Tenant, ctx.Actor, ctx.Request.ActionValue ?? "", ctx.TimeZone, ctx.Cancellation);
+        return Answer(answer);
+    }
+
+    /// <summary>A click that changed the timer answers with its card; one that changed nothing says why.</summary>
+    private static ChatReply Answer(NudgeAnswer answer) =>
+        (answer.Changed ? ChatReply.None : ChatReply.Private(answer.Message)) with { UpdatedCard = answer.Card };
 
     private static async Task<ChatReply> StartAsync(CommandContext ctx)
     {
@@ -47,15 +72,9 @@ public sealed class TimerCommands : IChatModule
 
     private static async Task<ChatReply> StartAsync(CommandContext ctx, RecordId? record, string? text, string? link)
     {
-        if (record is { Prefix: RecordId.Incident } incident)
+        if (record is { } id)
         {
-            // A typo in the id should not collect time against nothing.
-            await ctx.Get<IncidentService>().GetAsync(ctx.Tenant.Id, incident, ctx.Cancellation);
-        }
-
-        if (record is { Prefix: RecordId.Drill } drill)
-        {
-            await ctx.Get<Drills.DrillService>().GetAsync(ctx.Tenant.Id, drill, ctx.Cancellation);
+            await TrackedRecords.EnsureExistsAsync(ctx, id);
         }
 
         var result = await ctx.Get<TimerService>().StartAsync(ctx.Tenant, ctx.Actor, record, text, link, ctx.Cancellation);
@@ -91,7 +110,7 @@ public sealed class TimerCommands : IChatModule
 
     private static RecordId? TakeAnyRecordId(CommandArgs args)
     {
-        foreach (var prefix in RecordPrefixes)
+        foreach (var prefix in TrackedRecords.Prefixes)
         {
             if (args.TakeRecordId(prefix) is { } id)
             {

@@ -49,6 +49,12 @@ public sealed class PlaygroundChannels(TimeProvider clock) : IChatPoster
             return Task.FromResult<PostOutcome>(new PostOutcome.Permanent("the playground has a fixed set of channels"));
         }
 
+        if (message.Kind == OutboxKind.Direct)
+        {
+            // Its page shows channels only; a direct message (a timer's nudge) would be seen by no one.
+            return Task.FromResult<PostOutcome>(new PostOutcome.Permanent("the playground has no direct messages"));
+        }
+
         var now = clock.GetUtcNow();
         lock (_gate)
         {

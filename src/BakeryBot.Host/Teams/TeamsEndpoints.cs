@@ -287,7 +287,9 @@ public sealed class TeamsEndpoints(
         }
 
         conversations.Remember(reference.TenantId, reference.ConversationId, reference.ServiceUrl);
-        return new ConversationSighting(TeamsPlatform.Platform, reference.TenantId, reference.ConversationId, reference.ServiceUrl, reference.ConversationType, reference.Name, reference.TeamId);
+        // A personal chat is the person's: direct messages to them go there.
+        var person = reference.ConversationType == ConversationDirectory.PersonalKind ? activity.From.AadObjectId ?? activity.From.Id : null;
+        return new ConversationSighting(TeamsPlatform.Platform, reference.TenantId, reference.ConversationId, reference.ServiceUrl, reference.ConversationType, reference.Name, reference.TeamId, person);
     }
 
     private static string? LinkToMessage(TeamsActivity activity) =>

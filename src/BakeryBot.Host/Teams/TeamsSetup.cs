@@ -35,7 +35,8 @@ public static class TeamsSetup
         services.AddSingleton<IChatPoster>(sp => new TeamsChatPoster(
             sp.GetRequiredService<BotConnectorClient>(),
             sp.GetRequiredService<ITeamsConversationDirectory>(),
-            (text, card) => TeamsAdaptiveCardRenderer.RenderMessageActivity(text, card)));
+            (text, card) => TeamsAdaptiveCardRenderer.RenderMessageActivity(text, card),
+            TeamsPlatform.BotIdPrefix + sp.GetRequiredService<IOptions<TeamsOptions>>().Value.AppId));
         services.AddSingleton<TeamsEndpoints>();
         return true;
     }
@@ -129,4 +130,31 @@ public sealed class TeamsConversationDirectory(IServiceScopeFactory scopes, Time
     /// <summary>Every activity says where its conversation is served now; the latest word wins.</summary>
     public void Remember(string tenantId, string conversationId, string serviceUrl) =>
         _known[(tenantId, conversationId)] = (serviceUrl, clock.GetUtcNow() + KeepFor);
+
+    public async Task<PersonalConversation?> PersonalConversationAsync(string tenantId, IReadOnlyList<string> userIds, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var found = await scope.ServiceProvider.GetRequiredService<ConversationDirectory>().PersonalAsync(TeamsPlatform.Platform, tenantId, userIds, ct);
+        if (found is null)
+        {
+            return null;
+        }
+
+        // A newer word on where the conversation is served (from its latest activity) wins over the stored one.
+        return _known.TryGetValue((tenantId, found.ConversationId), out var known) && known.Until > clock.GetUtcNow() ? found with { Endpoint = known.Url } : found;
+    }
+
+    public async Task<string?> AnyServiceUrlAsync(string tenantId, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ConversationDirectory>().AnyEndpointAsync(TeamsPlatform.Platform, tenantId, ct);
+    }
+
+    public async Task RememberPersonalConversationAsync(string tenantId, string userId, string conversationId, string serviceUrl, CancellationToken ct)
+    {
+        Remember(tenantId, conversationId, serviceUrl);
+        await using var scope = scopes.CreateAsyncScope();
+        var sighting = new ConversationSighting(TeamsPlatform.Platform, tenantId, conversationId, serviceUrl, ConversationDirectory.PersonalKind, null, null, userId);
+        await scope.ServiceProvider.GetRequiredService<ConversationDirectory>().RememberAsync(sighting, ct);
+    }
 }

@@ -97,6 +97,34 @@ public sealed partial class BotConnectorClient(HttpClient http, IBotConnectorTok
     }
 
     /// <summary>
+    /// CreateConversation with one person: the bot's personal (1:1) conversation with them (protocols.md §10;
+    /// Teams answers with the same conversation when there is one already). <paramref name="memberId"/> is their
+    /// <c>29:</c> id, or their Entra object id (accepted in the personal scope). The bot must be installed for them.
+    /// Returns the conversation's id.
+    /// </summary>
+    public async Task<string> CreatePersonalConversationAsync(string serviceUrl, string tenantId, string? botId, string memberId, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        ArgumentException.ThrowIfNullOrEmpty(memberId);
+        var uri = Endpoint(serviceUrl, "v3/conversations");
+        var body = new JsonObject
+        {
+            ["isGroup"] = false,
+            ["members"] = new JsonArray(new JsonObject { ["id"] = memberId }),
+            ["tenantId"] = tenantId,
+            ["channelData"] = new JsonObject { ["tenant"] = new JsonObject { ["id"] = tenantId } },
+        };
+        if (!string.IsNullOrEmpty(botId))
+        {
+            body["bot"] = new JsonObject { ["id"] = botId };
+        }
+
+        var answer = await SendAsync(HttpMethod.Post, uri, body, ct);
+        // A 2xx without an id opened nothing we can post to: as good as a refusal.
+        return Text(answer, "id") is { Length: > 0 } id ? id : throw new BotConnectorException(System.Net.HttpStatusCode.OK, "NoConversationId");
+    }
+
+    /// <summary>
     /// Bot Framework: path operations are relative to the serviceUrl, which keeps its own path (<c>/emea/&lt;tenant&gt;/</c>)
     /// only when it ends with '/'. The bearer token goes there, so only https is accepted (http on loopback for tests).
     /// </summary>

@@ -8,8 +8,9 @@ namespace BakeryBot.Teams.Connector;
 /// Delivers outbox rows to Teams through the Bot Connector at the conversation's <c>serviceUrl</c>: one connector call
 /// per attempt, its result mapped to a <see cref="PostOutcome"/>. <paramref name="render"/> turns a row's text and card
 /// into the message activity (an Adaptive Card attachment); it is handed in so this class does not depend on the renderer.
+/// <paramref name="botId"/> (<c>28:&lt;app id&gt;</c>) is the bot in the personal conversations it opens for direct messages.
 /// </summary>
-public sealed class TeamsChatPoster(BotConnectorClient client, ITeamsConversationDirectory directory, Func<string, Card?, JsonObject> render) : IChatPoster
+public sealed class TeamsChatPoster(BotConnectorClient client, ITeamsConversationDirectory directory, Func<string, Card?, JsonObject> render, string? botId = null) : IChatPoster
 {
     private readonly BotConnectorClient _client = client ?? throw new ArgumentNullException(nameof(client));
     private readonly ITeamsConversationDirectory _directory = directory ?? throw new ArgumentNullException(nameof(directory));
@@ -38,13 +39,20 @@ public sealed class TeamsChatPoster(BotConnectorClient client, ITeamsConversatio
                 return new PostOutcome.Permanent("on Teams an incident keeps to its card's thread");
             case OutboxKind.Update when string.IsNullOrEmpty(message.MessageId):
                 return new PostOutcome.Permanent("update without the id of the message to update");
-            case not (OutboxKind.Post or OutboxKind.Update):
+            case OutboxKind.Direct when Users(message).Count == 0:
+                return new PostOutcome.Permanent("direct message without a user");
+            case not (OutboxKind.Post or OutboxKind.Update or OutboxKind.Direct):
                 return new PostOutcome.Permanent($"unknown outbox kind {message.Kind}");
         }
 
-        var isPost = message.Kind == OutboxKind.Post;
+        var isPost = message.Kind is OutboxKind.Post or OutboxKind.Direct;
         try
         {
+            if (message.Kind == OutboxKind.Direct)
+            {
+                return await SendDirectAsync(message, ct);
+            }
+
             // Bot Framework: the serviceUrl is learnt only from activities the conversation sent the bot.
             var serviceUrl = await _directory.ServiceUrlAsync(message.TenantExternalId, message.ChannelId, ct);
             if (string.IsNullOrEmpty(serviceUrl))
@@ -101,6 +109,41 @@ public sealed class TeamsChatPoster(BotConnectorClient client, ITeamsConversatio
             return new PostOutcome.Permanent($"unusable message ({e.ParamName})");
         }
     }
+
+    /// <summary>
+    /// A direct message goes to the person's personal conversation with the bot: the one their activities came from,
+    /// or else one opened with CreateConversation at a service URL the tenant used (and remembered). The person is
+    /// named by their <c>29:</c> id where known, otherwise by their Entra object id.
+    /// </summary>
+    private async Task<PostOutcome> SendDirectAsync(OutboundMessage message, CancellationToken ct)
+    {
+        var users = Users(message);
+        var known = await _directory.PersonalConversationAsync(message.TenantExternalId, users, ct);
+        string conversationId;
+        string? serviceUrl;
+        if (known is { Endpoint: { Length: > 0 } endpoint })
+        {
+            (conversationId, serviceUrl) = (known.ConversationId, endpoint);
+        }
+        else
+        {
+            serviceUrl = await _directory.AnyServiceUrlAsync(message.TenantExternalId, ct);
+            if (string.IsNullOrEmpty(serviceUrl))
+            {
+                return new PostOutcome.Permanent("no service URL known for this tenant; the bot must have heard from it first");
+            }
+
+            var member = users.FirstOrDefault(u => u.StartsWith("29:", StringComparison.Ordinal)) ?? users[0];
+            conversationId = await _client.CreatePersonalConversationAsync(serviceUrl, message.TenantExternalId, botId, member, ct);
+            await _directory.RememberPersonalConversationAsync(message.TenantExternalId, users[0], conversationId, serviceUrl, ct);
+        }
+
+        var id = await _client.SendToConversationAsync(serviceUrl, conversationId, _render(message.Text ?? "", message.Card), ct);
+        return new PostOutcome.Sent(string.IsNullOrEmpty(id) ? null : id, conversationId);
+    }
+
+    private static List<string> Users(OutboundMessage message) =>
+        [.. (message.UserId ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
     /// <summary>
     /// Always null: the Bot Connector offers no way for a bot to read a conversation's messages (there is no history

@@ -35,15 +35,17 @@ public abstract class TimerTests(DbProvider provider)
     public async Task Starting_another_timer_stops_the_first_and_says_so()
     {
         await using var app = await CoreTestApp.CreateAsync(provider);
+        await app.SendAsync("cmdb", "add asset oven-2");
+        await app.SendAsync("change", "request replace thermostat ci:oven-2 window:\"tomorrow 22:00+2h\" risk:low rollback:\"refit the old one\"");
         await app.SendAsync("timer", "start oven maintenance");
         app.Clock.Advance(TimeSpan.FromMinutes(20));
 
-        var second = await app.SendAsync("timer", "start CHG-7");
+        var second = await app.SendAsync("timer", "start CHG-1");
 
-        Assert.Equal("Timer started on CHG-7. Your previous timer (oven maintenance) was stopped at 20 minutes.", second.Text);
+        Assert.Equal("Timer started on CHG-1. Your previous timer (oven maintenance) was stopped at 20 minutes.", second.Text);
         var entries = await app.QueryAsync(db => db.Set<TimeEntry>().ToListAsync());
         Assert.Equal("oven maintenance", Assert.Single(entries).Note);
-        Assert.Equal("CHG-7", (await app.QueryAsync(db => db.Set<BakeryBot.Core.TimeTracking.Timer>().SingleAsync())).RecordKey);
+        Assert.Equal("CHG-1", (await app.QueryAsync(db => db.Set<BakeryBot.Core.TimeTracking.Timer>().SingleAsync())).RecordKey);
     }
 
     [SkippableFact]
@@ -66,8 +68,32 @@ public abstract class TimerTests(DbProvider provider)
         Assert.Equal("https://chat.example/m/1", timers[1].SourceLink);
     }
 
+    [SkippableFact]
+    public async Task Timers_start_on_problems_and_changes_that_exist_in_this_tenant_only()
+    {
+        await using var app = await CoreTestApp.CreateAsync(provider);
+        await app.SendAsync("cmdb", "add asset oven-2");
+        await app.SendAsync("problem", "new ovens misbehave ci:oven-2");
+        await app.SendAsync("change", "request replace thermostat ci:oven-2 window:\"tomorrow 22:00+2h\" risk:low rollback:\"refit the old one\"");
+
+        var onProblem = await app.SendAsync("timer", "start PRB-1 reading the logs");
+        var onChange = await app.SendAsync("timer", "start CHG-1", user: "bob");
+        var elsewhere = await app.SendAsync("timer", "start PRB-1", user: "carol", tenant: "T2");
+        var otherChange = await app.SendAsync("timer", "start CHG-1", user: "carol", tenant: "T2");
+
+        Assert.Equal("Timer started on PRB-1 (reading the logs).", onProblem.Text);
+        Assert.Equal("Timer started on CHG-1.", onChange.Text);
+        Assert.Equal((ReplyKind.Warning, ReplyKind.Warning), (elsewhere.Kind, otherChange.Kind));
+        Assert.Contains("There is no PRB-1", elsewhere.Text, StringComparison.Ordinal);
+        Assert.Contains("There is no CHG-1", otherChange.Text, StringComparison.Ordinal);
+        var timers = await app.QueryAsync(db => db.Set<BakeryBot.Core.TimeTracking.Timer>().OrderBy(t => t.Id).Select(t => t.RecordKey).ToListAsync());
+        Assert.Equal(["PRB-1", "CHG-1"], timers);
+    }
+
     [SkippableTheory]
     [InlineData("start INC-404", "There is no INC-404")]
+    [InlineData("start PRB-404", "There is no PRB-404")]
+    [InlineData("start CHG-404", "There is no CHG-404")]
     [InlineData("pause", "is not something `/timer` can do")]
     [InlineData("statsu", "looks like a typo for `status`")]
     [InlineData("strat INC-1", "looks like a typo for `start`")]

@@ -69,6 +69,9 @@ public sealed class FakeBotConnector : IAsyncDisposable
 
     public IEnumerable<FakeActivity> In(string conversationId) => Activities.Where(a => a.ConversationId == conversationId);
 
+    /// <summary>The personal conversation the fake opens with a member (their 29: id or Entra object id).</summary>
+    public static string PersonalConversation(string memberId) => $"a:personal-{memberId}";
+
     private async Task HandleAsync(HttpContext context, string? conversationId, string? activityId, bool update)
     {
         var body = await JsonNode.ParseAsync(context.Request.Body) as JsonObject ?? [];
@@ -98,7 +101,13 @@ public sealed class FakeBotConnector : IAsyncDisposable
         JsonObject result;
         lock (_gate)
         {
-            if (conversationId is null)
+            if (conversationId is null && body["isGroup"]?.GetValue<bool>() == false)
+            {
+                // Create a personal (1:1) conversation: Teams answers with the same one for the same person.
+                var member = body["members"]?[0]?["id"]?.GetValue<string>() ?? "unknown";
+                result = new JsonObject { ["id"] = PersonalConversation(member) };
+            }
+            else if (conversationId is null)
             {
                 // Create a conversation in a channel: a new thread whose first activity is the one given.
                 var channel = body["channelData"]?["channel"]?["id"]?.GetValue<string>() ?? "unknown";

@@ -94,6 +94,9 @@ public sealed class FakeSlack : IAsyncDisposable
 
     public string ApiBaseUrl => $"{BaseUrl}/api/";
 
+    /// <summary>The channel conversations.open gives for the bot's direct messages with <paramref name="user"/>.</summary>
+    public static string DirectChannel(string user) => "D" + user;
+
     public string ResponseUrl(string id) => $"{BaseUrl}/response/{id}";
 
     public IEnumerable<JsonObject> CallsTo(string method) => Calls.Where(c => c.Method == method).Select(c => c.Body);
@@ -187,6 +190,12 @@ public sealed class FakeSlack : IAsyncDisposable
                     }
 
                     return new JsonObject { ["ok"] = true, ["channel"] = new JsonObject { ["id"] = $"C{_channelNames.Count:D3}NEW", ["name"] = name } };
+                case "conversations.open":
+                    // Slack: the bot's direct message channel with one person, the same D… id every time.
+                    var users = body["users"]?.GetValue<string>() ?? "";
+                    return users.Length == 0 || users.Contains(',', StringComparison.Ordinal)
+                        ? new JsonObject { ["ok"] = false, ["error"] = users.Length == 0 ? "users_list_not_supplied" : "not_implemented" }
+                        : new JsonObject { ["ok"] = true, ["channel"] = new JsonObject { ["id"] = DirectChannel(users) } };
                 case "conversations.invite":
                     return new JsonObject { ["ok"] = true, ["channel"] = new JsonObject { ["id"] = channel } };
                 case "users.info":

@@ -91,9 +91,10 @@ public sealed class TeamsTestBed : IAsyncDisposable
         });
     }
 
-    /// <summary>An Action.Execute click on a card the bot posted.</summary>
-    public JsonObject CardAction(string verb, string value, string user = DanaAad, string name = "Dana Oncall") =>
-        Activity("invoke", NextId(), Channel, user, name, activity =>
+    /// <summary>An Action.Execute click on a card the bot posted (in <paramref name="user"/>'s personal chat with <paramref name="personal"/>).</summary>
+    public JsonObject CardAction(string verb, string value, string user = DanaAad, string name = "Dana Oncall", bool personal = false)
+    {
+        var activity = Activity("invoke", NextId(), Channel, user, name, activity =>
         {
             activity["name"] = "adaptiveCard/action";
             activity["value"] = new JsonObject
@@ -102,6 +103,29 @@ public sealed class TeamsTestBed : IAsyncDisposable
                 ["trigger"] = "manual",
             };
         });
+        return personal ? InPersonalChat(activity, user) : activity;
+    }
+
+    /// <summary>A message to the bot in <paramref name="user"/>'s personal (1:1) chat with it: no mention needed.</summary>
+    public JsonObject PersonalMessage(string text, string user = DanaAad, string name = "Dana Oncall")
+    {
+        var activity = Activity("message", NextId(), Channel, user, name, activity => activity["text"] = text);
+        return InPersonalChat(activity, user);
+    }
+
+    /// <summary>
+    /// The personal chat the fake connector opens for <paramref name="user"/> (by their 29: id), which is also the one
+    /// their personal messages come from.
+    /// </summary>
+    public static string PersonalChat(string user = DanaAad) => FakeBotConnector.PersonalConversation($"29:{user}");
+
+    /// <summary>Teams: a personal chat's activities name no team or channel, and its conversation type is "personal".</summary>
+    private static JsonObject InPersonalChat(JsonObject activity, string user)
+    {
+        activity["conversation"] = new JsonObject { ["conversationType"] = "personal", ["tenantId"] = Tenant, ["id"] = PersonalChat(user) };
+        activity["channelData"] = new JsonObject { ["tenant"] = new JsonObject { ["id"] = Tenant } };
+        return activity;
+    }
 
     /// <summary>A message action ("Declare incident from this", "Start timer on this") run on a message.</summary>
     public JsonObject MessageAction(string commandId, string messageHtml, string user = DanaAad, JsonObject? form = null) =>

@@ -3,9 +3,9 @@ namespace BakeryBot.Teams.Tests.Activities;
 /// <summary>
 /// Copies of the shared Teams fixtures (<c>/work/shared/fixtures/teams/*.json</c>, hand-written instances of
 /// documented Bot Framework activities; see that folder's README for the sources of each shape). Copied rather
-/// than read from disk so the tests run wherever the test assembly does.
+/// than read from disk so the tests run wherever the test assembly does; the host's end-to-end tests send them too.
 /// </summary>
-internal static class TeamsFixtures
+public static class TeamsFixtures
 {
     /// <summary><c>fixtures/teams/message.json</c>.</summary>
     public const string Message = """

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using BakeryBot.Core.Data;
 using BakeryBot.Teams.Connector;
 
 namespace BakeryBot.Teams.Tests.Connector;
@@ -60,8 +61,27 @@ internal sealed class FakeTokenSource(Exception? failure = null) : IBotConnector
     public void Invalidate() => Invalidated++;
 }
 
+/// <summary>
+/// Conversations the bot has heard from: channels (tenant, conversation, service URL), and personal chats, which also
+/// name their person. Personal chats the poster opens are remembered here.
+/// </summary>
 internal sealed class FakeDirectory(params (string Tenant, string Conversation, string ServiceUrl)[] known) : ITeamsConversationDirectory
 {
+    public List<(string Tenant, string User, string Conversation, string ServiceUrl)> Personal { get; } = [];
+
     public Task<string?> ServiceUrlAsync(string tenantId, string conversationId, CancellationToken ct) =>
-        Task.FromResult<string?>(known.FirstOrDefault(k => k.Tenant == tenantId && k.Conversation == conversationId).ServiceUrl);
+        Task.FromResult<string?>(known.FirstOrDefault(k => k.Tenant == tenantId && k.Conversation == conversationId).ServiceUrl
+            ?? Personal.LastOrDefault(p => p.Tenant == tenantId && p.Conversation == conversationId).ServiceUrl);
+
+    public Task<PersonalConversation?> PersonalConversationAsync(string tenantId, IReadOnlyList<string> userIds, CancellationToken ct) =>
+        Task.FromResult(Personal.Where(p => p.Tenant == tenantId && userIds.Contains(p.User)).Select(p => new PersonalConversation(p.Conversation, p.ServiceUrl)).LastOrDefault());
+
+    public Task<string?> AnyServiceUrlAsync(string tenantId, CancellationToken ct) =>
+        Task.FromResult<string?>(known.FirstOrDefault(k => k.Tenant == tenantId).ServiceUrl);
+
+    public Task RememberPersonalConversationAsync(string tenantId, string userId, string conversationId, string serviceUrl, CancellationToken ct)
+    {
+        Personal.Add((tenantId, userId, conversationId, serviceUrl));
+        return Task.CompletedTask;
+    }
 }

@@ -85,6 +85,37 @@ public sealed class CardPublisher(BakeryDbContext db, TimeProvider clock)
         db.Outbox.Add(row);
     }
 
+    /// <summary>
+    /// Posts a record's card to one person, in their one-to-one conversation with the bot, and remembers it
+    /// so later changes update it. <paramref name="userIds"/> are the person's ids on the platform, the main
+    /// one first: the platform finds the conversation by any of them, or opens one.
+    /// </summary>
+    public PostedCard PostDirect(int tenantId, string platform, IReadOnlyList<string> userIds, string recordType, string recordKey, Card card, string lead)
+    {
+        if (userIds.Count == 0)
+        {
+            throw new ArgumentException("A direct message needs the person's user id.", nameof(userIds));
+        }
+
+        var now = clock.GetUtcNow();
+        // Until it is delivered the person stands for the conversation; the delivery records the conversation's id.
+        var posted = new PostedCard
+        {
+            TenantId = tenantId,
+            Platform = platform,
+            ChannelId = userIds[0],
+            RecordType = recordType,
+            RecordKey = recordKey,
+            CreatedAt = now,
+        };
+        db.PostedCards.Add(posted);
+        var row = NewRow(tenantId, platform, userIds[0], null, OutboxKind.Direct, lead, card, now);
+        row.UserId = string.Join(',', userIds);
+        row.PostedCard = posted;
+        db.Outbox.Add(row);
+        return posted;
+    }
+
     /// <summary>A message in a channel that only one person sees.</summary>
     public void PostPrivate(int tenantId, string platform, string channelId, string userId, string text, Card? card = null)
     {

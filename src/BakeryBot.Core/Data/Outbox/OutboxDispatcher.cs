@@ -156,7 +156,7 @@ public sealed class OutboxDispatcher
             }
         }
 
-        var failedPosts = rows.Where(r => r.Kind == OutboxKind.Post && r.Status == OutboxStatus.Failed && r.PostedCardId is not null).Select(r => r.PostedCardId).ToList();
+        var failedPosts = rows.Where(r => r.Kind is OutboxKind.Post or OutboxKind.Direct && r.Status == OutboxStatus.Failed && r.PostedCardId is not null).Select(r => r.PostedCardId).ToList();
         if (failedPosts.Count > 0)
         {
             // A card that was never posted can't be updated.
@@ -208,7 +208,8 @@ public sealed class OutboxDispatcher
             row.Id,
             tenantExternalId,
             row.Kind,
-            row.ChannelId,
+            // An update goes where its card is: for a direct message, the conversation its post landed in.
+            row.Kind == OutboxKind.Update && row.PostedCard is { } target ? target.ChannelId : row.ChannelId,
             row.ThreadId,
             row.UserId,
             row.PostedCard?.MessageId,
@@ -217,10 +218,10 @@ public sealed class OutboxDispatcher
             row.FirstAttemptAt.Value);
         try
         {
-            if (row.MaybeSent && row.Kind == OutboxKind.Post && await poster.FindDeliveredAsync(message, ct) is { } found)
+            if (row.MaybeSent && row.Kind is OutboxKind.Post or OutboxKind.Direct && await poster.FindSentAsync(message, ct) is { } found)
             {
                 _logger.LogInformation("Outbox row {Id} had been delivered by an earlier attempt; not sending it again", row.Id);
-                return new PostOutcome.Sent(found);
+                return found;
             }
 
             return await poster.SendAsync(message, ct);
@@ -244,10 +245,14 @@ public sealed class OutboxDispatcher
                 row.Status = OutboxStatus.Sent;
                 row.SentAt = now;
                 row.LastError = null;
-                if (row.Kind == OutboxKind.Post && row.PostedCard is { } card)
+                if (row.Kind is OutboxKind.Post or OutboxKind.Direct && row.PostedCard is { } card)
                 {
                     card.MessageId = sent.MessageId;
                     card.PostedAt = now;
+                    if (row.Kind == OutboxKind.Direct && !string.IsNullOrEmpty(sent.ConversationId))
+                    {
+                        card.ChannelId = sent.ConversationId;
+                    }
                 }
 
                 _delivered.Add(1);

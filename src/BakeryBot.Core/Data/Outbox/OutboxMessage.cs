@@ -17,6 +17,14 @@ public enum OutboxKind
     /// (comma-separated); what it is for is <see cref="OutboxMessage.Subject"/>.
     /// </summary>
     OpenChannel,
+
+    /// <summary>
+    /// Post a card to a person in their one-to-one conversation with the bot. <see cref="OutboxMessage.UserId"/>
+    /// holds the person's user ids on the platform (comma-separated, the main one first); the platform finds or
+    /// opens the conversation, and its id replaces the person's on the <see cref="PostedCard"/>, so that later
+    /// updates go there.
+    /// </summary>
+    Direct,
 }
 
 public enum OutboxStatus
@@ -49,7 +57,7 @@ public sealed class OutboxMessage
 
     public OutboxKind Kind { get; set; }
 
-    /// <summary>For <see cref="OutboxKind.Private"/>: who sees it.</summary>
+    /// <summary>For <see cref="OutboxKind.Private"/>: who sees it; for <see cref="OutboxKind.Direct"/>: who gets it.</summary>
     public string? UserId { get; set; }
 
     /// <summary>For posts and updates of cards: the posted card.</summary>
