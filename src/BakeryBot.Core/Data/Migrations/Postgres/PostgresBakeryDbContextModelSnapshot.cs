@@ -651,10 +651,16 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                     b.Property<int>("TenantId")
                         .HasColumnType("integer");
 
+                    b.Property<string>("UserId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.HasKey("Id");
 
                     b.HasIndex("TenantId", "ConversationId")
                         .IsUnique();
+
+                    b.HasIndex("TenantId", "UserId");
 
                     b.ToTable("ChatConversation");
                 });
@@ -769,8 +775,8 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                         .HasColumnType("character varying(128)");
 
                     b.Property<string>("UserId")
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)");
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
 
                     b.HasKey("Id");
 
@@ -1746,6 +1752,12 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset?>("KeptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("NudgedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("PersonId")
                         .HasColumnType("integer");

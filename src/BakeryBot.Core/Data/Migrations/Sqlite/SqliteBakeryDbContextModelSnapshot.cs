@@ -626,10 +626,16 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                     b.Property<int>("TenantId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("UserId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("TenantId", "ConversationId")
                         .IsUnique();
+
+                    b.HasIndex("TenantId", "UserId");
 
                     b.ToTable("ChatConversation");
                 });
@@ -742,7 +748,7 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("UserId")
-                        .HasMaxLength(128)
+                        .HasMaxLength(512)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -1680,6 +1686,12 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                 {
                     b.Property<int>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("KeptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("NudgedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("PersonId")
