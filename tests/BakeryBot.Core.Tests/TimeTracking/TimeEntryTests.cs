@@ -204,7 +204,8 @@ public abstract class TimeEntryTests(DbProvider provider)
         await app.SendAsync("time", "log 1h on:mon planning");
         await app.SendAsync("time", "log 30m on:yesterday review");
         await app.SendAsync("time", "log 2h oven", user: "bob");
-        await app.SendAsync("timer", "start CHG-4");
+        await app.SendAsync("incident", "burnt-cookie");
+        await app.SendAsync("timer", "start INC-1");
         app.Clock.Advance(TimeSpan.FromMinutes(25));
         await app.SendAsync("timer", "stop");
         var ids = (await EntriesAsync(app)).Where(e => e.Note != "oven").Select(e => e.Id).ToList();
@@ -214,7 +215,7 @@ public abstract class TimeEntryTests(DbProvider provider)
 
         Assert.Equal("Your latest time entries (3)", card.Title);
         Assert.Equal(
-            $"{ids[2]} · Thu 26 Nov 18:00 · 25 minutes · CHG-4\n{ids[1]} · Wed 25 Nov 00:00 · 30 minutes · review\n{ids[0]} · Mon 23 Nov 00:00 · 1 hour · planning",
+            $"{ids[2]} · Thu 26 Nov 18:00 · 25 minutes · INC-1\n{ids[1]} · Wed 25 Nov 00:00 · 30 minutes · review\n{ids[0]} · Mon 23 Nov 00:00 · 1 hour · planning",
             Assert.IsType<TextSection>(card.Sections[0]).Text);
         Assert.StartsWith("You have no time entries yet.", empty.Text, StringComparison.Ordinal);
     }
