@@ -98,14 +98,19 @@ public sealed class DrillReminders(BakeryDbContext db, DrillService drills, Card
                 var lead = $"⚠️ {id} {drill.Title} is overdue: it was due {when}. {owner}, start it on the card (or `/drill start {id}`).";
                 // The drill's cards show the flag too, wherever they were posted.
                 await drills.UpdateCardsAsync(drill, lead, [drill.NextDueAt], ct);
-                publisher.Post(drill.TenantId, drill.Platform, drill.ChannelId, null, OverdueRecordType, key, await drills.ChannelCardAsync(drill, ct), lead);
+                var card = await drills.ChannelCardAsync(drill, ct);
+                publisher.Post(drill.TenantId, drill.Platform, drill.ChannelId, null, OverdueRecordType, key, card, lead);
+                await TellOwnerAsync(drill, OverdueRecordType, key, card, $"⚠️ {id} {drill.Title}, which you own, is overdue: it was due {when}. Start it on the card (or `/drill start {id}`).", ct);
                 overdue.Add(id);
             }
             else
             {
                 var lead = $"⏰ {id} {drill.Title} is due {drill.NextDueAt.Humanize(now, DrillService.Culture)} ({when}). " +
                            $"{owner}, start it on the card (or `/drill start {id}`) when you begin.";
-                publisher.Post(drill.TenantId, drill.Platform, drill.ChannelId, null, ReminderRecordType, key, await drills.ChannelCardAsync(drill, ct), lead);
+                var card = await drills.ChannelCardAsync(drill, ct);
+                publisher.Post(drill.TenantId, drill.Platform, drill.ChannelId, null, ReminderRecordType, key, card, lead);
+                await TellOwnerAsync(drill, ReminderRecordType, key, card,
+                    $"⏰ {id} {drill.Title}, which you own, is due {drill.NextDueAt.Humanize(now, DrillService.Culture)} ({when}). Start it on the card (or `/drill start {id}`) when you begin.", ct);
                 reminded.Add(id);
             }
 
@@ -114,6 +119,22 @@ public sealed class DrillReminders(BakeryDbContext db, DrillService drills, Card
 
         await transaction.CommitAsync(ct);
         return new DrillReminderRound(reminded, overdue);
+    }
+
+    /// <summary>
+    /// The same card to the drill's owner in their one-to-one conversation with the bot, so the reminder
+    /// reaches them even when they don't watch the channel; it is updated with the drill's other cards.
+    /// An owner with no account on the drill's platform has only the channel's mention.
+    /// </summary>
+    private async Task TellOwnerAsync(ContinuityDrill drill, string recordType, string key, Chat.Card card, string lead, CancellationToken ct)
+    {
+        var accounts = await db.PersonIdentities
+            .Where(i => i.TenantId == drill.TenantId && i.PersonId == drill.OwnerId && i.Platform == drill.Platform)
+            .OrderBy(i => i.Id).Select(i => i.ExternalId).ToListAsync(ct);
+        if (accounts.Count > 0)
+        {
+            publisher.PostDirect(drill.TenantId, drill.Platform, accounts, recordType, key, card, lead);
+        }
     }
 
     /// <summary>The owner as the platform mentions them (<c>&lt;@U123&gt;</c>), or by name when they have no account there.</summary>

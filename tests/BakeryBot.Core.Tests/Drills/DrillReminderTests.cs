@@ -69,7 +69,18 @@ public abstract class DrillReminderTests(DbProvider provider)
         // The drill's card in the channel and the reminder show the flag too, updated once.
         var flagged = await app.QueryAsync(db => db.Outbox.Include(o => o.PostedCard)
             .Where(o => o.Kind == OutboxKind.Update && o.Text.StartsWith("⚠️")).Select(o => o.PostedCard!.RecordType).OrderBy(t => t).ToListAsync());
-        Assert.Equal([DrillService.RecordType, DrillReminders.ReminderRecordType], flagged);
+        Assert.Equal([DrillService.RecordType, DrillReminders.ReminderRecordType, DrillReminders.ReminderRecordType], flagged);
+
+        // The owner gets each in a direct message as well, once, with the same card.
+        var direct = await app.QueryAsync(db => db.Outbox.Include(o => o.PostedCard).Where(o => o.Kind == OutboxKind.Direct)
+            .OrderBy(o => o.Id).Select(o => new { o.UserId, o.PostedCard!.RecordType, o.Text, o.CardJson }).ToListAsync());
+        Assert.Equal(
+            [
+                ("bob", DrillReminders.ReminderRecordType, "⏰ DRL-1 Bakery 2 can't open, which you own, is due 3 days from now (Thu 3 Dec 2026 09:00 UTC). Start it on the card (or `/drill start DRL-1`) when you begin."),
+                ("bob", DrillReminders.OverdueRecordType, "⚠️ DRL-1 Bakery 2 can't open, which you own, is overdue: it was due Thu 3 Dec 2026 09:00 UTC. Start it on the card (or `/drill start DRL-1`)."),
+            ],
+            direct.Select(d => (d.UserId!, d.RecordType, d.Text)));
+        Assert.Equal(posts.Select(p => p.Card), direct.Select(d => d.CardJson!));
     }
 
     [SkippableFact]
@@ -151,7 +162,7 @@ public abstract class DrillReminderTests(DbProvider provider)
         await using var app = await WeeklyAsync(provider);
         app.Clock.Advance(TimeSpan.FromDays(4));
         await RunAsync(app);
-        var reminder = await app.QueryAsync(db => db.PostedCards.Where(p => p.RecordType == DrillReminders.ReminderRecordType).Select(p => p.Id).SingleAsync());
+        var reminder = await app.QueryAsync(db => db.PostedCards.Where(p => p.RecordType == DrillReminders.ReminderRecordType && p.ChannelId == "C1").Select(p => p.Id).SingleAsync());
 
         var click = await app.ClickAsync(DrillCommands.StartAction, "DRL-1", user: "dave", channel: "C1");
         var second = await app.ClickAsync(DrillCommands.StartAction, "DRL-1", user: "erin", channel: "C1");
