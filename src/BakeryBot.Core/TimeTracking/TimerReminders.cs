@@ -33,7 +33,7 @@ public sealed class TimerReminders(BakeryDbContext db, TimerService timers, Card
     /// <summary>Timers claimed per run; the rest wait for the next run.</summary>
     private const int BatchSize = 200;
 
-    private static readonly CultureInfo Culture = CultureInfo.GetCultureInfo("en-GB");
+    internal static readonly CultureInfo Culture = CultureInfo.GetCultureInfo("en-GB");
 
     private TimeSpan WorkDay => options.Value.WorkDay > TimeSpan.Zero
         ? options.Value.WorkDay
@@ -77,14 +77,13 @@ public sealed class TimerReminders(BakeryDbContext db, TimerService timers, Card
             return Gone;
         }
 
-        var key = TimerCards.Key(timer);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // One running timer per person: the actor's running timer is this one.
         var entry = await timers.StopAsync(tenant, actor, null, ct)
             ?? throw new InvalidOperationException("The timer vanished while it was being stopped.");
+        // Stopping the timer updated its nudge cards.
         var card = TimerCards.Stopped(entry, entry.CreatedAt, zone, Culture);
         var logged = $"Logged {Durations.Humanize(entry.Duration, Culture)} on {TimerService.Subject(entry.RecordKey, entry.Note)}.";
-        await publisher.UpdateEverywhereAsync(tenant.Id, NudgeRecordType, key, card, $"⏱ Timer stopped. {logged}", ct);
         await db.SaveChangesAsync(ct);
         await db.CommitAsync(transaction, ct);
         return new NudgeAnswer(true, card, logged);

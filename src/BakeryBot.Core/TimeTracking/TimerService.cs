@@ -1,5 +1,6 @@
 using BakeryBot.Core.Chat;
 using BakeryBot.Core.Data;
+using BakeryBot.Core.Data.Outbox;
 using BakeryBot.Core.People;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,7 +10,7 @@ namespace BakeryBot.Core.TimeTracking;
 public sealed record TimerStart(Timer Started, TimeEntry? Stopped);
 
 /// <summary>Timers and the time entries they become.</summary>
-public sealed class TimerService(BakeryDbContext db, TimeProvider clock)
+public sealed class TimerService(BakeryDbContext db, CardPublisher publisher, TimeProvider clock)
 {
     /// <summary>Starts a timer; a running one is stopped first (one timer per person).</summary>
     public async Task<TimerStart> StartAsync(Tenant tenant, Person person, RecordId? record, string? text, string? sourceLink, CancellationToken ct)
@@ -77,6 +78,11 @@ public sealed class TimerService(BakeryDbContext db, TimeProvider clock)
         };
         db.Set<Timer>().Remove(running);
         db.Set<TimeEntry>().Add(entry);
+        // A nudge about this timer, however it was stopped (the nudge's button, /timer stop, or another
+        // timer started), shows what was logged instead of buttons that can no longer do anything.
+        var logged = $"Logged {Durations.Humanize(entry.Duration, TimerReminders.Culture)} on {Subject(entry.RecordKey, entry.Note)}.";
+        await publisher.UpdateEverywhereAsync(tenant.Id, TimerReminders.NudgeRecordType, TimerCards.Key(running),
+            TimerCards.Stopped(entry, now, TimeZones.Find(person.TimeZone), TimerReminders.Culture), $"⏱ Timer stopped. {logged}", ct);
         return entry;
     }
 

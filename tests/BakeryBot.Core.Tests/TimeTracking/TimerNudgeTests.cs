@@ -177,6 +177,29 @@ public abstract class TimerNudgeTests(DbProvider provider)
         var running = await app.QueryAsync(db => db.Set<BakeryBot.Core.TimeTracking.Timer>().SingleAsync());
         Assert.Equal("oven maintenance", running.Text);
         Assert.Equal(1, await app.QueryAsync(db => db.Set<TimeEntry>().CountAsync()));
+        // The old nudge shows what was logged when the new timer replaced it, not buttons that do nothing.
+        var update = Assert.Single(await UpdatesAsync(app));
+        Assert.Equal("⏱ Timer stopped. Logged 8 hours on INC-1.", update.Text);
+        Assert.Empty(ChatJson.Deserialize(update.CardJson!).Buttons);
+    }
+
+    [SkippableFact]
+    public async Task Stopping_with_the_command_turns_the_nudge_into_what_was_logged()
+    {
+        await using var app = await RunningAsync(provider);
+        app.Clock.Advance(8 * Hour);
+        await NudgeAsync(app);
+        app.Clock.Advance(TimeSpan.FromMinutes(30));
+
+        await app.SendAsync("timer", "stop fixed the thermostat");
+
+        var update = Assert.Single(await UpdatesAsync(app));
+        Assert.Equal("⏱ Timer stopped. Logged 8 hours, 30 minutes on INC-1 (fixed the thermostat).", update.Text);
+        var card = ChatJson.Deserialize(update.CardJson!);
+        Assert.Equal("⏱ Timer stopped: INC-1 (fixed the thermostat)", card.Title);
+        Assert.Equal("From Thu 26 Nov 09:00 to Thu 26 Nov 17:30.", Assert.IsType<ContextSection>(card.Sections[1]).Text);
+        Assert.Empty(card.Buttons);
+        Assert.Equal(update.PostedCardId, Assert.Single(await DirectsAsync(app)).PostedCardId);
     }
 
     [SkippableFact]
