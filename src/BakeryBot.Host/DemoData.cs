@@ -42,6 +42,10 @@ public static class DemoData
         "/bakery role add <@bob> cab",
         "/bakery role add <@carol> manager",
         "/incident burnt cookies at bakery 2 sev2 ci:oven-2",
+        "/drill new \"Bakery 2 can't open\" scenario:site-down ci:bakery-2 every:quarter rto:4h rpo:1h owner:<@carol>",
+        "/drill new \"Flour mill can't deliver\" scenario:supplier-down ci:flour-mill every:\"6 months\" rto:1d rpo:1h",
+        "/time log 1h30m INC-1 checked the thermostat on:yesterday",
+        "/timer start INC-1 recalibrating the thermostat",
     ];
 
     /// <summary>Types every command as the playground's admin in #incidents; returns how many succeeded.</summary>

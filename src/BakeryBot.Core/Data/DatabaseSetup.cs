@@ -41,11 +41,13 @@ public static class DatabaseSetup
         return services;
     }
 
+    // Queries that include several collections at once (a change's CIs and its votes) load a handful of
+    // rows each: one round trip beats one per collection, so single queries are the stated choice.
     public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseSqlite(connectionString).AddInterceptors(SqlitePragmas.Instance);
+        options.UseSqlite(connectionString, o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery)).AddInterceptors(SqlitePragmas.Instance);
 
     public static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(connectionString);
+        options.UseNpgsql(connectionString, o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery));
 
     /// <summary>Adds a busy timeout so that concurrent writers wait for each other instead of failing.</summary>
     public static string SqliteConnectionString(string connectionString)
