@@ -122,8 +122,25 @@ public static class WhenParser
         }
 
         var weekday = char.IsAsciiLetter(word[0]) && word is not ("today" or "tomorrow");
-        return weekday && past ? found.AddDays(-7) : found;
+        var result = weekday && past ? found.AddDays(-7) : found;
+        if (result < EarliestDay)
+        {
+            throw new UserException($"`{Shorten(text)}` is too long ago: give a {what} from {EarliestDay:yyyy-MM-dd} on.");
+        }
+
+        if (result > today.AddYears(DaysAheadYears))
+        {
+            throw new UserException($"`{Shorten(text)}` is too far ahead: give a {what} within {DaysAheadYears} years from today.");
+        }
+
+        return result;
     }
+
+    /// <summary>The earliest day <see cref="ParseDay"/> accepts: older dates are typos, and far ones overflow date arithmetic.</summary>
+    public static readonly DateOnly EarliestDay = new(2000, 1, 1);
+
+    /// <summary>How many years ahead <see cref="ParseDay"/> accepts a day.</summary>
+    public const int DaysAheadYears = 10;
 
     private static DateOnly? DayOf(string word, DateOnly today)
     {

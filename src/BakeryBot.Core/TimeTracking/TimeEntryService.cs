@@ -74,6 +74,17 @@ public sealed class TimeEntryService(BakeryDbContext db, TimeProvider clock)
             CheckFits(TimeSpan.FromSeconds(seconds), day, zone);
             start = Place(day, TimeSpan.FromSeconds(seconds), now, zone);
         }
+        else if (seconds != entry.Seconds)
+        {
+            // A new duration on the entry's own day: it must fit that day, and it keeps its start unless
+            // it would then run past the day's end, when it is placed on its day as /time log would.
+            var own = TimeDays.DayOf(entry.StartedAt, zone);
+            CheckFits(TimeSpan.FromSeconds(seconds), own, zone);
+            if (entry.StartedAt.AddSeconds(seconds) > TimeDays.StartOf(own.AddDays(1), zone))
+            {
+                start = Place(own, TimeSpan.FromSeconds(seconds), Now(), zone);
+            }
+        }
 
         if (start != entry.StartedAt || seconds != entry.Seconds)
         {

@@ -37,8 +37,22 @@ public sealed class TimeExportService(BakeryDbContext db, TimeProvider clock)
     private static readonly CsvWriterOptions CsvOptions = new() { Injection = CsvInjection.Escape };
 
     /// <summary>Refuses a span that ends before it starts or covers more than <see cref="MaxDays"/> days.</summary>
+    /// <summary>The last day an export may cover.</summary>
+    public static readonly DateOnly LatestDay = new(2099, 12, 31);
+
     public static void CheckRange(DateOnly from, DateOnly to)
     {
+        // Days far outside any timesheet are typos, and would overflow the zone arithmetic of the query.
+        if (from < WhenParser.EarliestDay)
+        {
+            throw new UserException($"{from:yyyy-MM-dd} is too long ago: exports start from {WhenParser.EarliestDay:yyyy-MM-dd} on.");
+        }
+
+        if (to > LatestDay)
+        {
+            throw new UserException($"{to:yyyy-MM-dd} is too far ahead: exports end by {LatestDay:yyyy-MM-dd}.");
+        }
+
         if (to < from)
         {
             throw new UserException($"The export would end ({to:yyyy-MM-dd}) before it starts ({from:yyyy-MM-dd}).");

@@ -68,6 +68,13 @@ public abstract class TimeEntryTests(DbProvider provider)
     [InlineData("edit 999 1h", "There is no time entry 999")]
     [InlineData("edit 1 0m", "is no time at all")]
     [InlineData("edit 1 on:tomorrow", "is in the future")]
+    [InlineData("edit 1 3d", "72 hours is more than one day holds")]
+    [InlineData("edit 1 25h", "25 hours is more than one day holds")]
+    [InlineData("log 1h on:1999-12-31", "is too long ago")]
+    [InlineData("log 1h on:0001-01-01", "is too long ago")]
+    [InlineData("week 9999-12-31", "is too far ahead")]
+    [InlineData("export to:9999-12-31", "is too far ahead")]
+    [InlineData("export from:0001-01-01", "is too long ago")]
     [InlineData("delete", "Which entry?")]
     [InlineData("delete 999", "There is no time entry 999")]
     [InlineData("delete 1 2", "`2` is not needed")]
@@ -194,6 +201,28 @@ public abstract class TimeEntryTests(DbProvider provider)
         var removed = Changes(audit[3]);
         Assert.Equal(("3600", JsonValueKind.Null), (removed["Seconds"][0].GetRawText(), removed["Seconds"][1].ValueKind));
         Assert.Equal("PRB-1", removed["RecordKey"][0].GetString());
+    }
+
+    [SkippableFact]
+    public async Task A_longer_duration_keeps_the_entry_on_its_day()
+    {
+        await using var app = await CoreTestApp.CreateAsync(provider); // Thursday 26 November 2026, 09:00 UTC
+        app.Clock.Advance(TimeSpan.FromHours(8)); // 17:00
+        await app.SendAsync("time", "log 1h oven"); // 16:00 to 17:00
+        await app.SendAsync("time", "log 2h on:yesterday review"); // Wednesday 00:00 to 02:00
+        var (today, yesterday) = ((await EntriesAsync(app))[0].Id, (await EntriesAsync(app))[1].Id);
+
+        await app.SendAsync("time", $"edit {today} 90m");
+        await app.SendAsync("time", $"edit {yesterday} 5h");
+        var kept = await EntriesAsync(app);
+        await app.SendAsync("time", $"edit {today} 20h");
+        var moved = await EntriesAsync(app);
+
+        var day = new DateTimeOffset(2026, 11, 26, 0, 0, 0, TimeSpan.Zero);
+        // Still ending within its day: the start stays.
+        Assert.Equal([(day.AddHours(16), 5400L), (day.AddDays(-1), 18000L)], kept.Select(e => (e.StartedAt, e.Seconds)));
+        // 20 hours from 16:00 would run into Friday: placed on Thursday as /time log places it, from midnight.
+        Assert.Equal((day, 72000L), (moved[0].StartedAt, moved[0].Seconds));
     }
 
     [SkippableFact]

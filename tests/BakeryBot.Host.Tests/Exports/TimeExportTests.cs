@@ -80,6 +80,8 @@ public abstract class TimeExportTests(DbProvider provider)
     [InlineData("time --from 1/11/2026 --to 2026-11-30", "--from 1/11/2026 is not a date; write it like 2026-11-01.")]
     [InlineData("time --from 2025-01-01 --to 2026-11-30", "2025-01-01 to 2026-11-30 is 699 days; an export covers at most 366. Export it in parts.")]
     [InlineData("time --from 2026-11-30 --to 2026-11-01", "The export would end (2026-11-01) before it starts (2026-11-30).")]
+    [InlineData("time --from 0001-01-01 --to 0001-12-31", "0001-01-01 is too long ago: exports start from 2000-01-01 on.")]
+    [InlineData("time --from 9999-01-01 --to 9999-12-31", "9999-12-31 is too far ahead: exports end by 2099-12-31.")]
     [InlineData("time --from 2026-11-01 --to 2026-11-30 --tenant slack:T0NOBODY", "No tenant slack:T0NOBODY has used the bot yet.")]
     public async Task A_wrong_command_line_says_why_and_writes_nothing(string args, string expected)
     {
