@@ -78,9 +78,12 @@ public sealed class TimerReminders(BakeryDbContext db, TimerService timers, Card
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        // One running timer per person: the actor's running timer is this one.
-        var entry = await timers.StopAsync(tenant, actor, null, ct)
-            ?? throw new InvalidOperationException("The timer vanished while it was being stopped.");
+        // Only this timer: one started meanwhile (replacing it) is not stopped by this card's button.
+        if (await timers.StopAsync(tenant, actor, null, ct, timer.Id) is not { } entry)
+        {
+            return Gone;
+        }
+
         // Stopping the timer updated its nudge cards.
         var card = TimerCards.Stopped(entry, entry.CreatedAt, zone, Culture);
         var logged = $"Logged {Durations.Humanize(entry.Duration, Culture)} on {TimerService.Subject(entry.RecordKey, entry.Note)}.";

@@ -33,10 +33,14 @@ public sealed class TimerService(BakeryDbContext db, CardPublisher publisher, Ti
         return new TimerStart(timer, stopped);
     }
 
-    /// <summary>Stops the running timer into a time entry; null when none was running.</summary>
-    public async Task<TimeEntry?> StopAsync(Tenant tenant, Person person, string? note, CancellationToken ct)
+    /// <summary>
+    /// Stops the running timer into a time entry; null when none was running, or when
+    /// <paramref name="onlyTimerId"/> is given and the running timer is another one (a button on an
+    /// old timer's card must not stop the timer that replaced it).
+    /// </summary>
+    public async Task<TimeEntry?> StopAsync(Tenant tenant, Person person, string? note, CancellationToken ct, int? onlyTimerId = null)
     {
-        var entry = await StopRunningAsync(tenant, person, note, clock.GetUtcNow(), ct);
+        var entry = await StopRunningAsync(tenant, person, note, clock.GetUtcNow(), ct, onlyTimerId);
         if (entry is not null)
         {
             await db.SaveChangesAsync(ct);
@@ -57,10 +61,10 @@ public sealed class TimerService(BakeryDbContext db, CardPublisher publisher, Ti
         _ => "no particular record",
     };
 
-    private async Task<TimeEntry?> StopRunningAsync(Tenant tenant, Person person, string? note, DateTimeOffset now, CancellationToken ct)
+    private async Task<TimeEntry?> StopRunningAsync(Tenant tenant, Person person, string? note, DateTimeOffset now, CancellationToken ct, int? onlyTimerId = null)
     {
         var running = await db.Set<Timer>().FirstOrDefaultAsync(t => t.PersonId == person.Id, ct);
-        if (running is null)
+        if (running is null || (onlyTimerId is { } only && running.Id != only))
         {
             return null;
         }

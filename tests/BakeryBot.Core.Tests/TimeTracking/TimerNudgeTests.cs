@@ -184,6 +184,24 @@ public abstract class TimerNudgeTests(DbProvider provider)
     }
 
     [SkippableFact]
+    public async Task Stopping_one_timer_by_its_id_leaves_the_timer_that_replaced_it_running()
+    {
+        await using var app = await RunningAsync(provider);
+        var old = await TimerIdAsync(app);
+        await app.SendAsync("timer", "start oven maintenance"); // replaces it, as a click on its nudge is on its way
+        var before = await StateAsync(app);
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BakeryBot.Core.Data.BakeryDbContext>();
+        var alice = await db.People.SingleAsync(p => p.DisplayName == "Alice");
+        var tenant = await db.Tenants.SingleAsync(t => t.Id == alice.TenantId);
+        var stopped = await scope.ServiceProvider.GetRequiredService<TimerService>().StopAsync(tenant, alice, null, CancellationToken.None, old);
+
+        Assert.Null(stopped);
+        Assert.Equal(before, await StateAsync(app));
+    }
+
+    [SkippableFact]
     public async Task Stopping_with_the_command_turns_the_nudge_into_what_was_logged()
     {
         await using var app = await RunningAsync(provider);
