@@ -13,43 +13,60 @@ namespace BakeryBot.Host;
 /// </summary>
 public sealed class ChangeClockWorker(IServiceScopeFactory scopes, IOptions<ReleaseOptions> options, TimeProvider clock, ILogger<ChangeClockWorker> logger) : BackgroundService
 {
-    /// <summary>One round: release reminders, expiries, drill reminders and overdue notices, then timer nudges.</summary>
+    /// <summary>
+    /// One round: release reminders, expiries, drill reminders and overdue notices, then timer nudges.
+    /// Each step runs on its own: one that fails is logged and the others still run, so a fault in
+    /// one kind of reminder never silences the rest.
+    /// </summary>
     public async Task RunOnceAsync(CancellationToken ct)
     {
-        await using (var scope = scopes.CreateAsyncScope())
+        await StepAsync("release reminders", async services =>
         {
-            var reminded = await scope.ServiceProvider.GetRequiredService<ReleaseService>().RemindAsync(ct);
+            var reminded = await services.GetRequiredService<ReleaseService>().RemindAsync(ct);
             if (reminded.Count > 0)
             {
                 logger.LogInformation("Release reminders posted for {Changes}", string.Join(", ", reminded));
             }
-        }
+        }, ct);
 
-        await using (var scope = scopes.CreateAsyncScope())
+        await StepAsync("change expiries", async services =>
         {
-            var expired = await scope.ServiceProvider.GetRequiredService<ChangeService>().ExpireDueAsync(ct);
+            var expired = await services.GetRequiredService<ChangeService>().ExpireDueAsync(ct);
             if (expired.Count > 0)
             {
                 logger.LogInformation("Changes expired undecided: {Changes}", string.Join(", ", expired));
             }
-        }
+        }, ct);
 
-        await using (var scope = scopes.CreateAsyncScope())
+        await StepAsync("drill reminders", async services =>
         {
-            var drills = await scope.ServiceProvider.GetRequiredService<DrillReminders>().RunAsync(ct);
+            var drills = await services.GetRequiredService<DrillReminders>().RunAsync(ct);
             if (drills.Reminded.Count > 0 || drills.Overdue.Count > 0)
             {
                 logger.LogInformation("Drill reminders posted for {Reminded}; overdue notices for {Overdue}", string.Join(", ", drills.Reminded), string.Join(", ", drills.Overdue));
             }
-        }
+        }, ct);
 
-        await using (var scope = scopes.CreateAsyncScope())
+        await StepAsync("timer nudges", async services =>
         {
-            var nudged = await scope.ServiceProvider.GetRequiredService<TimerReminders>().NudgeAsync(ct);
+            var nudged = await services.GetRequiredService<TimerReminders>().NudgeAsync(ct);
             if (nudged.Count > 0)
             {
                 logger.LogInformation("Owners of {Count} long-running timers asked whether they still run", nudged.Count);
             }
+        }, ct);
+    }
+
+    private async Task StepAsync(string name, Func<IServiceProvider, Task> step, CancellationToken ct)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await step(scope.ServiceProvider);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            logger.LogError(ex, "The change clock's {Step} failed; the round goes on, and the step is tried again at the next tick", name);
         }
     }
 
