@@ -19,7 +19,7 @@ internal sealed class ChangeMapping : IEntityTypeConfiguration<Change>
         b.Property(c => c.RollbackMigration).HasMaxLength(200);
         b.Property(c => c.DecisionReason).HasMaxLength(1000);
         b.Property(c => c.Platform).HasMaxLength(32);
-        b.Property(c => c.ChannelId).HasMaxLength(128);
+        b.Property(c => c.ChannelId).HasMaxLength(Data.ChatIds.MaxLength);
         b.Property(c => c.Version).IsConcurrencyToken();
         b.Ignore(c => c.RecordId);
         b.Ignore(c => c.IsOpen);
@@ -71,7 +71,7 @@ internal sealed class CabSettingsMapping : IEntityTypeConfiguration<CabSettings>
     public void Configure(EntityTypeBuilder<CabSettings> b)
     {
         b.Property(c => c.Platform).HasMaxLength(32);
-        b.Property(c => c.ChannelId).HasMaxLength(128);
+        b.Property(c => c.ChannelId).HasMaxLength(Data.ChatIds.MaxLength);
         b.HasIndex(c => c.TenantId).IsUnique();
         b.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId).OnDelete(DeleteBehavior.Restrict);
     }

@@ -42,7 +42,7 @@ internal sealed class ChatConversationMapping : IEntityTypeConfiguration<ChatCon
     public void Configure(EntityTypeBuilder<ChatConversation> b)
     {
         b.Property(c => c.Platform).HasMaxLength(32);
-        b.Property(c => c.ConversationId).HasMaxLength(200);
+        b.Property(c => c.ConversationId).HasMaxLength(ChatIds.MaxLength);
         b.Property(c => c.Endpoint).HasMaxLength(500);
         b.Property(c => c.Kind).HasMaxLength(16);
         b.Property(c => c.Name).HasMaxLength(200);
@@ -162,4 +162,15 @@ public sealed class ConversationDirectory(BakeryDbContext db, TimeProvider clock
                         && db.Tenants.Any(t => t.Id == c.TenantId && t.Platform == platform && t.ExternalId == tenantExternalId))
             .Select(c => c.Endpoint)
             .FirstOrDefaultAsync(ct);
+}
+
+/// <summary>How long a stored platform id of a conversation, channel or thread may be.</summary>
+public static class ChatIds
+{
+    /// <summary>
+    /// Teams' ids are the long ones: a channel thread is <c>19:…@thread.tacv2;messageid=…</c>, and a personal
+    /// chat's id (<c>a:…</c>) is an opaque string of well over a hundred characters. Room to spare, as an id
+    /// that does not fit would make a delivery impossible to record.
+    /// </summary>
+    public const int MaxLength = 256;
 }

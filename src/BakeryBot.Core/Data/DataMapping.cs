@@ -44,8 +44,8 @@ internal sealed class OutboxMessageMapping : IEntityTypeConfiguration<OutboxMess
     {
         b.ToTable("Outbox");
         b.Property(m => m.Platform).HasMaxLength(32);
-        b.Property(m => m.ChannelId).HasMaxLength(128);
-        b.Property(m => m.ThreadId).HasMaxLength(128);
+        b.Property(m => m.ChannelId).HasMaxLength(ChatIds.MaxLength);
+        b.Property(m => m.ThreadId).HasMaxLength(ChatIds.MaxLength);
         // Several ids: the people a channel is opened for, or one person's ids on the platform.
         b.Property(m => m.UserId).HasMaxLength(512);
         b.Property(m => m.Kind).HasConversion<string>().HasMaxLength(16);
@@ -67,8 +67,8 @@ internal sealed class PostedCardMapping : IEntityTypeConfiguration<PostedCard>
     public void Configure(EntityTypeBuilder<PostedCard> b)
     {
         b.Property(c => c.Platform).HasMaxLength(32);
-        b.Property(c => c.ChannelId).HasMaxLength(128);
-        b.Property(c => c.ThreadId).HasMaxLength(128);
+        b.Property(c => c.ChannelId).HasMaxLength(ChatIds.MaxLength);
+        b.Property(c => c.ThreadId).HasMaxLength(ChatIds.MaxLength);
         b.Property(c => c.RecordType).HasMaxLength(32);
         b.Property(c => c.RecordKey).HasMaxLength(64);
         b.Property(c => c.MessageId).HasMaxLength(128);

@@ -15,7 +15,7 @@ internal sealed class ContinuityDrillMapping : IEntityTypeConfiguration<Continui
         b.Property(d => d.State).HasConversion<string>().HasMaxLength(16);
         b.Property(d => d.Schedule).HasMaxLength(DrillSchedule.MaxLength);
         b.Property(d => d.Platform).HasMaxLength(32);
-        b.Property(d => d.ChannelId).HasMaxLength(128);
+        b.Property(d => d.ChannelId).HasMaxLength(Data.ChatIds.MaxLength);
         b.Property(d => d.Version).IsConcurrencyToken();
         b.Ignore(d => d.RecordId);
         b.Ignore(d => d.Rto);
@@ -38,7 +38,7 @@ internal sealed class DrillRunMapping : IEntityTypeConfiguration<DrillRun>
     {
         b.Property(r => r.Result).HasConversion<string>().HasMaxLength(16);
         b.Property(r => r.Platform).HasMaxLength(32);
-        b.Property(r => r.ChannelId).HasMaxLength(128);
+        b.Property(r => r.ChannelId).HasMaxLength(Data.ChatIds.MaxLength);
         b.Ignore(r => r.RtoAchieved);
         b.Ignore(r => r.RpoAchieved);
         b.HasIndex(r => new { r.DrillId, r.Number }).IsUnique();

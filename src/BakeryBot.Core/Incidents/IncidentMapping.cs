@@ -13,14 +13,14 @@ internal sealed class IncidentMapping : IEntityTypeConfiguration<Incident>
         b.Property(i => i.State).HasConversion<string>().HasMaxLength(16);
         b.Property(i => i.DetectedBy).HasConversion<string>().HasMaxLength(16);
         b.Property(i => i.AlertFingerprint).HasMaxLength(128);
-        b.Property(i => i.IncidentChannelId).HasMaxLength(128);
+        b.Property(i => i.IncidentChannelId).HasMaxLength(Data.ChatIds.MaxLength);
         b.HasIndex(i => new { i.TenantId, i.AlertFingerprint });
         b.HasIndex(i => i.ProblemId);
         b.HasIndex(i => i.CausedByChangeId);
         b.HasOne<Changes.Change>().WithMany().HasForeignKey(i => i.CausedByChangeId).OnDelete(DeleteBehavior.SetNull);
         b.HasIndex(i => new { i.TenantId, i.IncidentChannelId });
         b.Property(i => i.Platform).HasMaxLength(32);
-        b.Property(i => i.ChannelId).HasMaxLength(128);
+        b.Property(i => i.ChannelId).HasMaxLength(Data.ChatIds.MaxLength);
         b.Property(i => i.Version).IsConcurrencyToken();
         b.Ignore(i => i.RecordId);
         b.Ignore(i => i.IsOpen);

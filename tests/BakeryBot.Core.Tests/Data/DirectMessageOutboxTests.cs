@@ -37,6 +37,26 @@ public abstract class DirectMessageOutboxTests(DbProvider provider)
     }
 
     [SkippableFact]
+    public async Task Ids_as_long_as_teams_personal_chats_have_are_stored_whole()
+    {
+        await using var app = await CoreTestApp.CreateAsync(provider);
+        var tenantId = await TenantAsync(app);
+        // Teams' personal chat ids are opaque and long; a channel thread's id carries its message id as well.
+        var personal = "a:" + new string('x', 200);
+        var thread = "19:" + new string('c', 32) + "@thread.tacv2;messageid=" + new string('1', 150);
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            scope.ServiceProvider.GetRequiredService<CardPublisher>().Post(tenantId, "test", personal, thread, "timer-nudge", "1", Card, "lead");
+            await scope.ServiceProvider.GetRequiredService<BakeryDbContext>().SaveChangesAsync();
+        }
+
+        var stored = await app.QueryAsync(db => db.PostedCards.Select(p => new { p.ChannelId, p.ThreadId }).SingleAsync());
+        Assert.Equal((personal, thread), (stored.ChannelId, stored.ThreadId));
+        Assert.Equal(personal, await app.QueryAsync(db => db.Outbox.Select(o => o.ChannelId).SingleAsync()));
+    }
+
+    [SkippableFact]
     public async Task A_direct_card_is_delivered_to_the_persons_conversation_and_its_updates_follow_it_there()
     {
         var poster = new DirectPoster();
