@@ -31,8 +31,8 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
                     b.Property<string>("ChannelId")
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)");
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
 
                     b.Property<long>("DecideBeforeSeconds")
                         .HasColumnType("bigint");
@@ -117,8 +117,8 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
 
                     b.Property<string>("ChannelId")
                         .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)");
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
 
                     b.Property<DateTimeOffset?>("DecidedAt")
                         .HasColumnType("timestamp with time zone");
@@ -618,8 +618,8 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
 
                     b.Property<string>("ConversationId")
                         .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
 
                     b.Property<string>("Endpoint")
                         .HasMaxLength(500)
@@ -704,8 +704,8 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
 
                     b.Property<string>("ChannelId")
                         .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)");
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
 
                     b.Property<string>("CoalesceKey")
                         .HasMaxLength(64)
@@ -771,8 +771,8 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<string>("ThreadId")
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)");
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
 
                     b.Property<string>("UserId")
                         .HasMaxLength(512)
@@ -799,8 +799,8 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
 
                     b.Property<string>("ChannelId")
                         .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)");
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -831,8 +831,8 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("ThreadId")
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)");
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
 
                     b.HasKey("Id");
 
@@ -868,8 +868,8 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
 
                     b.Property<string>("ChannelId")
                         .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)");
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
 
                     b.Property<int?>("CiId")
                         .HasColumnType("integer");
@@ -999,8 +999,8 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
 
                     b.Property<string>("ChannelId")
                         .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)");
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
 
                     b.Property<int>("DrillId")
                         .HasColumnType("integer");
@@ -1117,8 +1117,8 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
 
                     b.Property<string>("ChannelId")
                         .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)");
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
 
                     b.Property<DateTimeOffset?>("ClosedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1144,8 +1144,8 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                         .HasColumnType("character varying(16)");
 
                     b.Property<string>("IncidentChannelId")
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)");
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
 
                     b.Property<DateTimeOffset?>("MitigatedAt")
                         .HasColumnType("timestamp with time zone");

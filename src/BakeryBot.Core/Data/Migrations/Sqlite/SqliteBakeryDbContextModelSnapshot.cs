@@ -24,7 +24,7 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("ChannelId")
-                        .HasMaxLength(128)
+                        .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("DecideBeforeSeconds")
@@ -106,7 +106,7 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
 
                     b.Property<string>("ChannelId")
                         .IsRequired()
-                        .HasMaxLength(128)
+                        .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("DecidedAt")
@@ -593,7 +593,7 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
 
                     b.Property<string>("ConversationId")
                         .IsRequired()
-                        .HasMaxLength(200)
+                        .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Endpoint")
@@ -677,7 +677,7 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
 
                     b.Property<string>("ChannelId")
                         .IsRequired()
-                        .HasMaxLength(128)
+                        .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("CoalesceKey")
@@ -744,7 +744,7 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ThreadId")
-                        .HasMaxLength(128)
+                        .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("UserId")
@@ -770,7 +770,7 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
 
                     b.Property<string>("ChannelId")
                         .IsRequired()
-                        .HasMaxLength(128)
+                        .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -802,7 +802,7 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("ThreadId")
-                        .HasMaxLength(128)
+                        .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -837,7 +837,7 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
 
                     b.Property<string>("ChannelId")
                         .IsRequired()
-                        .HasMaxLength(128)
+                        .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("CiId")
@@ -964,7 +964,7 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
 
                     b.Property<string>("ChannelId")
                         .IsRequired()
-                        .HasMaxLength(128)
+                        .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("DrillId")
@@ -1078,7 +1078,7 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
 
                     b.Property<string>("ChannelId")
                         .IsRequired()
-                        .HasMaxLength(128)
+                        .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("ClosedAt")
@@ -1105,7 +1105,7 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("IncidentChannelId")
-                        .HasMaxLength(128)
+                        .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("MitigatedAt")
