@@ -39,6 +39,9 @@ public sealed class DrillService(BakeryDbContext db, CmdbService cmdb, ProblemSe
 
     public const int MaxFindings = 20;
 
+    /// <summary>How long a claim to make a finding's problem holds before another click may take it over.</summary>
+    public static readonly TimeSpan StaleClaim = TimeSpan.FromMinutes(2);
+
     /// <summary>The longest RTO or RPO a drill takes.</summary>
     public static readonly TimeSpan MaxTarget = TimeSpan.FromDays(365);
 
@@ -268,10 +271,13 @@ public sealed class DrillService(BakeryDbContext db, CmdbService cmdb, ProblemSe
             return new DrillOutcome(drill, run, false, $"Finding {finding.Number} of {id} is {await ProblemIdAsync(made, ct)} already; nothing changed.");
         }
 
-        // Claimed with a conditional update, so two clicks at once make one problem.
-        var now = clock.GetUtcNow();
+        // Claimed with a conditional update, so two clicks at once make one problem. The claim, the
+        // problem and the link commit separately: a claim left by a click that never finished (the
+        // process stopped half-way) goes stale, and the finding can be claimed again.
+        var now = clock.GetUtcNow().ToUniversalTime();
+        var staleBefore = now - StaleClaim;
         var claimed = await db.DrillFindings
-            .Where(f => f.Id == finding.Id && f.ProblemId == null && f.ProblemClaimedAt == null)
+            .Where(f => f.Id == finding.Id && f.ProblemId == null && (f.ProblemClaimedAt == null || f.ProblemClaimedAt < staleBefore))
             .ExecuteUpdateAsync(s => s.SetProperty(f => f.ProblemClaimedAt, now), ct);
         if (claimed == 0)
         {

@@ -241,6 +241,32 @@ public abstract class DrillTests(DbProvider provider)
     }
 
     [SkippableFact]
+    public async Task A_claim_on_a_finding_left_by_a_click_that_never_finished_goes_stale()
+    {
+        await using var app = await DrillAsync(provider);
+        await app.SendAsync("drill", "start DRL-1");
+        await app.SendAsync("drill", "finish DRL-1 fail nobody had the key", user: "bob");
+        // A click claimed finding 1, then the process stopped before its problem was made and linked.
+        var claimedAt = app.Clock.GetUtcNow();
+        await app.QueryAsync(db => db.DrillFindings.ExecuteUpdateAsync(s => s.SetProperty(f => f.ProblemClaimedAt, claimedAt)));
+
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        var busy = await app.SendAsync("drill", "problem DRL-1 1");
+        app.Clock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
+        var made = await app.SendAsync("drill", "problem DRL-1 1");
+        var again = await app.SendAsync("drill", "problem DRL-1 1");
+
+        Assert.Equal(ReplyKind.Warning, busy.Kind);
+        Assert.StartsWith("Someone is making finding 1 of DRL-1 a problem right now; look at the card again in a moment.", busy.Text, StringComparison.Ordinal);
+        Assert.Equal("PRB-1 opened from finding 1 of DRL-1.", made.Text);
+        Assert.Equal("Finding 1 of DRL-1 is PRB-1 already; nothing changed.", again.Text);
+        Assert.Equal(1, await app.QueryAsync(db => db.Set<Problem>().CountAsync()));
+        var finding = await app.QueryAsync(db => db.DrillFindings.SingleAsync());
+        Assert.NotNull(finding.ProblemId);
+        Assert.Equal(app.Clock.GetUtcNow(), finding.ProblemClaimedAt);
+    }
+
+    [SkippableFact]
     public async Task List_and_show_flag_an_overdue_drill_and_show_times_in_the_readers_zone()
     {
         await using var app = await DrillAsync(provider, schedule: "week");
