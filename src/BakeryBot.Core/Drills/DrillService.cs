@@ -331,7 +331,10 @@ public sealed class DrillService(BakeryDbContext db, CmdbService cmdb, ProblemSe
         return new DrillOutcome(drill, run, true, $"{problem.RecordId} opened from finding {finding.Number} of {id}.");
     }
 
-    /// <summary>Gives the drill another owner (who is reminded of it from then on); its due date is computed again in their time zone.</summary>
+    /// <summary>
+    /// Gives the drill another owner (who is reminded of it from then on). Its due date stays as it is;
+    /// the next one, when a run finishes, is computed in the new owner's time zone.
+    /// </summary>
     public async Task<DrillOutcome> SetOwnerAsync(Tenant tenant, Person actor, bool isManager, RecordId id, string ownerUserId, CancellationToken ct)
     {
         var drill = await GetAsync(tenant.Id, id, ct);
@@ -342,15 +345,10 @@ public sealed class DrillService(BakeryDbContext db, CmdbService cmdb, ProblemSe
             return new DrillOutcome(drill, null, false, $"{owner.DisplayName} owns {id} already; nothing changed.");
         }
 
-        var dueBefore = drill.NextDueAt;
+        // The due date stays the instant it is: computed again in the new owner's zone it could move by
+        // an hour, and its reminder and overdue notice (kept by that instant) would be posted again.
         drill.OwnerId = owner.Id;
-        if (drill.State == DrillState.Active)
-        {
-            var last = drill.LastFinishedRun;
-            drill.NextDueAt = DrillSchedule.Parse(drill.Schedule).NextDue(drill.CreatedAt, last?.FinishedAt, last?.DueAt, TimeZones.Find(owner.TimeZone));
-        }
-
-        await SaveDrillAsync(drill, $"{actor.DisplayName} made {owner.DisplayName} the owner of {id}.", [dueBefore, drill.NextDueAt], ct);
+        await SaveDrillAsync(drill, $"{actor.DisplayName} made {owner.DisplayName} the owner of {id}.", [drill.NextDueAt], ct);
         return new DrillOutcome(drill, null, true, $"{owner.DisplayName} owns {id} now.");
     }
 

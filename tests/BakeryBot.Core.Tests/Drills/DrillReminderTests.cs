@@ -103,6 +103,31 @@ public abstract class DrillReminderTests(DbProvider provider)
     }
 
     [SkippableFact]
+    public async Task A_new_owner_keeps_the_due_date_so_its_reminder_is_not_posted_again_and_the_next_is_in_their_zone()
+    {
+        // DRL-1, owned by Bob (UTC), is due Wed 26 May 2027 09:00 UTC; in London, 09:00 there is 08:00 UTC.
+        await using var app = await DrillTests.DrillAsync(provider, schedule: "6 months");
+        await app.SendAsync("drill", "list", user: "carol");
+        await app.QueryAsync(db => db.People.Where(p => p.DisplayName == "Carol").ExecuteUpdateAsync(s => s.SetProperty(p => p.TimeZone, "Europe/London")));
+        var due = new DateTimeOffset(2027, 5, 26, 9, 0, 0, TimeSpan.Zero);
+        app.Clock.SetUtcNow(due.AddDays(-2));
+        var reminded = await RunAsync(app);
+
+        var handed = await app.SendAsync("drill", "owner DRL-1 <@carol>", user: "bob");
+        var again = await RunAsync(app);
+
+        Assert.Equal(("DRL-1|", "Carol owns DRL-1 now.", "|"), (reminded, handed.Text, again));
+        Assert.Equal(due, await app.QueryAsync(db => db.Drills.Select(d => d.NextDueAt).SingleAsync()));
+        Assert.Equal(["DRL-1@2027-05-26T09:00Z"], (await PostsAsync(app)).Select(p => p.Key));
+
+        // Run the morning of the due date (10:00 in London), the drill is due six months later at 10:00 London time (GMT then).
+        app.Clock.SetUtcNow(due);
+        await app.SendAsync("drill", "start DRL-1", user: "carol");
+        await app.SendAsync("drill", "finish DRL-1 fail", user: "carol");
+        Assert.Equal(new DateTimeOffset(2027, 11, 26, 10, 0, 0, TimeSpan.Zero), await app.QueryAsync(db => db.Drills.Select(d => d.NextDueAt).SingleAsync()));
+    }
+
+    [SkippableFact]
     public async Task A_reminder_missed_while_the_bot_was_down_comes_as_the_overdue_notice_and_retired_drills_are_left_alone()
     {
         await using var app = await WeeklyAsync(provider);
