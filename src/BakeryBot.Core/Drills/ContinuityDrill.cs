@@ -144,7 +144,7 @@ public sealed class DrillRun : IAudited
 
     public long? RpoAchievedSeconds { get; set; }
 
-    /// <summary>Where the run was started: its card is posted there.</summary>
+    /// <summary>Where the run's card is posted: the drill's own channel, wherever the run was started from.</summary>
     public required string Platform { get; set; }
 
     public required string ChannelId { get; set; }

@@ -123,11 +123,13 @@ public sealed class DrillService(BakeryDbContext db, CmdbService cmdb, ProblemSe
     }
 
     /// <summary>
-    /// Starts a run: it has its own timeline and card (posted in the channel it was started from), and
-    /// answers the drill's current due date. A drill has at most one run under way; starting another
-    /// changes nothing and says so. A retired drill is not run.
+    /// Starts a run: it has its own timeline and card, and answers the drill's current due date. The
+    /// run's card is posted in the drill's own channel, wherever the run was started from (the reminder
+    /// sent to the owner directly, another conversation), so the channel follows every run; the one
+    /// who started it is answered where they asked. A drill has at most one run under way; starting
+    /// another changes nothing and says so. A retired drill is not run.
     /// </summary>
-    public async Task<DrillOutcome> StartAsync(Tenant tenant, Person actor, RecordId id, string platform, string channelId, TimeZoneInfo readerZone, CancellationToken ct)
+    public async Task<DrillOutcome> StartAsync(Tenant tenant, Person actor, RecordId id, TimeZoneInfo readerZone, CancellationToken ct)
     {
         var drill = await GetAsync(tenant.Id, id, ct);
         if (drill.State == DrillState.Retired)
@@ -151,8 +153,8 @@ public sealed class DrillService(BakeryDbContext db, CmdbService cmdb, ProblemSe
             DueAt = drill.NextDueAt,
             StartedAt = now,
             StartedById = actor.Id,
-            Platform = platform,
-            ChannelId = channelId,
+            Platform = drill.Platform,
+            ChannelId = drill.ChannelId,
         };
         run.Timeline.Add(new DrillRunEvent { At = now, PersonId = actor.Id, Kind = "started", Text = $"{actor.DisplayName} started run {run.Number}: {DrillCards.Word(drill.Scenario)}." });
         drill.Runs.Add(run);
@@ -164,7 +166,7 @@ public sealed class DrillService(BakeryDbContext db, CmdbService cmdb, ProblemSe
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
-            publisher.Post(tenant.Id, platform, channelId, null, RunRecordType, RunKey(drill, run), await RunCardAsync(drill, run, ct), lead);
+            publisher.Post(tenant.Id, drill.Platform, drill.ChannelId, null, RunRecordType, RunKey(drill, run), await RunCardAsync(drill, run, ct), lead);
             await UpdateCardsAsync(drill, lead, [drill.NextDueAt], ct);
             await db.SaveChangesAsync(ct);
             await db.CommitAsync(tx, ct);

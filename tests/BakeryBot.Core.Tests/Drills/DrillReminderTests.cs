@@ -200,6 +200,35 @@ public abstract class DrillReminderTests(DbProvider provider)
         Assert.DoesNotContain(ChatJson.Deserialize(update.CardJson!).Buttons, b => b.ActionId == DrillCommands.StartAction);
         Assert.Equal(1, await app.QueryAsync(db => db.DrillRuns.CountAsync()));
     }
+
+    [SkippableFact]
+    public async Task Start_drill_on_the_reminder_the_owner_got_directly_posts_the_run_in_the_drills_channel()
+    {
+        await using var app = await WeeklyAsync(provider);
+        app.Clock.Advance(TimeSpan.FromDays(4));
+        await RunAsync(app);
+        var direct = await app.QueryAsync(db => db.Outbox.Where(o => o.Kind == OutboxKind.Direct && o.UserId == "bob").Select(o => o.PostedCardId).SingleAsync());
+
+        // Bob clicks in his conversation with the bot, D-bob.
+        var click = await app.ClickAsync(DrillCommands.StartAction, "DRL-1", user: "bob", channel: "D-bob");
+
+        Assert.Equal(ReplyKind.None, click.Kind);
+        Assert.Equal(["Start timer"], click.UpdatedCard!.Buttons.Select(b => b.Text));
+        var runPosts = await app.QueryAsync(db => db.Outbox.Include(o => o.PostedCard)
+            .Where(o => o.PostedCard!.RecordType == DrillService.RunRecordType).Select(o => new { o.Kind, o.ChannelId, o.Text }).ToListAsync());
+        Assert.Equal((OutboxKind.Post, "C1", "Bob started DRL-1 run 1."), (runPosts.Single().Kind, runPosts.Single().ChannelId, runPosts.Single().Text));
+        // The direct reminder follows the drill, as the channel's copy does.
+        var update = await app.QueryAsync(db => db.Outbox.Where(o => o.PostedCardId == direct && o.Kind == OutboxKind.Update).SingleAsync());
+        Assert.Equal("Bob started DRL-1 run 1.", update.Text);
+
+        // Its notes and its end update that card, in the channel.
+        await app.SendAsync("drill", "note DRL-1 generator on", user: "bob", channel: "D-bob");
+        await app.SendAsync("drill", "finish DRL-1 fail", user: "bob", channel: "D-bob");
+        Assert.Equal(
+            [(OutboxKind.Post, "C1"), (OutboxKind.Update, "C1"), (OutboxKind.Update, "C1")],
+            (await app.QueryAsync(db => db.Outbox.Where(o => o.PostedCard!.RecordType == DrillService.RunRecordType).OrderBy(o => o.Id).Select(o => new { o.Kind, o.ChannelId }).ToListAsync()))
+                .Select(o => (o.Kind, o.ChannelId)));
+    }
 }
 
 public sealed class SqliteDrillReminderTests() : DrillReminderTests(DbProvider.Sqlite);

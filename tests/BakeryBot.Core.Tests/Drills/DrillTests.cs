@@ -94,14 +94,17 @@ public abstract class DrillTests(DbProvider provider)
         var again = await app.ClickAsync(DrillCommands.StartAction, "DRL-1", user: "erin");
         var noted = await app.SendAsync("drill", "note DRL-1 generator started, tills back on", user: "erin");
 
-        Assert.Equal("DRL-1 run 1 started. Note what happens with `/drill note DRL-1 <text>`; when it is over, `/drill finish DRL-1 pass|fail rto-achieved:<dur> rpo-achieved:<dur> <findings>`.", started.Text);
+        // Started from another channel: the run's card goes to the drill's own channel, and the starter is told so.
+        Assert.Equal("DRL-1 run 1 started. Note what happens with `/drill note DRL-1 <text>`; when it is over, `/drill finish DRL-1 pass|fail rto-achieved:<dur> rpo-achieved:<dur> <findings>`.\nIts card is posted in the channel where DRL-1 was set up.", started.Text);
         Assert.Equal(ReplyKind.Private, again.Kind);
         Assert.StartsWith("DRL-1 run 1 is under way already (started by Dave, Thu 26 Nov 2026 10:00 UTC); nothing changed.", again.Text, StringComparison.Ordinal);
         Assert.Equal("Noted on DRL-1 run 1.", noted.Text);
         Assert.Equal(1, await app.QueryAsync(db => db.DrillRuns.CountAsync()));
 
         var runPost = await app.QueryAsync(db => db.Outbox.Include(o => o.PostedCard).Where(o => o.PostedCard!.RecordType == DrillService.RunRecordType).OrderBy(o => o.Id).ToListAsync());
-        Assert.Equal(("C9", OutboxKind.Post, "Dave started DRL-1 run 1."), (runPost[0].ChannelId, runPost[0].Kind, runPost[0].Text));
+        Assert.Equal(("C1", OutboxKind.Post, "Dave started DRL-1 run 1."), (runPost[0].ChannelId, runPost[0].Kind, runPost[0].Text));
+        Assert.DoesNotContain(runPost, o => o.ChannelId == "C9");
+        Assert.Equal("C1", await app.QueryAsync(db => db.DrillRuns.Select(r => r.ChannelId).SingleAsync()));
         Assert.Equal("DRL-1/run-1", runPost[0].PostedCard!.RecordKey);
         var latest = ChatJson.Deserialize(runPost[^1].CardJson!);
         Assert.Equal(("DRL-1 run 1: Bakery 2 can't open", OutboxKind.Update, "Erin noted on DRL-1 run 1: generator started, tills back on"), (latest.Title, runPost[^1].Kind, runPost[^1].Text));
