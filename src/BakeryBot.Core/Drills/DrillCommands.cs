@@ -176,13 +176,22 @@ public sealed class DrillCommands : IChatModule
 
     private static bool IsManager(CommandContext ctx) => ctx.HasRole(Roles.Manager) || ctx.HasRole(Roles.Admin);
 
-    /// <summary>An achieved time or data loss: a duration, or <c>0</c> / <c>none</c> when nothing was lost.</summary>
+    /// <summary>An achieved time or data loss: a duration, or nothing (<c>0</c>, <c>none</c>, or a zero duration such as <c>0m</c>) when nothing was lost.</summary>
     private static TimeSpan? Achieved(string? text, string what) => text?.Trim().ToLowerInvariant() switch
     {
         null => null,
         "0" or "none" or "nothing" => TimeSpan.Zero,
+        var s when IsZero(s) => TimeSpan.Zero,
         _ => DurationParser.Parse(text, what),
     };
+
+    /// <summary>
+    /// A duration written as zero (<c>0m</c>, <c>0h</c>, <c>0s</c>, <c>0:00</c>, <c>0h 0m</c>), which the duration parser
+    /// refuses as no duration at all: every digit is 0, and with 1 in their place it reads as a duration.
+    /// </summary>
+    private static bool IsZero(string text) =>
+        text.Any(char.IsAsciiDigit) && text.All(c => !char.IsAsciiDigit(c) || c == '0')
+        && DurationParser.TryParse(text.Replace('0', '1'), out _);
 
     /// <summary>
     /// The command's arguments read line by line, so that findings may be given one per line: each

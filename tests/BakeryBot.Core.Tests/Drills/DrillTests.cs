@@ -204,6 +204,32 @@ public abstract class DrillTests(DbProvider provider)
     }
 
     [SkippableFact]
+    public async Task Nothing_lost_may_be_written_as_any_zero_duration()
+    {
+        await using var app = await DrillAsync(provider);
+
+        foreach (var (rto, rpo) in new[] { ("0h", "0m"), ("0s", "\"0:00\""), ("1h", "\"0h 0m\""), ("2h", "0.0h") })
+        {
+            await app.SendAsync("drill", "start DRL-1");
+            var finished = await app.SendAsync("drill", $"finish DRL-1 pass rto-achieved:{rto} rpo-achieved:{rpo}", user: "bob");
+            Assert.Equal(ReplyKind.Private, finished.Kind);
+            Assert.Contains("RPO 1 hour: achieved less than a minute ✅ met", finished.Text, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(
+            [(0L, 0L), (0L, 0L), (3600L, 0L), (7200L, 0L)],
+            (await app.QueryAsync(db => db.DrillRuns.OrderBy(r => r.Number).Select(r => new { r.RtoAchievedSeconds, r.RpoAchievedSeconds }).ToListAsync()))
+                .Select(r => (r.RtoAchievedSeconds!.Value, r.RpoAchievedSeconds!.Value)));
+
+        // Units out of order are still a typo, zero or not; the run stays under way.
+        await app.SendAsync("drill", "start DRL-1");
+        var typo = await app.SendAsync("drill", "finish DRL-1 pass rto-achieved:1h rpo-achieved:0m0h", user: "bob");
+        Assert.Equal(ReplyKind.Warning, typo.Kind);
+        Assert.StartsWith("`0m0h` is not a duration for `rpo-achieved:`.", typo.Text, StringComparison.Ordinal);
+        Assert.Equal(1, await app.QueryAsync(db => db.DrillRuns.CountAsync(r => r.FinishedAt == null)));
+    }
+
+    [SkippableFact]
     public async Task Findings_are_separated_by_semicolons_or_lines_and_each_becomes_a_problem_once()
     {
         await using var app = await DrillAsync(provider);
