@@ -69,6 +69,8 @@ public abstract class DrillTests(DbProvider provider)
         await app.AssertRefusedAsync("drill", "new Bakery 3 shut scenario:flood every:quarter rto:4h rpo:1h", "`flood` is not a scenario. Scenarios: `site-down`, `supplier-down`, `third-party-down`, `zone-down`, `region-down`, `key-person-leaves`, `custom`.");
         await app.AssertRefusedAsync("drill", "new Bakery 3 shut scenario:site-down every:\"when it rains\" rto:4h rpo:1h", "`when it rains` is not a schedule. Write it as `every:quarter`, `every:month`, `every:week`, `every:year`, `every:\"6 months\"`");
         await app.AssertRefusedAsync("drill", "new Bakery 3 shut scenario:site-down every:\"0 25 * * *\" rto:4h rpo:1h", "is not a cron expression I can read");
+        await app.AssertRefusedAsync("drill", "new Bakery 3 shut scenario:site-down every:\"0 H * * *\" rto:4h rpo:1h", "`0 h * * *` is not a cron expression I can read (`H`, a time spread out by a hash, is not read here: give the minute and the hour).");
+        await app.AssertRefusedAsync("drill", "new Bakery 3 shut scenario:site-down every:\"H H * * *\" rto:4h rpo:1h", "`h h * * *` is not a cron expression I can read (`H`, a time spread out by a hash, is not read here: give the minute and the hour).");
         await app.AssertRefusedAsync("drill", "new Bakery 3 shut scenario:site-down every:quarter rto:soon rpo:1h", "`soon` is not a duration for the RTO. Write it like `90m`, `2h30m`, `1.5h`, `1:30` or `1d`.");
         await app.AssertRefusedAsync("drill", "new Bakery 3 shut scenario:site-down every:quarter rto:4h", "Add `rpo:`, as in `rpo:1h`.");
         await app.AssertRefusedAsync("drill", "new Bakery 3 shut scenario:site-down every:quarter rto:400d rpo:1h", "The RTO is more than nothing and at most a year.");
