@@ -4,6 +4,7 @@ using BakeryBot.Core.Drills;
 using BakeryBot.Core.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace BakeryBot.Core.Tests.Drills;
 
@@ -154,6 +155,31 @@ public abstract class DrillReminderTests(DbProvider provider)
 
         Assert.Equal(("|", "DRL-1|"), (early, due));
         Assert.StartsWith("⏰ DRL-1 Bakery 2 can't open is due 12 hours from now (Thu 3 Dec 2026 09:00 UTC). <@alice>", (await PostsAsync(app)).Single().Text, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task A_negative_remind_before_is_refused_when_the_bot_starts()
+    {
+        await using var app = await CoreTestApp.CreateAsync(provider, s => s.Configure<DrillOptions>(o => o.RemindBefore = TimeSpan.FromHours(-1)));
+
+        var refused = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("Drills:RemindBefore must not be negative", refused.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task A_round_that_posts_wakes_the_outbox_dispatcher()
+    {
+        await using var app = await WeeklyAsync(provider);
+        var signal = app.Services.GetRequiredService<OutboxSignal>();
+        await signal.WaitAsync(TimeSpan.Zero, CancellationToken.None); // the drill's own card woke it already
+        app.Clock.Advance(TimeSpan.FromDays(4));
+
+        var quiet = await signal.WaitAsync(TimeSpan.Zero, CancellationToken.None);
+        await RunAsync(app);
+        var woken = await signal.WaitAsync(TimeSpan.Zero, CancellationToken.None);
+
+        Assert.Equal((false, true), (quiet, woken));
     }
 
     [SkippableFact]
