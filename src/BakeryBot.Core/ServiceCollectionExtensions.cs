@@ -80,7 +80,9 @@ public static class ServiceCollectionExtensions
         services.AddScoped<ChangeCalendarService>();
         services.AddScoped<Drills.DrillService>();
         services.AddScoped<Drills.DrillReminders>();
-        services.AddOptions<Drills.DrillOptions>();
+        services.AddOptions<Drills.DrillOptions>()
+            .Validate(o => o.RemindBefore >= TimeSpan.Zero, $"{Drills.DrillOptions.Section}:{nameof(Drills.DrillOptions.RemindBefore)} must not be negative (3 days: 3.00:00:00).")
+            .ValidateOnStart();
         return services;
     }
 }

@@ -144,7 +144,7 @@ public sealed class DrillRun : IAudited
 
     public long? RpoAchievedSeconds { get; set; }
 
-    /// <summary>Where the run was started: its card is posted there.</summary>
+    /// <summary>Where the run's card is posted: the drill's own channel, wherever the run was started from.</summary>
     public required string Platform { get; set; }
 
     public required string ChannelId { get; set; }
@@ -198,7 +198,10 @@ public sealed class DrillFinding : IAudited
     /// <summary>The problem made of it, once someone did.</summary>
     public int? ProblemId { get; set; }
 
-    /// <summary>When someone began making its problem: two clicks at once make one problem.</summary>
+    /// <summary>
+    /// When someone began making its problem: two clicks at once make one problem. A claim older than
+    /// <see cref="DrillService.StaleClaim"/> without a problem was left by a click that never finished, and is taken over.
+    /// </summary>
     public DateTimeOffset? ProblemClaimedAt { get; set; }
 
     string IAudited.AuditType => "drill-finding";

@@ -22,7 +22,7 @@ public sealed class DrillCommands : IChatModule
             .Verb("new", NewUsage, $"set up a drill (scenarios: {Scenarios.Names}; schedules: quarter, month, week, year, \"6 months\", \"90 days\" or a cron expression); the owner is you unless named", NewAsync)
             .Verb("list", "/drill list [all]", "drills by when they are due, overdue ones flagged (`all`: retired ones too)", ListAsync)
             .Verb("show", "/drill show DRL-2", "a drill: scenario, owner, schedule, next due, RTO and RPO targets, last result and runs", ShowAsync)
-            .Verb("start", "/drill start DRL-2", "start a run (anyone; one at a time); its card is posted here", StartAsync)
+            .Verb("start", "/drill start DRL-2", "start a run (anyone; one at a time); its card is posted in the drill's channel", StartAsync)
             .Verb("note", "/drill note DRL-2 <what happened>", "add to the timeline of the run under way (anyone)", NoteAsync)
             .Verb("finish", FinishUsage, "(owner, managers, admins) finish the run: its result against the RTO and RPO, and its findings", FinishAsync)
             .Verb("problem", "/drill problem DRL-2 <finding number>", "make a problem of a finding (as its Make a problem button does)", ProblemAsync)
@@ -87,9 +87,11 @@ public sealed class DrillCommands : IChatModule
         var id = ctx.Args.RequireRecordId(RecordId.Drill, "/drill start DRL-2");
         RejectLeftovers(ctx, "/drill start DRL-2");
         var service = ctx.Get<DrillService>();
-        var outcome = await service.StartAsync(ctx.Tenant, ctx.Actor, id, ctx.Request.Platform, ctx.Request.ChannelId, ctx.TimeZone, ctx.Cancellation);
+        var outcome = await service.StartAsync(ctx.Tenant, ctx.Actor, id, ctx.TimeZone, ctx.Cancellation);
         var card = await service.ChannelCardAsync(outcome.Drill, ctx.Cancellation);
-        return (outcome.Changed && ctx.Request.IsAction ? ChatReply.None : ChatReply.Private(outcome.Message)) with { UpdatedCard = card };
+        var elsewhere = outcome.Drill.Platform != ctx.Request.Platform || outcome.Drill.ChannelId != ctx.Request.ChannelId;
+        var message = outcome.Changed && elsewhere ? $"{outcome.Message}\nIts card is posted in the channel where {id} was set up." : outcome.Message;
+        return (outcome.Changed && ctx.Request.IsAction ? ChatReply.None : ChatReply.Private(message)) with { UpdatedCard = card };
     }
 
     private static async Task<ChatReply> NoteAsync(CommandContext ctx)
@@ -174,13 +176,22 @@ public sealed class DrillCommands : IChatModule
 
     private static bool IsManager(CommandContext ctx) => ctx.HasRole(Roles.Manager) || ctx.HasRole(Roles.Admin);
 
-    /// <summary>An achieved time or data loss: a duration, or <c>0</c> / <c>none</c> when nothing was lost.</summary>
+    /// <summary>An achieved time or data loss: a duration, or nothing (<c>0</c>, <c>none</c>, or a zero duration such as <c>0m</c>) when nothing was lost.</summary>
     private static TimeSpan? Achieved(string? text, string what) => text?.Trim().ToLowerInvariant() switch
     {
         null => null,
         "0" or "none" or "nothing" => TimeSpan.Zero,
+        var s when IsZero(s) => TimeSpan.Zero,
         _ => DurationParser.Parse(text, what),
     };
+
+    /// <summary>
+    /// A duration written as zero (<c>0m</c>, <c>0h</c>, <c>0s</c>, <c>0:00</c>, <c>0h 0m</c>), which the duration parser
+    /// refuses as no duration at all: every digit is 0, and with 1 in their place it reads as a duration.
+    /// </summary>
+    private static bool IsZero(string text) =>
+        text.Any(char.IsAsciiDigit) && text.All(c => !char.IsAsciiDigit(c) || c == '0')
+        && DurationParser.TryParse(text.Replace('0', '1'), out _);
 
     /// <summary>
     /// The command's arguments read line by line, so that findings may be given one per line: each

@@ -13,7 +13,7 @@ public sealed class DrillOptions
 {
     public const string Section = "Drills";
 
-    /// <summary>How long before a drill is due its reminder is posted.</summary>
+    /// <summary>How long before a drill is due its reminder is posted; not negative (checked when the bot starts).</summary>
     public TimeSpan RemindBefore { get; set; } = TimeSpan.FromDays(3);
 }
 
@@ -55,11 +55,8 @@ public sealed class DrillReminders(BakeryDbContext db, DrillService drills, Card
     /// </summary>
     public async Task<DrillReminderRound> RunAsync(CancellationToken ct)
     {
+        // Never negative: the settings are checked when the bot starts.
         var before = options.Value.RemindBefore;
-        if (before < TimeSpan.Zero)
-        {
-            throw new InvalidOperationException($"{DrillOptions.Section}:{nameof(DrillOptions.RemindBefore)} must not be negative.");
-        }
 
         // One round at a time across instances: on PostgreSQL a transaction-scoped advisory lock makes a
         // second instance's round wait, then find the first one's posts; SQLite has one writer anyway.
@@ -117,7 +114,8 @@ public sealed class DrillReminders(BakeryDbContext db, DrillService drills, Card
             await db.SaveChangesAsync(ct);
         }
 
-        await transaction.CommitAsync(ct);
+        // Through the context, so that the outbox dispatcher is woken for the posts at once.
+        await db.CommitAsync(transaction, ct);
         return new DrillReminderRound(reminded, overdue);
     }
 

@@ -71,7 +71,8 @@ public sealed partial class DrillSchedule
         }
 
         var fields = s.Split(' ');
-        if (fields.Length == 5 && (char.IsAsciiDigit(fields[0][0]) || fields[0][0] == '*'))
+        // A cron expression starts with a minute: a number, `*`, or the `H` some cron dialects write for a spread-out time.
+        if (fields.Length == 5 && (char.IsAsciiDigit(fields[0][0]) || fields[0][0] is '*' or 'h'))
         {
             return ParseCron(s);
         }
@@ -185,6 +186,15 @@ public sealed partial class DrillSchedule
 
     private static DrillSchedule ParseCron(string text)
     {
+        string Unreadable(string why) =>
+            $"`{text}` is not a cron expression I can read ({why}). Write one of five fields, minute hour day-of-month month day-of-week, as in `every:\"0 9 1 */3 *\"`; or use {Forms}.";
+
+        // No month or day name starts with h: this is the spread-out time (`H`, `H(0-29)`) of other cron dialects.
+        if (text.Split(' ').Any(f => f.StartsWith('h')))
+        {
+            throw new UserException(Unreadable("`H`, a time spread out by a hash, is not read here: give the minute and the hour"));
+        }
+
         CronExpression cron;
         try
         {
@@ -192,7 +202,12 @@ public sealed partial class DrillSchedule
         }
         catch (CronFormatException e)
         {
-            throw new UserException($"`{text}` is not a cron expression I can read ({e.Message.TrimEnd('.')}). Write one of five fields, minute hour day-of-month month day-of-week, as in `every:\"0 9 1 */3 *\"`; or use {Forms}.");
+            throw new UserException(Unreadable(e.Message.TrimEnd('.')));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever else the parser throws for a text it cannot take is as unreadable, not an unexpected error.
+            throw new UserException(Unreadable("a form not read here"));
         }
 
         // Within four years every date that exists comes at least once (29 February included).

@@ -39,6 +39,9 @@ public sealed class DrillService(BakeryDbContext db, CmdbService cmdb, ProblemSe
 
     public const int MaxFindings = 20;
 
+    /// <summary>How long a claim to make a finding's problem holds before another click may take it over.</summary>
+    public static readonly TimeSpan StaleClaim = TimeSpan.FromMinutes(2);
+
     /// <summary>The longest RTO or RPO a drill takes.</summary>
     public static readonly TimeSpan MaxTarget = TimeSpan.FromDays(365);
 
@@ -120,11 +123,13 @@ public sealed class DrillService(BakeryDbContext db, CmdbService cmdb, ProblemSe
     }
 
     /// <summary>
-    /// Starts a run: it has its own timeline and card (posted in the channel it was started from), and
-    /// answers the drill's current due date. A drill has at most one run under way; starting another
-    /// changes nothing and says so. A retired drill is not run.
+    /// Starts a run: it has its own timeline and card, and answers the drill's current due date. The
+    /// run's card is posted in the drill's own channel, wherever the run was started from (the reminder
+    /// sent to the owner directly, another conversation), so the channel follows every run; the one
+    /// who started it is answered where they asked. A drill has at most one run under way; starting
+    /// another changes nothing and says so. A retired drill is not run.
     /// </summary>
-    public async Task<DrillOutcome> StartAsync(Tenant tenant, Person actor, RecordId id, string platform, string channelId, TimeZoneInfo readerZone, CancellationToken ct)
+    public async Task<DrillOutcome> StartAsync(Tenant tenant, Person actor, RecordId id, TimeZoneInfo readerZone, CancellationToken ct)
     {
         var drill = await GetAsync(tenant.Id, id, ct);
         if (drill.State == DrillState.Retired)
@@ -148,27 +153,36 @@ public sealed class DrillService(BakeryDbContext db, CmdbService cmdb, ProblemSe
             DueAt = drill.NextDueAt,
             StartedAt = now,
             StartedById = actor.Id,
-            Platform = platform,
-            ChannelId = channelId,
+            Platform = drill.Platform,
+            ChannelId = drill.ChannelId,
         };
         run.Timeline.Add(new DrillRunEvent { At = now, PersonId = actor.Id, Kind = "started", Text = $"{actor.DisplayName} started run {run.Number}: {DrillCards.Word(drill.Scenario)}." });
         drill.Runs.Add(run);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Starting a run moves the drill's version on, as retiring and finishing do: of a start and a
+        // retire at the same moment one fails, so a retired drill never has a run under way.
+        db.Entry(drill).Property(d => d.Version).IsModified = true;
+        var lead = $"{actor.DisplayName} started {id} run {run.Number}.";
         try
         {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
+            publisher.Post(tenant.Id, drill.Platform, drill.ChannelId, null, RunRecordType, RunKey(drill, run), await RunCardAsync(drill, run, ct), lead);
+            await UpdateCardsAsync(drill, lead, [drill.NextDueAt], ct);
+            await db.SaveChangesAsync(ct);
+            await db.CommitAsync(tx, ct);
         }
         catch (DbUpdateException)
         {
-            // Two starts at once: the one open run per drill (or the run's number) let one through.
-            throw new UserException($"{id} was being started at the same moment; look at its card again.");
+            // Two starts at once (the one open run per drill, the run's number or the version let one
+            // through), or a retire or a change of the drill at the same moment.
+            var (retired, underWay) = await CurrentStateAsync(drill, ct);
+            throw new UserException(retired
+                ? $"{id} was retired at the same moment, so it is not run any more; nothing changed."
+                : underWay is { } current
+                    ? $"{id} run {current.Number} was started by {current.StartedBy} at the same moment; nothing changed. Note what happens with `/drill note {id} <text>`."
+                    : $"{id} was changed at the same moment; nothing changed. Look at its card again and start it if it is still needed.");
         }
 
-        var lead = $"{actor.DisplayName} started {id} run {run.Number}.";
-        publisher.Post(tenant.Id, platform, channelId, null, RunRecordType, RunKey(drill, run), await RunCardAsync(drill, run, ct), lead);
-        await UpdateCardsAsync(drill, lead, [drill.NextDueAt], ct);
-        await db.SaveChangesAsync(ct);
-        await db.CommitAsync(tx, ct);
         return new DrillOutcome(drill, run, true, $"{id} run {run.Number} started. Note what happens with `/drill note {id} <text>`; when it is over, `/drill finish {id} pass|fail rto-achieved:<dur> rpo-achieved:<dur> <findings>`.");
     }
 
@@ -217,7 +231,7 @@ public sealed class DrillService(BakeryDbContext db, CmdbService cmdb, ProblemSe
             throw new UserException($"Keep each finding under {MaxFinding} characters (it becomes a problem's title): \"{longFinding[..40]}…\" is longer.");
         }
 
-        var now = clock.GetUtcNow();
+        var now = clock.GetUtcNow().ToUniversalTime();
         var dueBefore = drill.NextDueAt;
         (run.FinishedAt, run.FinishedById, run.Result) = (now, actor.Id, finish.Result);
         run.RtoAchievedSeconds = finish.RtoAchieved is { } rto ? (long)rto.TotalSeconds : null;
@@ -234,7 +248,23 @@ public sealed class DrillService(BakeryDbContext db, CmdbService cmdb, ProblemSe
         var zone = TimeZones.Find(owner.TimeZone);
         drill.NextDueAt = DrillSchedule.Parse(drill.Schedule).NextDue(drill.CreatedAt, now, run.DueAt, zone);
         var lead = $"{actor.DisplayName} finished {id} run {run.Number}: {verdict}.";
-        await SaveRunAsync(drill, run, lead, ct, dueBefore);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            // Finished with a conditional update first: of two finishes at once one wins, and the
+            // other changes nothing (no second result, no findings numbered twice).
+            var finished = await db.DrillRuns
+                .Where(r => r.Id == run.Id && r.FinishedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.FinishedAt, now).SetProperty(r => r.FinishedById, actor.Id), ct);
+            if (finished == 0)
+            {
+                var by = await db.DrillRuns.Where(r => r.Id == run.Id).Select(r => r.FinishedById).FirstOrDefaultAsync(ct);
+                var name = by is { } person ? (await NamesAsync([person], ct)).GetValueOrDefault(person, "someone") : "someone";
+                throw new UserException($"{id} run {run.Number} was finished by {name} at the same moment; nothing changed. `/drill show {id}` shows its result.");
+            }
+
+            await SaveRunChangesAsync(drill, run, lead, dueBefore, ct);
+            await db.CommitAsync(tx, ct);
+        }
 
         var lines = new List<string>
         {
@@ -268,10 +298,13 @@ public sealed class DrillService(BakeryDbContext db, CmdbService cmdb, ProblemSe
             return new DrillOutcome(drill, run, false, $"Finding {finding.Number} of {id} is {await ProblemIdAsync(made, ct)} already; nothing changed.");
         }
 
-        // Claimed with a conditional update, so two clicks at once make one problem.
-        var now = clock.GetUtcNow();
+        // Claimed with a conditional update, so two clicks at once make one problem. The claim, the
+        // problem and the link commit separately: a claim left by a click that never finished (the
+        // process stopped half-way) goes stale, and the finding can be claimed again.
+        var now = clock.GetUtcNow().ToUniversalTime();
+        var staleBefore = now - StaleClaim;
         var claimed = await db.DrillFindings
-            .Where(f => f.Id == finding.Id && f.ProblemId == null && f.ProblemClaimedAt == null)
+            .Where(f => f.Id == finding.Id && f.ProblemId == null && (f.ProblemClaimedAt == null || f.ProblemClaimedAt < staleBefore))
             .ExecuteUpdateAsync(s => s.SetProperty(f => f.ProblemClaimedAt, now), ct);
         if (claimed == 0)
         {
@@ -300,7 +333,10 @@ public sealed class DrillService(BakeryDbContext db, CmdbService cmdb, ProblemSe
         return new DrillOutcome(drill, run, true, $"{problem.RecordId} opened from finding {finding.Number} of {id}.");
     }
 
-    /// <summary>Gives the drill another owner (who is reminded of it from then on); its due date is computed again in their time zone.</summary>
+    /// <summary>
+    /// Gives the drill another owner (who is reminded of it from then on). Its due date stays as it is;
+    /// the next one, when a run finishes, is computed in the new owner's time zone.
+    /// </summary>
     public async Task<DrillOutcome> SetOwnerAsync(Tenant tenant, Person actor, bool isManager, RecordId id, string ownerUserId, CancellationToken ct)
     {
         var drill = await GetAsync(tenant.Id, id, ct);
@@ -311,15 +347,10 @@ public sealed class DrillService(BakeryDbContext db, CmdbService cmdb, ProblemSe
             return new DrillOutcome(drill, null, false, $"{owner.DisplayName} owns {id} already; nothing changed.");
         }
 
-        var dueBefore = drill.NextDueAt;
+        // The due date stays the instant it is: computed again in the new owner's zone it could move by
+        // an hour, and its reminder and overdue notice (kept by that instant) would be posted again.
         drill.OwnerId = owner.Id;
-        if (drill.State == DrillState.Active)
-        {
-            var last = drill.LastFinishedRun;
-            drill.NextDueAt = DrillSchedule.Parse(drill.Schedule).NextDue(drill.CreatedAt, last?.FinishedAt, last?.DueAt, TimeZones.Find(owner.TimeZone));
-        }
-
-        await SaveDrillAsync(drill, $"{actor.DisplayName} made {owner.DisplayName} the owner of {id}.", [dueBefore, drill.NextDueAt], ct);
+        await SaveDrillAsync(drill, $"{actor.DisplayName} made {owner.DisplayName} the owner of {id}.", [drill.NextDueAt], ct);
         return new DrillOutcome(drill, null, true, $"{owner.DisplayName} owns {id} now.");
     }
 
@@ -339,7 +370,21 @@ public sealed class DrillService(BakeryDbContext db, CmdbService cmdb, ProblemSe
         }
 
         (drill.State, drill.RetiredAt) = (DrillState.Retired, clock.GetUtcNow());
-        await SaveDrillAsync(drill, $"{actor.DisplayName} retired {id}.", [drill.NextDueAt], ct);
+        try
+        {
+            await SaveDrillAsync(drill, $"{actor.DisplayName} retired {id}.", [drill.NextDueAt], ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // A run started (or the drill changed) since it was read: its version moved on.
+            var (retired, underWay) = await CurrentStateAsync(drill, ct);
+            throw new UserException(retired
+                ? $"{id} was retired at the same moment; nothing changed."
+                : underWay is { } current
+                    ? $"{id} run {current.Number} was started by {current.StartedBy} at the same moment: finish it first (`/drill finish {id} pass|fail ...`); nothing changed."
+                    : $"{id} was changed at the same moment; nothing changed. Look at its card again and retire it if it is still needed.");
+        }
+
         return new DrillOutcome(drill, null, true, $"{id} is retired: it is no longer due or reminded.");
     }
 
@@ -396,10 +441,17 @@ public sealed class DrillService(BakeryDbContext db, CmdbService cmdb, ProblemSe
         }
     }
 
-    /// <summary>Saves a change of a run and updates its card everywhere; with <paramref name="dueBefore"/> (a finished run) the drill's cards too.</summary>
-    private async Task SaveRunAsync(ContinuityDrill drill, DrillRun run, string lead, CancellationToken ct, DateTimeOffset? dueBefore = null)
+    /// <summary>Saves a change of a run and updates its card everywhere.</summary>
+    private async Task SaveRunAsync(ContinuityDrill drill, DrillRun run, string lead, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await SaveRunChangesAsync(drill, run, lead, null, ct);
+        await db.CommitAsync(tx, ct);
+    }
+
+    /// <summary>The changes and card updates of <see cref="SaveRunAsync"/>, in the caller's transaction; with <paramref name="dueBefore"/> (a finished run) the drill's cards too.</summary>
+    private async Task SaveRunChangesAsync(ContinuityDrill drill, DrillRun run, string lead, DateTimeOffset? dueBefore, CancellationToken ct)
+    {
         await db.SaveChangesAsync(ct);
         await publisher.UpdateEverywhereAsync(drill.TenantId, RunRecordType, RunKey(drill, run), await RunCardAsync(drill, run, ct), lead, ct);
         if (dueBefore is { } before)
@@ -408,7 +460,21 @@ public sealed class DrillService(BakeryDbContext db, CmdbService cmdb, ProblemSe
         }
 
         await db.SaveChangesAsync(ct);
-        await db.CommitAsync(tx, ct);
+    }
+
+    /// <summary>The drill as the database has it now, after a change at the same moment won: whether it is retired, and its run under way.</summary>
+    private async Task<(bool Retired, (int Number, string StartedBy)? Open)> CurrentStateAsync(ContinuityDrill drill, CancellationToken ct)
+    {
+        var state = await db.Drills.AsNoTracking().Where(d => d.Id == drill.Id).Select(d => d.State).FirstAsync(ct);
+        var open = await db.DrillRuns.AsNoTracking().Where(r => r.DrillId == drill.Id && r.FinishedAt == null)
+            .Select(r => new { r.Number, r.StartedById }).FirstOrDefaultAsync(ct);
+        if (open is null)
+        {
+            return (state == DrillState.Retired, null);
+        }
+
+        var names = await NamesAsync([open.StartedById], ct);
+        return (state == DrillState.Retired, (open.Number, names.GetValueOrDefault(open.StartedById, "someone")));
     }
 
     private async Task SaveDrillAsync(ContinuityDrill drill, string lead, IReadOnlyList<DateTimeOffset> dueDates, CancellationToken ct)

@@ -4,6 +4,7 @@ using BakeryBot.Core.Drills;
 using BakeryBot.Core.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace BakeryBot.Core.Tests.Drills;
 
@@ -103,6 +104,31 @@ public abstract class DrillReminderTests(DbProvider provider)
     }
 
     [SkippableFact]
+    public async Task A_new_owner_keeps_the_due_date_so_its_reminder_is_not_posted_again_and_the_next_is_in_their_zone()
+    {
+        // DRL-1, owned by Bob (UTC), is due Wed 26 May 2027 09:00 UTC; in London, 09:00 there is 08:00 UTC.
+        await using var app = await DrillTests.DrillAsync(provider, schedule: "6 months");
+        await app.SendAsync("drill", "list", user: "carol");
+        await app.QueryAsync(db => db.People.Where(p => p.DisplayName == "Carol").ExecuteUpdateAsync(s => s.SetProperty(p => p.TimeZone, "Europe/London")));
+        var due = new DateTimeOffset(2027, 5, 26, 9, 0, 0, TimeSpan.Zero);
+        app.Clock.SetUtcNow(due.AddDays(-2));
+        var reminded = await RunAsync(app);
+
+        var handed = await app.SendAsync("drill", "owner DRL-1 <@carol>", user: "bob");
+        var again = await RunAsync(app);
+
+        Assert.Equal(("DRL-1|", "Carol owns DRL-1 now.", "|"), (reminded, handed.Text, again));
+        Assert.Equal(due, await app.QueryAsync(db => db.Drills.Select(d => d.NextDueAt).SingleAsync()));
+        Assert.Equal(["DRL-1@2027-05-26T09:00Z"], (await PostsAsync(app)).Select(p => p.Key));
+
+        // Run the morning of the due date (10:00 in London), the drill is due six months later at 10:00 London time (GMT then).
+        app.Clock.SetUtcNow(due);
+        await app.SendAsync("drill", "start DRL-1", user: "carol");
+        await app.SendAsync("drill", "finish DRL-1 fail", user: "carol");
+        Assert.Equal(new DateTimeOffset(2027, 11, 26, 10, 0, 0, TimeSpan.Zero), await app.QueryAsync(db => db.Drills.Select(d => d.NextDueAt).SingleAsync()));
+    }
+
+    [SkippableFact]
     public async Task A_reminder_missed_while_the_bot_was_down_comes_as_the_overdue_notice_and_retired_drills_are_left_alone()
     {
         await using var app = await WeeklyAsync(provider);
@@ -129,6 +155,31 @@ public abstract class DrillReminderTests(DbProvider provider)
 
         Assert.Equal(("|", "DRL-1|"), (early, due));
         Assert.StartsWith("⏰ DRL-1 Bakery 2 can't open is due 12 hours from now (Thu 3 Dec 2026 09:00 UTC). <@alice>", (await PostsAsync(app)).Single().Text, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task A_negative_remind_before_is_refused_when_the_bot_starts()
+    {
+        await using var app = await CoreTestApp.CreateAsync(provider, s => s.Configure<DrillOptions>(o => o.RemindBefore = TimeSpan.FromHours(-1)));
+
+        var refused = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("Drills:RemindBefore must not be negative", refused.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task A_round_that_posts_wakes_the_outbox_dispatcher()
+    {
+        await using var app = await WeeklyAsync(provider);
+        var signal = app.Services.GetRequiredService<OutboxSignal>();
+        await signal.WaitAsync(TimeSpan.Zero, CancellationToken.None); // the drill's own card woke it already
+        app.Clock.Advance(TimeSpan.FromDays(4));
+
+        var quiet = await signal.WaitAsync(TimeSpan.Zero, CancellationToken.None);
+        await RunAsync(app);
+        var woken = await signal.WaitAsync(TimeSpan.Zero, CancellationToken.None);
+
+        Assert.Equal((false, true), (quiet, woken));
     }
 
     [SkippableFact]
@@ -174,6 +225,35 @@ public abstract class DrillReminderTests(DbProvider provider)
         Assert.Equal("Dave started DRL-1 run 1.", update.Text);
         Assert.DoesNotContain(ChatJson.Deserialize(update.CardJson!).Buttons, b => b.ActionId == DrillCommands.StartAction);
         Assert.Equal(1, await app.QueryAsync(db => db.DrillRuns.CountAsync()));
+    }
+
+    [SkippableFact]
+    public async Task Start_drill_on_the_reminder_the_owner_got_directly_posts_the_run_in_the_drills_channel()
+    {
+        await using var app = await WeeklyAsync(provider);
+        app.Clock.Advance(TimeSpan.FromDays(4));
+        await RunAsync(app);
+        var direct = await app.QueryAsync(db => db.Outbox.Where(o => o.Kind == OutboxKind.Direct && o.UserId == "bob").Select(o => o.PostedCardId).SingleAsync());
+
+        // Bob clicks in his conversation with the bot, D-bob.
+        var click = await app.ClickAsync(DrillCommands.StartAction, "DRL-1", user: "bob", channel: "D-bob");
+
+        Assert.Equal(ReplyKind.None, click.Kind);
+        Assert.Equal(["Start timer"], click.UpdatedCard!.Buttons.Select(b => b.Text));
+        var runPosts = await app.QueryAsync(db => db.Outbox.Include(o => o.PostedCard)
+            .Where(o => o.PostedCard!.RecordType == DrillService.RunRecordType).Select(o => new { o.Kind, o.ChannelId, o.Text }).ToListAsync());
+        Assert.Equal((OutboxKind.Post, "C1", "Bob started DRL-1 run 1."), (runPosts.Single().Kind, runPosts.Single().ChannelId, runPosts.Single().Text));
+        // The direct reminder follows the drill, as the channel's copy does.
+        var update = await app.QueryAsync(db => db.Outbox.Where(o => o.PostedCardId == direct && o.Kind == OutboxKind.Update).SingleAsync());
+        Assert.Equal("Bob started DRL-1 run 1.", update.Text);
+
+        // Its notes and its end update that card, in the channel.
+        await app.SendAsync("drill", "note DRL-1 generator on", user: "bob", channel: "D-bob");
+        await app.SendAsync("drill", "finish DRL-1 fail", user: "bob", channel: "D-bob");
+        Assert.Equal(
+            [(OutboxKind.Post, "C1"), (OutboxKind.Update, "C1"), (OutboxKind.Update, "C1")],
+            (await app.QueryAsync(db => db.Outbox.Where(o => o.PostedCard!.RecordType == DrillService.RunRecordType).OrderBy(o => o.Id).Select(o => new { o.Kind, o.ChannelId }).ToListAsync()))
+                .Select(o => (o.Kind, o.ChannelId)));
     }
 }
 

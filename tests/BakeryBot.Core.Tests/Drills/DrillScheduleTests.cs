@@ -149,6 +149,10 @@ public sealed class DrillScheduleTests
     [InlineData("0 9 * *", "is not a schedule")]
     [InlineData("61 9 * * *", "is not a cron expression I can read")]
     [InlineData("0 9 30 2 *", "never comes")]
+    [InlineData("0 H * * *", "is not a cron expression I can read (`H`, a time spread out by a hash, is not read here: give the minute and the hour)")]
+    [InlineData("H H * * *", "is not a cron expression I can read (`H`, a time spread out by a hash, is not read here")]
+    [InlineData("H(0-29) 9 * * *", "is not a cron expression I can read (`H`, a time spread out by a hash")]
+    [InlineData("0 9 h * *", "is not a cron expression I can read (`H`")]
     [InlineData("a b c d e f g", "is not a schedule")]
     public void An_unreadable_schedule_is_refused_naming_the_accepted_forms(string text, string expected)
     {

@@ -69,6 +69,8 @@ public abstract class DrillTests(DbProvider provider)
         await app.AssertRefusedAsync("drill", "new Bakery 3 shut scenario:flood every:quarter rto:4h rpo:1h", "`flood` is not a scenario. Scenarios: `site-down`, `supplier-down`, `third-party-down`, `zone-down`, `region-down`, `key-person-leaves`, `custom`.");
         await app.AssertRefusedAsync("drill", "new Bakery 3 shut scenario:site-down every:\"when it rains\" rto:4h rpo:1h", "`when it rains` is not a schedule. Write it as `every:quarter`, `every:month`, `every:week`, `every:year`, `every:\"6 months\"`");
         await app.AssertRefusedAsync("drill", "new Bakery 3 shut scenario:site-down every:\"0 25 * * *\" rto:4h rpo:1h", "is not a cron expression I can read");
+        await app.AssertRefusedAsync("drill", "new Bakery 3 shut scenario:site-down every:\"0 H * * *\" rto:4h rpo:1h", "`0 h * * *` is not a cron expression I can read (`H`, a time spread out by a hash, is not read here: give the minute and the hour).");
+        await app.AssertRefusedAsync("drill", "new Bakery 3 shut scenario:site-down every:\"H H * * *\" rto:4h rpo:1h", "`h h * * *` is not a cron expression I can read (`H`, a time spread out by a hash, is not read here: give the minute and the hour).");
         await app.AssertRefusedAsync("drill", "new Bakery 3 shut scenario:site-down every:quarter rto:soon rpo:1h", "`soon` is not a duration for the RTO. Write it like `90m`, `2h30m`, `1.5h`, `1:30` or `1d`.");
         await app.AssertRefusedAsync("drill", "new Bakery 3 shut scenario:site-down every:quarter rto:4h", "Add `rpo:`, as in `rpo:1h`.");
         await app.AssertRefusedAsync("drill", "new Bakery 3 shut scenario:site-down every:quarter rto:400d rpo:1h", "The RTO is more than nothing and at most a year.");
@@ -94,14 +96,17 @@ public abstract class DrillTests(DbProvider provider)
         var again = await app.ClickAsync(DrillCommands.StartAction, "DRL-1", user: "erin");
         var noted = await app.SendAsync("drill", "note DRL-1 generator started, tills back on", user: "erin");
 
-        Assert.Equal("DRL-1 run 1 started. Note what happens with `/drill note DRL-1 <text>`; when it is over, `/drill finish DRL-1 pass|fail rto-achieved:<dur> rpo-achieved:<dur> <findings>`.", started.Text);
+        // Started from another channel: the run's card goes to the drill's own channel, and the starter is told so.
+        Assert.Equal("DRL-1 run 1 started. Note what happens with `/drill note DRL-1 <text>`; when it is over, `/drill finish DRL-1 pass|fail rto-achieved:<dur> rpo-achieved:<dur> <findings>`.\nIts card is posted in the channel where DRL-1 was set up.", started.Text);
         Assert.Equal(ReplyKind.Private, again.Kind);
         Assert.StartsWith("DRL-1 run 1 is under way already (started by Dave, Thu 26 Nov 2026 10:00 UTC); nothing changed.", again.Text, StringComparison.Ordinal);
         Assert.Equal("Noted on DRL-1 run 1.", noted.Text);
         Assert.Equal(1, await app.QueryAsync(db => db.DrillRuns.CountAsync()));
 
         var runPost = await app.QueryAsync(db => db.Outbox.Include(o => o.PostedCard).Where(o => o.PostedCard!.RecordType == DrillService.RunRecordType).OrderBy(o => o.Id).ToListAsync());
-        Assert.Equal(("C9", OutboxKind.Post, "Dave started DRL-1 run 1."), (runPost[0].ChannelId, runPost[0].Kind, runPost[0].Text));
+        Assert.Equal(("C1", OutboxKind.Post, "Dave started DRL-1 run 1."), (runPost[0].ChannelId, runPost[0].Kind, runPost[0].Text));
+        Assert.DoesNotContain(runPost, o => o.ChannelId == "C9");
+        Assert.Equal("C1", await app.QueryAsync(db => db.DrillRuns.Select(r => r.ChannelId).SingleAsync()));
         Assert.Equal("DRL-1/run-1", runPost[0].PostedCard!.RecordKey);
         var latest = ChatJson.Deserialize(runPost[^1].CardJson!);
         Assert.Equal(("DRL-1 run 1: Bakery 2 can't open", OutboxKind.Update, "Erin noted on DRL-1 run 1: generator started, tills back on"), (latest.Title, runPost[^1].Kind, runPost[^1].Text));
@@ -201,6 +206,32 @@ public abstract class DrillTests(DbProvider provider)
     }
 
     [SkippableFact]
+    public async Task Nothing_lost_may_be_written_as_any_zero_duration()
+    {
+        await using var app = await DrillAsync(provider);
+
+        foreach (var (rto, rpo) in new[] { ("0h", "0m"), ("0s", "\"0:00\""), ("1h", "\"0h 0m\""), ("2h", "0.0h") })
+        {
+            await app.SendAsync("drill", "start DRL-1");
+            var finished = await app.SendAsync("drill", $"finish DRL-1 pass rto-achieved:{rto} rpo-achieved:{rpo}", user: "bob");
+            Assert.Equal(ReplyKind.Private, finished.Kind);
+            Assert.Contains("RPO 1 hour: achieved less than a minute ✅ met", finished.Text, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(
+            [(0L, 0L), (0L, 0L), (3600L, 0L), (7200L, 0L)],
+            (await app.QueryAsync(db => db.DrillRuns.OrderBy(r => r.Number).Select(r => new { r.RtoAchievedSeconds, r.RpoAchievedSeconds }).ToListAsync()))
+                .Select(r => (r.RtoAchievedSeconds!.Value, r.RpoAchievedSeconds!.Value)));
+
+        // Units out of order are still a typo, zero or not; the run stays under way.
+        await app.SendAsync("drill", "start DRL-1");
+        var typo = await app.SendAsync("drill", "finish DRL-1 pass rto-achieved:1h rpo-achieved:0m0h", user: "bob");
+        Assert.Equal(ReplyKind.Warning, typo.Kind);
+        Assert.StartsWith("`0m0h` is not a duration for `rpo-achieved:`.", typo.Text, StringComparison.Ordinal);
+        Assert.Equal(1, await app.QueryAsync(db => db.DrillRuns.CountAsync(r => r.FinishedAt == null)));
+    }
+
+    [SkippableFact]
     public async Task Findings_are_separated_by_semicolons_or_lines_and_each_becomes_a_problem_once()
     {
         await using var app = await DrillAsync(provider);
@@ -238,6 +269,32 @@ public abstract class DrillTests(DbProvider provider)
 
         await app.AssertRefusedAsync("drill", "problem DRL-1 9", "DRL-1 has no finding 9; its findings are numbered 1 to 3.");
         Assert.Equal("PRB-2 opened from finding 3 of DRL-1.", (await app.SendAsync("drill", "problem DRL-1 3")).Text);
+    }
+
+    [SkippableFact]
+    public async Task A_claim_on_a_finding_left_by_a_click_that_never_finished_goes_stale()
+    {
+        await using var app = await DrillAsync(provider);
+        await app.SendAsync("drill", "start DRL-1");
+        await app.SendAsync("drill", "finish DRL-1 fail nobody had the key", user: "bob");
+        // A click claimed finding 1, then the process stopped before its problem was made and linked.
+        var claimedAt = app.Clock.GetUtcNow();
+        await app.QueryAsync(db => db.DrillFindings.ExecuteUpdateAsync(s => s.SetProperty(f => f.ProblemClaimedAt, claimedAt)));
+
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        var busy = await app.SendAsync("drill", "problem DRL-1 1");
+        app.Clock.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
+        var made = await app.SendAsync("drill", "problem DRL-1 1");
+        var again = await app.SendAsync("drill", "problem DRL-1 1");
+
+        Assert.Equal(ReplyKind.Warning, busy.Kind);
+        Assert.StartsWith("Someone is making finding 1 of DRL-1 a problem right now; look at the card again in a moment.", busy.Text, StringComparison.Ordinal);
+        Assert.Equal("PRB-1 opened from finding 1 of DRL-1.", made.Text);
+        Assert.Equal("Finding 1 of DRL-1 is PRB-1 already; nothing changed.", again.Text);
+        Assert.Equal(1, await app.QueryAsync(db => db.Set<Problem>().CountAsync()));
+        var finding = await app.QueryAsync(db => db.DrillFindings.SingleAsync());
+        Assert.NotNull(finding.ProblemId);
+        Assert.Equal(app.Clock.GetUtcNow(), finding.ProblemClaimedAt);
     }
 
     [SkippableFact]

@@ -52,6 +52,30 @@ public abstract class DrillButtonTests(DbProvider provider)
     }
 
     [SkippableFact]
+    public async Task On_slack_start_drill_on_the_owners_direct_reminder_posts_the_run_in_the_drills_channel()
+    {
+        await using var slack = await FakeSlack.StartAsync();
+        await using var bot = await BotFactory.CreateAsync(provider, slack);
+        using var http = bot.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(BotFactory.Signed("/slack/commands", bot.CommandBody("drill", NewDrill)))).StatusCode);
+        await bot.Services.GetRequiredService<ChangeClockWorker>().RunOnceAsync(CancellationToken.None);
+        await bot.DrainOutboxAsync();
+        var direct = FakeSlack.DirectChannel("U0ALICE");
+        var reminder = Assert.Single(slack.Messages, m => m.Channel == direct && m.Text.StartsWith("⏰ DRL-1", StringComparison.Ordinal));
+
+        var click = await http.SendAsync(BotFactory.Signed("/slack/interactions", Payloads.ButtonClick(slack, DrillCommands.StartAction, "DRL-1", reminder.Ts, user: "U0ALICE", channel: direct)));
+        await bot.DrainOutboxAsync();
+
+        Assert.Equal(HttpStatusCode.OK, click.StatusCode);
+        var runCard = Assert.Single(slack.Messages, m => m.Attachments?.ToJsonString().Contains("DRL-1 run 1: Bakery 2", StringComparison.Ordinal) == true);
+        Assert.Equal("C0INCIDENTS", runCard.Channel);
+        Assert.Equal([reminder.Ts], slack.Messages.Where(m => m.Channel == direct).Select(m => m.Ts));
+        var updated = slack.Messages.Single(m => m.Ts == reminder.Ts);
+        Assert.True(updated.Edits > 0);
+        Assert.DoesNotContain(DrillCommands.StartAction, updated.Attachments!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task On_teams_action_execute_on_start_drill_answers_with_the_refreshed_card_and_a_second_click_says_why_nothing_changed()
     {
         await using var bed = await TeamsTestBed.StartAsync(provider);
