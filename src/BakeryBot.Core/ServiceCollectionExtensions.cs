@@ -59,7 +59,9 @@ public static class ServiceCollectionExtensions
         services.AddScoped<CmdbRisks>();
         services.AddScoped<Changes.ChangeService>();
         services.AddScoped<Changes.ReleaseService>();
-        services.AddOptions<Changes.ReleaseOptions>();
+        services.AddOptions<Changes.ReleaseOptions>()
+            .Validate(o => o.CheckEvery > TimeSpan.Zero, $"{Changes.ReleaseOptions.Section}:{nameof(Changes.ReleaseOptions.CheckEvery)} must be a positive duration (1 minute: 00:01:00).")
+            .ValidateOnStart();
         services.AddScoped<Changes.RecentReleases>();
         services.AddScoped<Cmdb.Import.CmdbImporter>();
         services.AddScoped<Cmdb.Discovery.DiscoveryService>();
@@ -83,6 +85,8 @@ public static class ServiceCollectionExtensions
         services.AddOptions<Drills.DrillOptions>()
             .Validate(o => o.RemindBefore >= TimeSpan.Zero, $"{Drills.DrillOptions.Section}:{nameof(Drills.DrillOptions.RemindBefore)} must not be negative (3 days: 3.00:00:00).")
             .ValidateOnStart();
+        services.AddSingleton<Jobs.JobCatalog>();
+        services.AddSingleton<Jobs.JobRunner>();
         return services;
     }
 }

@@ -3,9 +3,11 @@ using BakeryBot.Core.Data;
 using BakeryBot.Core.Data.Outbox;
 using BakeryBot.Core.Integrations;
 using BakeryBot.Core.People;
+using BakeryBot.Host.Admin;
 using BakeryBot.Host.Exports;
 using BakeryBot.Host.Feeds;
 using BakeryBot.Host.Hooks;
+using BakeryBot.Host.Jobs;
 using BakeryBot.Host.Outbox;
 using BakeryBot.Host.Playground;
 using BakeryBot.Host.Slack;
@@ -56,8 +58,7 @@ public static class BakeryHostSetup
 
         services.AddHostedService<OutboxWorker>();
         services.AddHostedService<ProfileRefreshWorker>();
-        services.AddSingleton<ChangeClockWorker>();
-        services.AddHostedService(sp => sp.GetRequiredService<ChangeClockWorker>());
+        builder.AddBakeryJobs();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RawBody.MaxBytes);
         return builder;
     }
@@ -69,6 +70,7 @@ public static class BakeryHostSetup
         app.MapHooks();
         app.MapCalendar();
         app.MapTimeExport();
+        app.MapAdmin();
         if (app.Services.GetService<SlackEndpoints>() is not null)
         {
             app.MapSlack();

@@ -2,11 +2,18 @@ using BakeryBot.Host;
 using BakeryBot.Host.Cli;
 
 // Admin verbs come before the host's own arguments: `bakerybot seed-demo`, `bakerybot import <file>`,
-// `bakerybot export time --from <date> --to <date>`.
-var verb = args.Length > 0 && args[0] is "seed-demo" or "import" or "export" ? args[0] : null;
+// `bakerybot export time --from <date> --to <date>`, `bakerybot run-job <name>`.
+var verb = args.Length > 0 && args[0] is "seed-demo" or "import" or "export" or "run-job" ? args[0] : null;
 var import = verb == "import" ? ImportVerb.Parse(args[1..]) : null;
 var export = verb == "export" ? ExportVerb.Parse(args[1..]) : null;
-var builder = WebApplication.CreateBuilder(import?.HostArgs ?? export?.HostArgs ?? (verb is null ? args : args[1..]));
+var runJob = verb == "run-job" ? RunJobVerb.Parse(args[1..]) : null;
+if (runJob?.Error is not null)
+{
+    // A wrong name is answered before anything starts, with the names there are.
+    return await RunJobVerb.UsageAsync(runJob, Console.Out);
+}
+
+var builder = WebApplication.CreateBuilder(import?.HostArgs ?? export?.HostArgs ?? runJob?.HostArgs ?? (verb is null ? args : args[1..]));
 builder.AddBakeryBot();
 if (export is not null)
 {
@@ -30,6 +37,9 @@ switch (verb)
         {
             return await ExportVerb.RunAsync(app.Services, export!, stdout, Console.Error, CancellationToken.None);
         }
+
+    case "run-job":
+        return await RunJobVerb.RunAsync(app.Services, runJob!, Console.Out, CancellationToken.None);
 }
 
 app.MapBakeryBot();

@@ -15,7 +15,7 @@ public sealed class ReleaseOptions
     /// <summary>How long before its window opens an approved change's release reminder is posted.</summary>
     public TimeSpan RemindBefore { get; set; } = TimeSpan.FromMinutes(30);
 
-    /// <summary>How often the change clock looks for reminders due and changes to expire.</summary>
+    /// <summary>How often the reminder jobs (release reminders and expiries, drill reminders, timer nudges) run.</summary>
     public TimeSpan CheckEvery { get; set; } = TimeSpan.FromMinutes(1);
 }
 
@@ -131,7 +131,7 @@ public sealed class ReleaseService(BakeryDbContext db, ChangeService changes, In
     /// not reminded again, so no column is needed and a later run (or another instance, or a restart)
     /// finds it; the card and its post commit together, so a crash leaves neither or both. A change
     /// whose window has opened before a run found it is not reminded: it would come too late to be a
-    /// reminder. Run every minute by the change clock; runs never overlap (see below). Returns the reminded changes.
+    /// reminder. Run every minute by the release-reminders job; runs never overlap (see below). Returns the reminded changes.
     /// </summary>
     public async Task<IReadOnlyList<RecordId>> RemindAsync(CancellationToken ct)
     {

@@ -68,6 +68,8 @@ public abstract class BakeryDbContext(DbContextOptions options, OutboxSignal? ou
 
     public DbSet<InboundDelivery> InboundDeliveries => Set<InboundDelivery>();
 
+    public DbSet<Jobs.JobRun> JobRuns => Set<Jobs.JobRun>();
+
     /// <summary>Hands out the next number of a record kind in a tenant, inside the caller's transaction.</summary>
     public async Task<int> NextNumberAsync(int tenantId, string kind, CancellationToken ct)
     {

@@ -51,7 +51,7 @@ public sealed class DrillReminders(BakeryDbContext db, DrillService drills, Card
     /// <see cref="OverdueRecordType"/> keyed by <see cref="Key"/>, and a due date that has one is not
     /// posted again, by this round, a later one, another instance or after a restart; the card and
     /// its post commit together. A drill found already overdue gets only the overdue notice (a
-    /// reminder would come too late). Run every round of the change clock; rounds never overlap.
+    /// reminder would come too late). Run by the drill-reminders job; rounds never overlap.
     /// </summary>
     public async Task<DrillReminderRound> RunAsync(CancellationToken ct)
     {

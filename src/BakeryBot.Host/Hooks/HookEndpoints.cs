@@ -136,7 +136,7 @@ public static class HookEndpoints
     }
 
     /// <summary>The token of a single <c>Authorization: Bearer &lt;token&gt;</c> header; null otherwise.</summary>
-    private static string? BearerToken(HttpRequest request)
+    internal static string? BearerToken(HttpRequest request)
     {
         var values = request.Headers[HeaderNames.Authorization];
         if (values.Count != 1 || values[0] is not { } header)

@@ -8,6 +8,8 @@ public sealed class OutboxWorker(OutboxDispatcher dispatcher, OutboxSignal signa
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The outbox job wakes this worker instead of delivering beside it.
+        using var attached = signal.AttachWorker();
         while (!stoppingToken.IsCancellationRequested)
         {
             var handled = 0;

@@ -1,14 +1,13 @@
 using System.Globalization;
 using BakeryBot.Core.Changes;
+using BakeryBot.Core.Jobs;
 using BakeryBot.Core.Tests.Infrastructure;
 using BakeryBot.Host.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace BakeryBot.Host.Tests.Changes;
 
-/// <summary>The change clock the host runs: release reminders and expiries without anyone asking.</summary>
+/// <summary>The release-reminders job: release reminders and expiries without anyone asking.</summary>
 public sealed class ChangeClockTests
 {
     [Fact]
@@ -28,34 +27,13 @@ public sealed class ChangeClockTests
         var paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
         var soon = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow.AddMinutes(20), paris).ToString("HH:mm", CultureInfo.InvariantCulture);
         await http.SendAsync(BotFactory.Signed("/slack/commands", bot.CommandBody("change", $"request swap the seal ci:oven-2 window:\"{soon}+1h\" risk:low type:standard rollback:\"refit the old seal\"")));
-        var worker = bot.Services.GetRequiredService<ChangeClockWorker>();
 
-        await worker.RunOnceAsync(CancellationToken.None);
-        await worker.RunOnceAsync(CancellationToken.None);
+        Assert.Equal(JobOutcome.Ok, (await bot.RunJobAsync(JobNames.ReleaseReminders)).Outcome);
+        Assert.Equal(JobOutcome.Ok, (await bot.RunJobAsync(JobNames.ReleaseReminders)).Outcome);
         await bot.DrainOutboxAsync();
 
         Assert.Equal(ChangeState.Approved, await bot.QueryAsync(db => db.Changes.Select(c => c.State).SingleAsync()));
         var reminder = Assert.Single(slack.Messages, m => m.Text.StartsWith("⏰ CHG-1 swap the seal", StringComparison.Ordinal));
         Assert.Contains("release.start", reminder.Attachments!.ToJsonString(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task A_step_that_fails_is_logged_and_the_rest_of_the_round_still_runs()
-    {
-        var logs = new LogCapture();
-        // A release reminder lead of no time at all makes that step fail on every round.
-        var broken = new Dictionary<string, string?> { ["Releases:RemindBefore"] = "00:00:00" };
-        await using var slack = await FakeSlack.StartAsync();
-        await using var bot = await BotFactory.CreateAsync(DbProvider.Sqlite, slack, broken, s => s.AddSingleton<ILoggerProvider>(logs));
-        using var http = bot.CreateClient();
-        await http.SendAsync(BotFactory.Signed("/slack/commands", bot.CommandBody("incident", "burnt-cookie")));
-        await http.SendAsync(BotFactory.Signed("/slack/commands", bot.CommandBody("timer", "start INC-1")));
-        await bot.QueryAsync(db => db.Set<BakeryBot.Core.TimeTracking.Timer>().ExecuteUpdateAsync(s => s.SetProperty(t => t.StartedAt, DateTimeOffset.UtcNow.AddHours(-9))));
-
-        await bot.Services.GetRequiredService<ChangeClockWorker>().RunOnceAsync(CancellationToken.None);
-
-        Assert.Contains(logs.Messages, m => m.Contains("release reminders failed", StringComparison.Ordinal));
-        // The timer nudge, a later step of the same round, was still sent.
-        Assert.Equal(1, await bot.QueryAsync(db => db.Outbox.CountAsync(o => o.Kind == BakeryBot.Core.Data.Outbox.OutboxKind.Direct)));
     }
 }

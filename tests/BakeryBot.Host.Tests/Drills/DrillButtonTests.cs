@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using BakeryBot.Core.Drills;
+using BakeryBot.Core.Jobs;
 using BakeryBot.Core.Tests.Infrastructure;
 using BakeryBot.Host.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -9,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BakeryBot.Host.Tests.Drills;
 
 /// <summary>
-/// A drill due tomorrow is reminded by the change clock the host runs, and the reminder's Start drill
+/// A drill due tomorrow is reminded by the drill-reminders job the host runs, and the reminder's Start drill
 /// button starts a run: Slack block_actions through /slack/interactions, Teams Action.Execute through
 /// /api/messages.
 /// </summary>
@@ -24,10 +25,9 @@ public abstract class DrillButtonTests(DbProvider provider)
         await using var bot = await BotFactory.CreateAsync(provider, slack);
         using var http = bot.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(BotFactory.Signed("/slack/commands", bot.CommandBody("drill", NewDrill)))).StatusCode);
-        var worker = bot.Services.GetRequiredService<ChangeClockWorker>();
 
-        await worker.RunOnceAsync(CancellationToken.None);
-        await worker.RunOnceAsync(CancellationToken.None);
+        await bot.RunJobAsync(JobNames.DrillReminders);
+        await bot.RunJobAsync(JobNames.DrillReminders);
         await bot.DrainOutboxAsync();
 
         var reminder = Assert.Single(slack.Messages, m => m.Text.StartsWith("⏰ DRL-1 Bakery 2 can't open is due", StringComparison.Ordinal));
@@ -58,7 +58,7 @@ public abstract class DrillButtonTests(DbProvider provider)
         await using var bot = await BotFactory.CreateAsync(provider, slack);
         using var http = bot.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(BotFactory.Signed("/slack/commands", bot.CommandBody("drill", NewDrill)))).StatusCode);
-        await bot.Services.GetRequiredService<ChangeClockWorker>().RunOnceAsync(CancellationToken.None);
+        await bot.RunJobAsync(JobNames.DrillReminders);
         await bot.DrainOutboxAsync();
         var direct = FakeSlack.DirectChannel("U0ALICE");
         var reminder = Assert.Single(slack.Messages, m => m.Channel == direct && m.Text.StartsWith("⏰ DRL-1", StringComparison.Ordinal));
@@ -80,7 +80,7 @@ public abstract class DrillButtonTests(DbProvider provider)
     {
         await using var bed = await TeamsTestBed.StartAsync(provider);
         await bed.SendAsync(bed.Message($"drill {NewDrill}"));
-        await bed.Bot.Services.GetRequiredService<ChangeClockWorker>().RunOnceAsync(CancellationToken.None);
+        await bed.Bot.RunJobAsync(JobNames.DrillReminders);
         await bed.Bot.DrainOutboxAsync();
         var reminder = Assert.Single(bed.Connector.In(TeamsTestBed.Channel), a => a.Body["text"]?.GetValue<string>().StartsWith("⏰ DRL-1", StringComparison.Ordinal) == true);
         Assert.Contains(DrillCommands.StartAction, reminder.Body["attachments"]!.ToJsonString(), StringComparison.Ordinal);

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using BakeryBot.Core.Data;
 using BakeryBot.Core.Data.Outbox;
+using BakeryBot.Core.Jobs;
 using BakeryBot.Core.Tests.Infrastructure;
 using BakeryBot.Slack;
 using Microsoft.AspNetCore.Hosting;
@@ -125,6 +126,14 @@ public sealed class BotFactory : WebApplicationFactory<Program>
     {
         await using var scope = Services.CreateAsyncScope();
         return await query(scope.ServiceProvider.GetRequiredService<BakeryDbContext>());
+    }
+
+    /// <summary>Runs a scheduled job now, as <c>POST /admin/jobs/{name}/run</c> does.</summary>
+    public async Task<JobRunReport> RunJobAsync(string name)
+    {
+        var report = await Services.GetRequiredService<JobRunner>().RunAsync(name, manual: true, CancellationToken.None);
+        Assert.NotNull(report);
+        return report;
     }
 
     /// <summary>Waits until the outbox has nothing pending (the worker runs in the background).</summary>

@@ -57,10 +57,9 @@ public sealed class SlackTimerTests
         // Started nine hours ago (and a minute, so the hours are whole whatever the test's pace).
         await bot.QueryAsync(db => db.Set<BakeryBot.Core.TimeTracking.Timer>().ExecuteUpdateAsync(s => s.SetProperty(t => t.StartedAt, DateTimeOffset.UtcNow.AddHours(-9).AddMinutes(-1))));
         var timerId = (await bot.QueryAsync(db => db.Set<BakeryBot.Core.TimeTracking.Timer>().Select(t => t.Id).SingleAsync())).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var clock = bot.Services.GetRequiredService<ChangeClockWorker>();
 
-        await clock.RunOnceAsync(CancellationToken.None);
-        await clock.RunOnceAsync(CancellationToken.None);
+        await bot.RunJobAsync(BakeryBot.Core.Jobs.JobNames.TimerNudges);
+        await bot.RunJobAsync(BakeryBot.Core.Jobs.JobNames.TimerNudges);
         await bot.DrainOutboxAsync();
 
         var open = Assert.Single(slack.CallsTo("conversations.open"));

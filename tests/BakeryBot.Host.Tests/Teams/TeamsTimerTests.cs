@@ -44,7 +44,7 @@ public abstract class TeamsTimerTests(DbProvider provider)
         Assert.Contains("1f2e3d4c-5b6a-4798-8a9b-0c1d2e3f4a5b", owner);
     }
 
-    /// <summary>Moves the running timer's start (and any nudge or keep) nine hours back, and runs the change clock's round.</summary>
+    /// <summary>Moves the running timer's start (and any nudge or keep) nine hours back, and runs the timer-nudges job.</summary>
     private static async Task<string> NineHoursLaterAsync(TeamsTestBed bed)
     {
         var nineHoursAgo = DateTimeOffset.UtcNow.AddHours(-9).AddMinutes(-1);
@@ -53,7 +53,7 @@ public abstract class TeamsTimerTests(DbProvider provider)
             .SetProperty(t => t.StartedAt, answered ? nineHoursAgo.AddHours(-9) : nineHoursAgo)
             .SetProperty(t => t.NudgedAt, answered ? nineHoursAgo : null)
             .SetProperty(t => t.KeptAt, answered ? nineHoursAgo : null)));
-        await bed.Bot.Services.GetRequiredService<ChangeClockWorker>().RunOnceAsync(CancellationToken.None);
+        await bed.Bot.RunJobAsync(BakeryBot.Core.Jobs.JobNames.TimerNudges);
         await bed.Bot.DrainOutboxAsync();
         return (await bed.Bot.QueryAsync(db => db.Set<BakeryBot.Core.TimeTracking.Timer>().Select(t => t.Id).SingleAsync())).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }

@@ -4,6 +4,17 @@ namespace BakeryBot.Core.Data.Outbox;
 public sealed class OutboxSignal : IDisposable
 {
     private readonly SemaphoreSlim _signal = new(0, 1);
+    private int _workers;
+
+    /// <summary>Whether an outbox worker waits on this signal in this process (a CLI verb runs without one).</summary>
+    public bool WorkerAttached => Volatile.Read(ref _workers) > 0;
+
+    /// <summary>Marks an outbox worker as waiting on this signal until the returned handle is disposed.</summary>
+    public IDisposable AttachWorker()
+    {
+        Interlocked.Increment(ref _workers);
+        return new Detach(this);
+    }
 
     public void Notify()
     {
@@ -24,4 +35,17 @@ public sealed class OutboxSignal : IDisposable
 
     /// <summary>Waits for a notification or the timeout, whichever comes first.</summary>
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+
+    private sealed class Detach(OutboxSignal signal) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                Interlocked.Decrement(ref signal._workers);
+            }
+        }
+    }
 }

@@ -1,0 +1,132 @@
+using System.Runtime.ExceptionServices;
+using BakeryBot.Core.Changes;
+using BakeryBot.Core.Data;
+using BakeryBot.Core.Data.Outbox;
+using BakeryBot.Core.Drills;
+using BakeryBot.Core.TimeTracking;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace BakeryBot.Core.Jobs;
+
+/// <summary>What a job's run did: in words, and as the counts and record ids its services returned.</summary>
+/// <param name="Summary">In words, for the run's record and the CLI.</param>
+/// <param name="Did">Each kind of thing done, with the ids (lists of strings) or counts (numbers).</param>
+/// <param name="Changed">Whether it did anything at all (a run that found nothing due is logged quietly).</param>
+public sealed record JobResult(string Summary, IReadOnlyDictionary<string, object> Did, bool Changed);
+
+/// <summary>A job: its name (as <c>/admin/jobs/{name}/run</c> and <c>bakerybot run-job</c> take it), what it does, how often it runs and its work.</summary>
+public sealed record JobDefinition(string Name, string Description, TimeSpan Every, Func<IServiceProvider, CancellationToken, Task<JobResult>> RunAsync);
+
+/// <summary>The job names (product.md §5). Only jobs that have work are listed; the others come with theirs.</summary>
+public static class JobNames
+{
+    public const string ReleaseReminders = "release-reminders";
+    public const string DrillReminders = "drill-reminders";
+    public const string TimerNudges = "timer-nudges";
+    public const string Outbox = "outbox";
+
+    public static IReadOnlyList<string> All { get; } = [ReleaseReminders, DrillReminders, TimerNudges, Outbox];
+}
+
+/// <summary>
+/// The jobs the bot runs on a schedule. Every job's work is safe to repeat and to run on several
+/// instances at once: release and drill reminders take a PostgreSQL advisory lock and post each
+/// reminder once (its posted card is the mark), expiries and timer nudges are claimed with conditional
+/// updates, and outbox rows with a conditional update of their lease. So a run started early, twice, or
+/// on two instances sends nothing twice, and an in-memory schedule on each instance is enough.
+/// </summary>
+public sealed class JobCatalog(IOptions<ReleaseOptions> releases)
+{
+    /// <summary>How often the outbox job runs: a safety net, since the outbox worker delivers as soon as a row commits.</summary>
+    public static readonly TimeSpan OutboxEvery = TimeSpan.FromSeconds(30);
+
+    /// <summary>The most rounds one run of the outbox job delivers; what is left, the outbox worker delivers.</summary>
+    private const int OutboxMaxRounds = 20;
+
+    public IReadOnlyList<JobDefinition> Jobs => field ??=
+    [
+        new(JobNames.ReleaseReminders, "Posts the release reminders that are due (Releases:RemindBefore before a change's window opens) and expires the changes the CAB left undecided past their deadline.", releases.Value.CheckEvery, ReleaseRemindersAsync),
+        new(JobNames.DrillReminders, "Posts drill reminders (Drills:RemindBefore before a drill is due) and overdue notices, in the drill's channel and to its owner.", releases.Value.CheckEvery, DrillRemindersAsync),
+        new(JobNames.TimerNudges, "Asks the owners of timers that have run a work day (Timers:WorkDay) whether they still run.", releases.Value.CheckEvery, TimerNudgesAsync),
+        new(JobNames.Outbox, "Delivers the messages waiting in the outbox now (the outbox worker delivers them anyway; this is its safety net).", OutboxEvery, OutboxAsync),
+    ];
+
+    public JobDefinition? Find(string name) => Jobs.FirstOrDefault(j => j.Name == name);
+
+    private static async Task<JobResult> ReleaseRemindersAsync(IServiceProvider services, CancellationToken ct)
+    {
+        // Two steps that fail on their own: a fault in the reminders does not stop expiries.
+        IReadOnlyList<string> reminded = [], expired = [];
+        var remindFailure = await StepAsync(services, async step => reminded = [.. (await step.GetRequiredService<ReleaseService>().RemindAsync(ct)).Select(r => r.ToString())]);
+        var expireFailure = await StepAsync(services, async step => expired = [.. (await step.GetRequiredService<ChangeService>().ExpireDueAsync(ct)).Select(r => r.ToString())]);
+        (remindFailure ?? expireFailure)?.Throw();
+        return new($"Reminded {List(reminded)}; expired {List(expired)}.", new Dictionary<string, object> { ["reminded"] = reminded, ["expired"] = expired }, reminded.Count + expired.Count > 0);
+    }
+
+    private static async Task<JobResult> DrillRemindersAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var round = await services.GetRequiredService<DrillReminders>().RunAsync(ct);
+        return new($"Reminded {List(round.Reminded)}; overdue notices for {List(round.Overdue)}.", new Dictionary<string, object> { ["reminded"] = round.Reminded, ["overdue"] = round.Overdue }, round.Reminded.Count + round.Overdue.Count > 0);
+    }
+
+    private static async Task<JobResult> TimerNudgesAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var nudged = await services.GetRequiredService<TimerReminders>().NudgeAsync(ct);
+        return new($"Nudged the owners of {nudged.Count} timer{(nudged.Count == 1 ? "" : "s")}{(nudged.Count > 0 ? $" ({string.Join(", ", nudged)})" : "")}.", new Dictionary<string, object> { ["nudged"] = nudged }, nudged.Count > 0);
+    }
+
+    /// <summary>
+    /// Where an outbox worker runs in this process, wakes it (its rounds are paced per channel); where
+    /// none does (<c>bakerybot run-job outbox</c>), delivers here, round after round while rounds find
+    /// work. Either way a row is claimed with a conditional update, so it is sent once.
+    /// </summary>
+    private static async Task<JobResult> OutboxAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var signal = services.GetRequiredService<OutboxSignal>();
+        var handled = 0;
+        if (signal.WorkerAttached)
+        {
+            signal.Notify();
+        }
+        else
+        {
+            var dispatcher = services.GetRequiredService<OutboxDispatcher>();
+            for (var round = 0; round < OutboxMaxRounds; round++)
+            {
+                var count = await dispatcher.DispatchOnceAsync(ct);
+                if (count == 0)
+                {
+                    break;
+                }
+
+                handled += count;
+            }
+        }
+
+        var db = services.GetRequiredService<BakeryDbContext>();
+        var pending = await db.Outbox.CountAsync(m => m.Status == OutboxStatus.Pending, ct);
+        var summary = signal.WorkerAttached
+            ? $"Woke the outbox worker; {pending} message{(pending == 1 ? "" : "s")} pending."
+            : $"Handled {handled} message{(handled == 1 ? "" : "s")}; {pending} pending.";
+        return new(summary, new Dictionary<string, object> { ["handled"] = handled, ["pending"] = pending, ["workerWoken"] = signal.WorkerAttached }, handled > 0);
+    }
+
+    /// <summary>Runs one step of a job in a unit of work of its own, and hands back its failure instead of throwing it.</summary>
+    private static async Task<ExceptionDispatchInfo?> StepAsync(IServiceProvider services, Func<IServiceProvider, Task> step)
+    {
+        try
+        {
+            await using var scope = services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+            await step(scope.ServiceProvider);
+            return null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return ExceptionDispatchInfo.Capture(ex);
+        }
+    }
+
+    private static string List(IReadOnlyList<string> ids) => ids.Count == 0 ? "none" : string.Join(", ", ids);
+}
