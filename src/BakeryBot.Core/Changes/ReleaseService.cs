@@ -141,13 +141,8 @@ public sealed class ReleaseService(BakeryDbContext db, ChangeService changes, In
             throw new InvalidOperationException($"{ReleaseOptions.Section}:{nameof(ReleaseOptions.RemindBefore)} must be positive.");
         }
 
-        // One run at a time across instances: on PostgreSQL a transaction-scoped advisory lock makes a
-        // second instance's run wait, then find the first one's reminders; SQLite has one writer anyway.
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (db.Database.IsNpgsql())
-        {
-            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({ReminderLock})", ct);
-        }
+        // One run at a time across instances.
+        await using var transaction = await db.BeginExclusiveAsync(ReminderLock, ct);
 
         // Stored times are UTC: SQLite compares them as encoded integers, and PostgreSQL accepts only UTC offsets.
         var now = clock.GetUtcNow().ToUniversalTime();

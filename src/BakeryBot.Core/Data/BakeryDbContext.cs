@@ -196,6 +196,22 @@ public abstract class BakeryDbContext(DbContextOptions options, OutboxSignal? ou
         }
     }
 
+    /// <summary>
+    /// Begins a transaction that only one instance holds at a time for <paramref name="lockKey"/>: on
+    /// PostgreSQL a transaction-scoped advisory lock makes a second instance's round wait, then find the
+    /// first one's work done; SQLite has one writer anyway. For scheduled rounds that post reminders.
+    /// </summary>
+    public async Task<IDbContextTransaction> BeginExclusiveAsync(long lockKey, CancellationToken ct)
+    {
+        var transaction = await Database.BeginTransactionAsync(ct);
+        if (Database.IsNpgsql())
+        {
+            await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({lockKey})", ct);
+        }
+
+        return transaction;
+    }
+
     /// <summary>Commits the caller's transaction and wakes the outbox dispatcher if it has work.</summary>
     public async Task CommitAsync(IDbContextTransaction transaction, CancellationToken ct)
     {

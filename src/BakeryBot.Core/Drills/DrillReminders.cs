@@ -58,13 +58,8 @@ public sealed class DrillReminders(BakeryDbContext db, DrillService drills, Card
         // Never negative: the settings are checked when the bot starts.
         var before = options.Value.RemindBefore;
 
-        // One round at a time across instances: on PostgreSQL a transaction-scoped advisory lock makes a
-        // second instance's round wait, then find the first one's posts; SQLite has one writer anyway.
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (db.Database.IsNpgsql())
-        {
-            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({ReminderLock})", ct);
-        }
+        // One round at a time across instances.
+        await using var transaction = await db.BeginExclusiveAsync(ReminderLock, ct);
 
         // Stored times are UTC: SQLite compares them as encoded integers, and PostgreSQL accepts only UTC offsets.
         var now = clock.GetUtcNow().ToUniversalTime();
@@ -89,7 +84,8 @@ public sealed class DrillReminders(BakeryDbContext db, DrillService drills, Card
             var id = drill.RecordId.ToString();
             var zone = await drills.ChannelZoneAsync(drill.TenantId, ct);
             var when = DrillCards.At(drill.NextDueAt, zone, DrillService.Culture);
-            var owner = await MentionAsync(drill, ct);
+            var accounts = await OwnerAccountsAsync(drill, ct);
+            var owner = accounts.Count > 0 ? $"<@{accounts[0]}>" : await db.People.Where(p => p.Id == drill.OwnerId).Select(p => p.DisplayName).FirstAsync(ct);
             if (late)
             {
                 var lead = $"⚠️ {id} {drill.Title} is overdue: it was due {when}. {owner}, start it on the card (or `/drill start {id}`).";
@@ -97,7 +93,7 @@ public sealed class DrillReminders(BakeryDbContext db, DrillService drills, Card
                 await drills.UpdateCardsAsync(drill, lead, [drill.NextDueAt], ct);
                 var card = await drills.ChannelCardAsync(drill, ct);
                 publisher.Post(drill.TenantId, drill.Platform, drill.ChannelId, null, OverdueRecordType, key, card, lead);
-                await TellOwnerAsync(drill, OverdueRecordType, key, card, $"⚠️ {id} {drill.Title}, which you own, is overdue: it was due {when}. Start it on the card (or `/drill start {id}`).", ct);
+                TellOwner(drill, accounts, OverdueRecordType, key, card, $"⚠️ {id} {drill.Title}, which you own, is overdue: it was due {when}. Start it on the card (or `/drill start {id}`).");
                 overdue.Add(id);
             }
             else
@@ -106,8 +102,8 @@ public sealed class DrillReminders(BakeryDbContext db, DrillService drills, Card
                            $"{owner}, start it on the card (or `/drill start {id}`) when you begin.";
                 var card = await drills.ChannelCardAsync(drill, ct);
                 publisher.Post(drill.TenantId, drill.Platform, drill.ChannelId, null, ReminderRecordType, key, card, lead);
-                await TellOwnerAsync(drill, ReminderRecordType, key, card,
-                    $"⏰ {id} {drill.Title}, which you own, is due {drill.NextDueAt.Humanize(now, DrillService.Culture)} ({when}). Start it on the card (or `/drill start {id}`) when you begin.", ct);
+                TellOwner(drill, accounts, ReminderRecordType, key, card,
+                    $"⏰ {id} {drill.Title}, which you own, is due {drill.NextDueAt.Humanize(now, DrillService.Culture)} ({when}). Start it on the card (or `/drill start {id}`) when you begin.");
                 reminded.Add(id);
             }
 
@@ -124,25 +120,17 @@ public sealed class DrillReminders(BakeryDbContext db, DrillService drills, Card
     /// reaches them even when they don't watch the channel; it is updated with the drill's other cards.
     /// An owner with no account on the drill's platform has only the channel's mention.
     /// </summary>
-    private async Task TellOwnerAsync(ContinuityDrill drill, string recordType, string key, Chat.Card card, string lead, CancellationToken ct)
+    private void TellOwner(ContinuityDrill drill, List<string> accounts, string recordType, string key, Chat.Card card, string lead)
     {
-        var accounts = await db.PersonIdentities
-            .Where(i => i.TenantId == drill.TenantId && i.PersonId == drill.OwnerId && i.Platform == drill.Platform)
-            .OrderBy(i => i.Id).Select(i => i.ExternalId).ToListAsync(ct);
         if (accounts.Count > 0)
         {
             publisher.PostDirect(drill.TenantId, drill.Platform, accounts, recordType, key, card, lead);
         }
     }
 
-    /// <summary>The owner as the platform mentions them (<c>&lt;@U123&gt;</c>), or by name when they have no account there.</summary>
-    private async Task<string> MentionAsync(ContinuityDrill drill, CancellationToken ct)
-    {
-        var account = await db.PersonIdentities
+    /// <summary>The owner's ids on the drill's platform, the main one (mentioned in the channel) first.</summary>
+    private Task<List<string>> OwnerAccountsAsync(ContinuityDrill drill, CancellationToken ct) =>
+        db.PersonIdentities
             .Where(i => i.TenantId == drill.TenantId && i.PersonId == drill.OwnerId && i.Platform == drill.Platform)
-            .Select(i => i.ExternalId).FirstOrDefaultAsync(ct);
-        return account is not null
-            ? $"<@{account}>"
-            : await db.People.Where(p => p.Id == drill.OwnerId).Select(p => p.DisplayName).FirstAsync(ct);
-    }
+            .OrderBy(i => i.Id).Select(i => i.ExternalId).ToListAsync(ct);
 }

@@ -178,7 +178,7 @@ public sealed class TimeCommands : IChatModule
     /// <summary>A record id anywhere in the arguments; INC, PRB and CHG ids must name a record of the workspace.</summary>
     private static async Task<RecordId?> TakeRecordAsync(CommandContext ctx)
     {
-        var record = TrackedRecords.Prefixes.Select(ctx.Args.TakeRecordId).FirstOrDefault(id => id is not null);
+        var record = TrackedRecords.Take(ctx.Args);
         if (record is { } id)
         {
             await TrackedRecords.EnsureExistsAsync(ctx, id);

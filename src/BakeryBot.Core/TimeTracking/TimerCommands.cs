@@ -52,7 +52,7 @@ public sealed class TimerCommands : IChatModule
 
     private static async Task<ChatReply> StartAsync(CommandContext ctx)
     {
-        var record = TakeAnyRecordId(ctx.Args);
+        var record = TrackedRecords.Take(ctx.Args);
         var text = ctx.Args.RestAsText();
         return await StartAsync(ctx, record, text, null);
     }
@@ -106,19 +106,6 @@ public sealed class TimerCommands : IChatModule
 
         var since = TimeZoneInfo.ConvertTime(running.StartedAt, ctx.TimeZone).ToString("HH:mm", ctx.Culture);
         return ChatReply.Private($"Your timer has run for {Humanize(ctx.Now - running.StartedAt, ctx)} on {TimerService.Subject(running.RecordKey, running.Text)} (since {since}).");
-    }
-
-    private static RecordId? TakeAnyRecordId(CommandArgs args)
-    {
-        foreach (var prefix in TrackedRecords.Prefixes)
-        {
-            if (args.TakeRecordId(prefix) is { } id)
-            {
-                return id;
-            }
-        }
-
-        return null;
     }
 
     private static string Humanize(TimeSpan span, CommandContext ctx) => Durations.Humanize(span, ctx.Culture);

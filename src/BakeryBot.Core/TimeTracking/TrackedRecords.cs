@@ -12,6 +12,9 @@ public static class TrackedRecords
     /// <summary>The prefixes of record ids time can be put on, in the order a command looks for them.</summary>
     public static readonly string[] Prefixes = [RecordId.Incident, RecordId.Problem, RecordId.Change, RecordId.Drill];
 
+    /// <summary>The first incident, problem, change or drill id in the arguments, taken from them; null when none.</summary>
+    public static RecordId? Take(CommandArgs args) => Prefixes.Select(args.TakeRecordId).FirstOrDefault(id => id is not null);
+
     /// <summary>
     /// Throws the record service's "There is no …" when <paramref name="record"/> names nothing in this
     /// tenant: a typo in an id must not collect time against nothing.
