@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using BakeryBot.Core.Cmdb;
 using BakeryBot.Core.Data;
+using BakeryBot.Core.Data.Outbox;
 using BakeryBot.Core.Sla;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -39,7 +40,8 @@ public static class CmdbGraphBench
             {
                 var graph = new CmdbGraph(db, new CmdbGraphCache());
                 var cmdb = new CmdbService(db, graph, TimeProvider.System);
-                var sla = new SlaService(db, cmdb, graph, TimeProvider.System);
+                var clocks = new SlaClocks(db, graph, new CardPublisher(db, TimeProvider.System), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<SlaClocks>.Instance);
+                var sla = new SlaService(db, cmdb, graph, clocks, TimeProvider.System);
                 // CI 1 is the root everything depends on (the worst case); a CI near the leaves has nothing above it.
                 await Measure($"{size} / {size * 3}", "impact, a leaf CI", () => graph.ImpactAsync(1, [size - 10], CancellationToken.None).ContinueWith(t => t.Result.Count, TaskScheduler.Default));
                 await Measure($"{size} / {size * 3}", "impact, worst case", () => graph.ImpactAsync(1, [1], CancellationToken.None).ContinueWith(t => t.Result.Count, TaskScheduler.Default));

@@ -56,6 +56,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<CmdbGraph>();
         services.AddSingleton<CmdbGraphCache>();
         services.AddScoped<SlaService>();
+        services.AddScoped<SlaClocks>();
         services.AddScoped<CmdbRisks>();
         services.AddScoped<Changes.ChangeService>();
         services.AddScoped<Changes.ReleaseService>();

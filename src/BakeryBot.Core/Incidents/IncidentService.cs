@@ -33,7 +33,7 @@ public sealed record DeclareResult(Incident Incident, IReadOnlyList<string> Assu
 public sealed record IncidentChange(bool Changed, Card Card, Incident Incident);
 
 /// <summary>The incident lifecycle on the database: each change, its timeline line, audit and card updates commit together.</summary>
-public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, Knowledge.KnowledgeService knowledge, CardPublisher publisher, ProblemDetector detector, IOptions<IncidentOptions> options, IEnumerable<IChatPoster> posters, TimeProvider clock, ILogger<IncidentService> logger, Changes.RecentReleases recentReleases)
+public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, Knowledge.KnowledgeService knowledge, CardPublisher publisher, ProblemDetector detector, IOptions<IncidentOptions> options, IEnumerable<IChatPoster> posters, TimeProvider clock, ILogger<IncidentService> logger, Changes.RecentReleases recentReleases, Sla.SlaClocks slaClocks)
 {
     public const string RecordType = "incident";
     public const int MaxTitleLength = 300;
@@ -105,6 +105,9 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, Knowle
                 $"{known.RecordId} is a known error on {string.Join(", ", cis.Select(c => c.Name))}: {known.Title}. Workaround: {known.Workaround}");
         }
 
+        await db.SaveChangesAsync(ct);
+        // Its SLA clocks start with it.
+        await slaClocks.PlanAsync(incident, ct);
         await db.SaveChangesAsync(ct);
         await db.CommitAsync(tx, ct);
         try
@@ -327,12 +330,14 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, Knowle
         var card = ChannelCard(await ViewAsync(incident, ct), tenant, clock.GetUtcNow());
         if (changed)
         {
+            // Acknowledged, resolved or a new severity: its SLA clocks follow, and commit with the change.
+            await slaClocks.PlanAsync(incident, ct);
             await publisher.UpdateEverywhereAsync(tenant.Id, RecordType, id.ToString(), card, lead, ct);
             if (status is not null)
             {
                 foreach (var channel in new[] { incident.ChannelId, incident.IncidentChannelId }.OfType<string>().Distinct())
                 {
-                    publisher.PostText(tenant.Id, incident.Platform, channel, await ThreadOfAsync(tenant.Id, incident, channel, ct), status);
+                    publisher.PostText(tenant.Id, incident.Platform, channel, await ThreadOfAsync(db, tenant.Id, incident, channel, ct), status);
                 }
             }
 
@@ -343,7 +348,7 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, Knowle
     }
 
     /// <summary>On platforms that thread, status posts go in the thread under the incident's card.</summary>
-    private async Task<string?> ThreadOfAsync(int tenantId, Incident incident, string channel, CancellationToken ct) =>
+    internal static async Task<string?> ThreadOfAsync(BakeryDbContext db, int tenantId, Incident incident, string channel, CancellationToken ct) =>
         channel == incident.IncidentChannelId
             ? null
             : await db.PostedCards.Where(c => c.TenantId == tenantId && c.RecordType == RecordType && c.RecordKey == incident.RecordId.ToString() && c.ChannelId == channel)

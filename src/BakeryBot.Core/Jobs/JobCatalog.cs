@@ -22,12 +22,13 @@ public sealed record JobDefinition(string Name, string Description, TimeSpan Eve
 /// <summary>The job names (product.md §5). Only jobs that have work are listed; the others come with theirs.</summary>
 public static class JobNames
 {
+    public const string SlaClocks = "sla-clocks";
     public const string ReleaseReminders = "release-reminders";
     public const string DrillReminders = "drill-reminders";
     public const string TimerNudges = "timer-nudges";
     public const string Outbox = "outbox";
 
-    public static IReadOnlyList<string> All { get; } = [ReleaseReminders, DrillReminders, TimerNudges, Outbox];
+    public static IReadOnlyList<string> All { get; } = [SlaClocks, ReleaseReminders, DrillReminders, TimerNudges, Outbox];
 }
 
 /// <summary>
@@ -47,6 +48,7 @@ public sealed class JobCatalog(IOptions<ReleaseOptions> releases)
 
     public IReadOnlyList<JobDefinition> Jobs => field ??=
     [
+        new(JobNames.SlaClocks, $"Warns in an incident's thread at {Sla.SlaClocks.WarnPercent}% and at the breach of its time to acknowledge and to resolve, against the targets of the services it reaches.", releases.Value.CheckEvery, SlaClocksAsync),
         new(JobNames.ReleaseReminders, "Posts the release reminders that are due (Releases:RemindBefore before a change's window opens) and expires the changes the CAB left undecided past their deadline.", releases.Value.CheckEvery, ReleaseRemindersAsync),
         new(JobNames.DrillReminders, "Posts drill reminders (Drills:RemindBefore before a drill is due) and overdue notices, in the drill's channel and to its owner.", releases.Value.CheckEvery, DrillRemindersAsync),
         new(JobNames.TimerNudges, "Asks the owners of timers that have run a work day (Timers:WorkDay) whether they still run.", releases.Value.CheckEvery, TimerNudgesAsync),
@@ -54,6 +56,14 @@ public sealed class JobCatalog(IOptions<ReleaseOptions> releases)
     ];
 
     public JobDefinition? Find(string name) => Jobs.FirstOrDefault(j => j.Name == name);
+
+    private static async Task<JobResult> SlaClocksAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var round = await services.GetRequiredService<Sla.SlaClocks>().RunAsync(ct);
+        return new($"Warned {List(round.Warned)}; breached {List(round.Breached)}; dropped {List(round.Dropped)}.",
+            new Dictionary<string, object> { ["warned"] = round.Warned, ["breached"] = round.Breached, ["dropped"] = round.Dropped },
+            round.Warned.Count + round.Breached.Count + round.Dropped.Count > 0);
+    }
 
     private static async Task<JobResult> ReleaseRemindersAsync(IServiceProvider services, CancellationToken ct)
     {

@@ -13,7 +13,7 @@ public sealed record SlaSettings(int? Severity, TimeSpan? Acknowledge, TimeSpan?
 }
 
 /// <summary>Service levels: targets per service and severity, commitments and credit rules, the availability a dependency chain allows, and the monthly report.</summary>
-public sealed class SlaService(BakeryDbContext db, CmdbService cmdb, CmdbGraph graph, TimeProvider clock)
+public sealed class SlaService(BakeryDbContext db, CmdbService cmdb, CmdbGraph graph, SlaClocks clocks, TimeProvider clock)
 {
 
     /// <summary>
@@ -32,7 +32,7 @@ public sealed class SlaService(BakeryDbContext db, CmdbService cmdb, CmdbGraph g
         }
 
         var now = clock.GetUtcNow();
-        var changed = false;
+        var (changed, retimed) = (false, false);
         if (settings.Uptime is { } pct && ci.UptimeCommitment != pct)
         {
             ci.UptimeCommitment = pct;
@@ -77,15 +77,26 @@ public sealed class SlaService(BakeryDbContext db, CmdbService cmdb, CmdbGraph g
             {
                 (target.AcknowledgeSeconds, target.ResolveSeconds, target.UpdatedAt) = (ack, res, now);
                 changed = true;
+                retimed = true;
             }
         }
 
-        if (changed)
+        if (!changed)
         {
+            return false;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.SaveChangesAsync(ct);
+        if (retimed)
+        {
+            // The open incidents' clocks move to the new target in the same commit.
+            await clocks.PlanOpenAsync(tenantId, ct);
             await db.SaveChangesAsync(ct);
         }
 
-        return changed;
+        await transaction.CommitAsync(ct);
+        return true;
     }
 
     /// <summary>The targets of one service, or of all, by service then severity.</summary>

@@ -27,14 +27,23 @@ public sealed class BotFactory : WebApplicationFactory<Program>
     private readonly FakeSlack? _slack;
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
+    private readonly bool _ownsDatabase;
 
-    private BotFactory(TestDatabase database, FakeSlack? slack, Dictionary<string, string?> settings, Action<IServiceCollection>? services)
+    private BotFactory(TestDatabase database, FakeSlack? slack, Dictionary<string, string?> settings, Action<IServiceCollection>? services, bool ownsDatabase = true)
     {
         _database = database;
         _slack = slack;
         _settings = settings;
         _services = services;
+        _ownsDatabase = ownsDatabase;
     }
+
+    /// <summary>
+    /// A second instance of the bot on this one's database and platforms, with its own host, scheduler,
+    /// outbox worker and caches, as when several instances share one PostgreSQL database.
+    /// </summary>
+    public BotFactory AnotherInstance(Action<IServiceCollection>? services = null) =>
+        new(_database, _slack, _settings, services ?? _services, ownsDatabase: false);
 
     public TestDatabase Database => _database;
 
@@ -157,6 +166,9 @@ public sealed class BotFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await _database.DisposeAsync();
+        if (_ownsDatabase)
+        {
+            await _database.DisposeAsync();
+        }
     }
 }

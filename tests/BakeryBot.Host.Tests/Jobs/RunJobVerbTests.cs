@@ -30,8 +30,9 @@ public sealed class RunJobVerbTests
 
         Assert.Equal(2, code);
         Assert.StartsWith(message, output.ToString(), StringComparison.Ordinal);
-        Assert.Contains("Usage: bakerybot run-job <release-reminders|drill-reminders|timer-nudges|outbox>", output.ToString(), StringComparison.Ordinal);
-        Assert.Contains("Jobs: release-reminders, drill-reminders, timer-nudges, outbox", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"Usage: bakerybot run-job <{string.Join("|", JobNames.All)}>", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"Jobs: {string.Join(", ", JobNames.All)}", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("sla-clocks", JobNames.All);
     }
 
     [Fact]

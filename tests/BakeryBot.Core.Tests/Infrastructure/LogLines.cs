@@ -1,0 +1,34 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace BakeryBot.Core.Tests.Infrastructure;
+
+/// <summary>Keeps the log lines of a test app from Information up, to assert what the bot logged.</summary>
+public sealed class LogLines : ILoggerProvider
+{
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    public IReadOnlyList<string> Lines => [.. _lines];
+
+    /// <summary>For <see cref="CoreTestApp.CreateAsync"/>'s configure: logs to this from Information up.</summary>
+    public void AddTo(IServiceCollection services) =>
+        services.AddLogging(b => b.AddProvider(this).SetMinimumLevel(LogLevel.Information));
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(LogLines owner) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            owner._lines.Enqueue(formatter(state, exception));
+    }
+}
