@@ -66,6 +66,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<Changes.RecentReleases>();
         services.AddScoped<Cmdb.Import.CmdbImporter>();
         services.AddScoped<Cmdb.Discovery.DiscoveryService>();
+        services.AddScoped<Cmdb.Discovery.StaleAssetFlags>();
         services.AddOptions<Cmdb.Discovery.DiscoveryOptions>();
         services.AddScoped<KnowledgeService>();
         services.AddScoped<IncidentService>();

@@ -1,5 +1,6 @@
 using System.Runtime.ExceptionServices;
 using BakeryBot.Core.Changes;
+using BakeryBot.Core.Cmdb.Discovery;
 using BakeryBot.Core.Data;
 using BakeryBot.Core.Data.Outbox;
 using BakeryBot.Core.Drills;
@@ -26,15 +27,16 @@ public static class JobNames
     public const string ReleaseReminders = "release-reminders";
     public const string DrillReminders = "drill-reminders";
     public const string TimerNudges = "timer-nudges";
+    public const string StaleAssets = "stale-assets";
     public const string Outbox = "outbox";
 
-    public static IReadOnlyList<string> All { get; } = [SlaClocks, ReleaseReminders, DrillReminders, TimerNudges, Outbox];
+    public static IReadOnlyList<string> All { get; } = [SlaClocks, ReleaseReminders, DrillReminders, TimerNudges, StaleAssets, Outbox];
 }
 
 /// <summary>
 /// The jobs the bot runs on a schedule. Every job's work is safe to repeat and to run on several
-/// instances at once: release and drill reminders take a PostgreSQL advisory lock and post each
-/// reminder once (its posted card is the mark), expiries and timer nudges are claimed with conditional
+/// instances at once: release and drill reminders and stale-asset flags take a PostgreSQL advisory lock and post each
+/// reminder or flag once (its posted card is the mark), expiries and timer nudges are claimed with conditional
 /// updates, and outbox rows with a conditional update of their lease. So a run started early, twice, or
 /// on two instances sends nothing twice, and an in-memory schedule on each instance is enough.
 /// </summary>
@@ -52,6 +54,7 @@ public sealed class JobCatalog(IOptions<ReleaseOptions> releases)
         new(JobNames.ReleaseReminders, "Posts the release reminders that are due (Releases:RemindBefore before a change's window opens) and expires the changes the CAB left undecided past their deadline.", releases.Value.CheckEvery, ReleaseRemindersAsync),
         new(JobNames.DrillReminders, "Posts drill reminders (Drills:RemindBefore before a drill is due) and overdue notices, in the drill's channel and to its owner.", releases.Value.CheckEvery, DrillRemindersAsync),
         new(JobNames.TimerNudges, "Asks the owners of timers that have run a work day (Timers:WorkDay) whether they still run.", releases.Value.CheckEvery, TimerNudgesAsync),
+        new(JobNames.StaleAssets, "Flags the assets no discovery scanner has reported for Discovery:StaleAfterDays, once per staleness: one card per channel of the discovery hook that last reported them.", releases.Value.CheckEvery, StaleAssetsAsync),
         new(JobNames.Outbox, "Delivers the messages waiting in the outbox now (the outbox worker delivers them anyway; this is its safety net).", OutboxEvery, OutboxAsync),
     ];
 
@@ -85,6 +88,12 @@ public sealed class JobCatalog(IOptions<ReleaseOptions> releases)
     {
         var nudged = await services.GetRequiredService<TimerReminders>().NudgeAsync(ct);
         return new($"Nudged the owners of {nudged.Count} timer{(nudged.Count == 1 ? "" : "s")}{(nudged.Count > 0 ? $" ({string.Join(", ", nudged)})" : "")}.", new Dictionary<string, object> { ["nudged"] = nudged }, nudged.Count > 0);
+    }
+
+    private static async Task<JobResult> StaleAssetsAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var flagged = await services.GetRequiredService<StaleAssetFlags>().FlagAsync(ct);
+        return new($"Flagged {flagged.Count} stale asset{(flagged.Count == 1 ? "" : "s")}{(flagged.Count > 0 ? $" ({string.Join(", ", flagged)})" : "")}.", new Dictionary<string, object> { ["flagged"] = flagged }, flagged.Count > 0);
     }
 
     /// <summary>

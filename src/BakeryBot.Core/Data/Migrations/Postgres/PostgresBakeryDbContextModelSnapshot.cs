@@ -405,6 +405,9 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<int?>("DiscoveredByHookId")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Health")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
@@ -444,6 +447,9 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                     b.Property<string>("ServiceCredits")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("StaleFlaggedFor")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("TenantId")
                         .HasColumnType("integer");

@@ -386,6 +386,9 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("DiscoveredByHookId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Health")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
@@ -425,6 +428,9 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                     b.Property<string>("ServiceCredits")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("StaleFlaggedFor")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("TenantId")
                         .HasColumnType("INTEGER");
