@@ -6,7 +6,7 @@ namespace BakeryBot.Core.Cmdb;
 public static class CmdbHistory
 {
     /// <summary>Bookkeeping columns no one sets by hand.</summary>
-    private static readonly HashSet<string> Hidden = ["Id", "TenantId", "Key", "CreatedAt", "UpdatedAt", "Version", "LastSeenAt", "DiscoveredBy"];
+    private static readonly HashSet<string> Hidden = ["Id", "TenantId", "Key", "CreatedAt", "UpdatedAt", "Version", "LastSeenAt", "DiscoveredBy", "DiscoveredByHookId", "StaleFlaggedFor"];
 
     /// <summary>The person an audit row of an added expert names; null for other rows.</summary>
     public static int? ExpertAdded(Data.AuditEntry entry)

@@ -62,6 +62,18 @@ public sealed class ConfigurationItem : IAudited, IVersioned
     [AuditIgnored]
     public string? DiscoveredBy { get; set; }
 
+    /// <summary>The discovery webhook that last reported it: where the stale-assets job flags it once it goes stale.</summary>
+    [AuditIgnored]
+    public int? DiscoveredByHookId { get; set; }
+
+    /// <summary>
+    /// The sighting (<see cref="LastSeenAt"/>) after which its staleness was flagged: the stale-assets
+    /// job claims an asset by setting it, so each staleness is flagged once, and an asset seen again
+    /// and stale again is flagged again.
+    /// </summary>
+    [AuditIgnored]
+    public DateTimeOffset? StaleFlaggedFor { get; set; }
+
     /// <summary>
     /// The service-credit rule of a third party's commitment, as thresholds and the share of the
     /// monthly fee credited below each (<c>99.9:10,99:25</c>): see <c>ServiceCreditRule</c>.

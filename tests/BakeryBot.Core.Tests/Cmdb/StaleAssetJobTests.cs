@@ -44,13 +44,15 @@ public abstract partial class StaleAssetJobTests(DbProvider provider)
         var post = await app.QueryAsync(db => db.Outbox.SingleAsync());
         Assert.Equal((OutboxKind.Post, "C-CMDB"), (post.Kind, post.ChannelId));
         Assert.Equal("🔎 oven-7 has not been reported by any scanner for over 4 weeks, 2 days.", post.Text);
-        var card = ChatJson.Deserialize(post.CardJson!);
-        Assert.Equal("Stale assets (1)", card.Title);
-        Assert.Equal("• oven-7: last seen 4 weeks, 2 days ago by netscan", card.Sections.OfType<TextSection>().Single().Text);
-        var mark = await app.QueryAsync(db => db.PostedCards.SingleAsync(p => p.RecordType == StaleAssetFlags.RecordType));
-        var ovenId = await app.QueryAsync(db => db.ConfigurationItems.Where(c => c.Name == "oven-7").Select(c => c.Id).SingleAsync());
-        Assert.Equal($"{ovenId}@2026-11-26T09:00:00.0000000+00:00", mark.RecordKey);
-        Assert.Equal(mark.Id, post.PostedCardId);
+        var shown = ChatJson.Deserialize(post.CardJson!);
+        Assert.Equal("Stale assets (1)", shown.Title);
+        Assert.Equal("• oven-7: last seen 4 weeks, 2 days ago by netscan", shown.Sections.OfType<TextSection>().Single().Text);
+        var card = await app.QueryAsync(db => db.PostedCards.SingleAsync(p => p.RecordType == StaleAssetFlags.RecordType));
+        var oven = await app.QueryAsync(db => db.ConfigurationItems.AsNoTracking().SingleAsync(c => c.Name == "oven-7"));
+        Assert.Equal($"{oven.Id}@2026-11-26T09:00:00.0000000+00:00", card.RecordKey);
+        Assert.Equal(card.Id, post.PostedCardId);
+        // The claim: flagged for the sighting it went stale after.
+        Assert.Equal(oven.LastSeenAt, oven.StaleFlaggedFor);
     }
 
     [SkippableFact]
@@ -102,22 +104,46 @@ public abstract partial class StaleAssetJobTests(DbProvider provider)
         Assert.Equal("🔎 2 assets have not been reported by any scanner for over 4 weeks, 2 days: oven-7, mixer-2.", posts[0].Text);
         var tenants = await app.QueryAsync(db => db.Tenants.ToDictionaryAsync(t => t.Id, t => t.ExternalId));
         Assert.Equal(["T1", "T1", "T2"], posts.Select(p => tenants[p.TenantId]));
-        var marks = await app.QueryAsync(db => db.PostedCards.Where(p => p.RecordType == StaleAssetFlags.RecordType).ToListAsync());
-        Assert.Equal(5, marks.Count);
-        Assert.Equal([("C-CMDB", 2), ("C-SHOP", 2), ("C-T2", 1)], marks.GroupBy(m => m.ChannelId).OrderBy(g => g.Key).Select(g => (g.Key, g.Count())));
+        Assert.Equal(["C-CMDB", "C-SHOP", "C-T2"], await app.QueryAsync(db => db.PostedCards.Where(p => p.RecordType == StaleAssetFlags.RecordType).OrderBy(p => p.ChannelId).Select(p => p.ChannelId).ToListAsync()));
+        Assert.Equal(5, await app.QueryAsync(db => db.ConfigurationItems.CountAsync(c => c.StaleFlaggedFor != null && c.StaleFlaggedFor == c.LastSeenAt)));
+        Assert.Equal("Flagged 0 stale assets.", (await RunAsync(app)).Summary);
     }
 
     [SkippableFact]
-    public async Task An_asset_whose_hook_was_revoked_is_skipped()
+    public async Task An_asset_whose_hook_was_revoked_is_skipped_with_one_log_line()
     {
-        await using var app = await CoreTestApp.CreateAsync(provider);
+        var log = new LogLines();
+        await using var app = await CoreTestApp.CreateAsync(provider, log.AddTo);
         var hook = await MakeHookAsync(app, "C-CMDB");
         await IngestAsync(app, hook, Assets("oven-7"));
         await app.SendAsync("bakery", $"webhook revoke {hook.HookId}", user: "admin", channel: "C-CMDB");
         app.Clock.Advance(TimeSpan.FromDays(31));
 
         Assert.Equal("Flagged 0 stale assets.", (await RunAsync(app)).Summary);
+        Assert.Equal("Flagged 0 stale assets.", (await RunAsync(app)).Summary);
         Assert.Equal(0, await app.QueryAsync(db => db.PostedCards.CountAsync(p => p.RecordType == StaleAssetFlags.RecordType)));
+        Assert.Single(log.Lines, l => l.Contains("(oven-7) is not flagged: the discovery hook that reported it is gone", StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public async Task Runs_at_the_same_moment_on_two_instances_flag_each_asset_once()
+    {
+        await using var app = await CoreTestApp.CreateAsync(provider);
+        var hook = await MakeHookAsync(app, "C-CMDB");
+        await IngestAsync(app, hook, Assets("oven-7", "till-1", "scale-3"));
+        await using var other = app.AnotherInstance();
+        app.Clock.Advance(TimeSpan.FromDays(31));
+        other.Clock.SetUtcNow(app.Clock.GetUtcNow());
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 6).Select(async i =>
+        {
+            var report = await (i % 2 == 0 ? app : other).Services.GetRequiredService<JobRunner>().RunAsync(JobNames.StaleAssets, manual: false, CancellationToken.None);
+            // SQLite has one writer: a run that lost the race fails, and the next run finds the assets flagged.
+            return report!.Outcome == JobOutcome.Ok ? Assert.IsAssignableFrom<IReadOnlyList<string>>(report.Result!.Did["flagged"]) : [];
+        }));
+
+        Assert.Equal(["oven-7", "scale-3", "till-1"], runs.SelectMany(r => r).Order(StringComparer.Ordinal));
+        Assert.Equal(1, await app.QueryAsync(db => db.Outbox.CountAsync(o => o.Kind == OutboxKind.Post)));
     }
 
     private static async Task<JobResult> RunAsync(CoreTestApp app)

@@ -33,13 +33,6 @@ public sealed class DiscoveryService(BakeryDbContext db, CardPublisher publisher
 {
     public const string RecordType = "discovered";
 
-    /// <summary>
-    /// The posted-card record type that remembers, per asset (keyed by <see cref="HookKey"/>), the
-    /// channel of the discovery hook that last reported it: where the stale-assets job flags it. It
-    /// is a mark, not a post (no message is sent for it), so no column is needed.
-    /// </summary>
-    public const string HookRecordType = "discovery-hook";
-
     public const string AdoptAction = "cmdb.adopt";
 
     public const string DismissAction = "cmdb.dismiss";
@@ -100,7 +93,6 @@ public sealed class DiscoveryService(BakeryDbContext db, CardPublisher publisher
 
         int created = 0, updated = 0, seen = 0, unreviewed = 0, dismissed = 0;
         var announce = new List<DiscoveredItem>();
-        var assets = new List<ConfigurationItem>();
         foreach (var (thing, name) in things.Values)
         {
             var key = ConfigurationItem.KeyOf(name);
@@ -109,10 +101,9 @@ public sealed class DiscoveryService(BakeryDbContext db, CardPublisher publisher
             {
                 ci = new ConfigurationItem { TenantId = webhook.TenantId, Type = CiType.Asset, Name = name, Key = key, CreatedAt = now, UpdatedAt = now };
                 Apply(ci, thing);
-                (ci.LastSeenAt, ci.DiscoveredBy) = (now, payload.Source);
+                (ci.LastSeenAt, ci.DiscoveredBy, ci.DiscoveredByHookId) = (now, payload.Source, webhook.Id);
                 db.ConfigurationItems.Add(ci);
                 byKey[key] = ci;
-                assets.Add(ci);
                 created++;
                 continue;
             }
@@ -129,12 +120,7 @@ public sealed class DiscoveryService(BakeryDbContext db, CardPublisher publisher
                     seen++;
                 }
 
-                (ci.LastSeenAt, ci.DiscoveredBy) = (now, payload.Source);
-                if (ci.Type == CiType.Asset)
-                {
-                    assets.Add(ci);
-                }
-
+                (ci.LastSeenAt, ci.DiscoveredBy, ci.DiscoveredByHookId) = (now, payload.Source, webhook.Id);
                 continue;
             }
 
@@ -181,7 +167,6 @@ public sealed class DiscoveryService(BakeryDbContext db, CardPublisher publisher
         }
 
         await db.SaveChangesAsync(ct);
-        await MarkHookAsync(webhook, assets, now, ct);
         foreach (var item in announce)
         {
             publisher.Post(webhook.TenantId, webhook.Platform, webhook.ChannelId, null, RecordType, Id(item), DiscoveryCards.Card(item),
@@ -191,34 +176,6 @@ public sealed class DiscoveryService(BakeryDbContext db, CardPublisher publisher
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return new DiscoverySummary(created, updated, seen, announce.Count, unreviewed, dismissed, refused);
-    }
-
-    public static string HookKey(int ciId) => ciId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>Remembers the hook's channel as where each reported asset was last reported from (see <see cref="HookRecordType"/>).</summary>
-    private async Task MarkHookAsync(Webhook webhook, List<ConfigurationItem> assets, DateTimeOffset now, CancellationToken ct)
-    {
-        var keys = assets.Select(c => HookKey(c.Id)).Distinct().ToList();
-        var marks = new Dictionary<string, PostedCard>(StringComparer.Ordinal);
-        foreach (var chunk in keys.Chunk(CmdbGraph.ChunkSize))
-        {
-            foreach (var mark in await db.PostedCards.Where(p => p.TenantId == webhook.TenantId && p.RecordType == HookRecordType && chunk.Contains(p.RecordKey)).ToListAsync(ct))
-            {
-                marks[mark.RecordKey] = mark;
-            }
-        }
-
-        foreach (var key in keys)
-        {
-            if (!marks.TryGetValue(key, out var mark))
-            {
-                db.PostedCards.Add(new PostedCard { TenantId = webhook.TenantId, Platform = webhook.Platform, ChannelId = webhook.ChannelId, RecordType = HookRecordType, RecordKey = key, CreatedAt = now });
-            }
-            else if (mark.Platform != webhook.Platform || mark.ChannelId != webhook.ChannelId)
-            {
-                (mark.Platform, mark.ChannelId, mark.CreatedAt) = (webhook.Platform, webhook.ChannelId, now);
-            }
-        }
     }
 
     /// <summary>The report's attributes on a CI: vendor and serial to their fields, the rest as free attributes. True when something changed.</summary>

@@ -13,18 +13,16 @@ namespace BakeryBot.Core.Cmdb.Discovery;
 /// Flags the assets that have gone stale (no scanner has reported them for
 /// <see cref="DiscoveryOptions.StaleAfter"/>) in the channel of the discovery hook that last reported
 /// them: one card per tenant and channel lists the newly stale assets. Run by the stale-assets job.
+/// Each asset's staleness is due at its last sighting plus the threshold, and claimed once with a
+/// conditional update of <see cref="ConfigurationItem.StaleFlaggedFor"/>.
 /// </summary>
 public sealed class StaleAssetFlags(BakeryDbContext db, CardPublisher publisher, IOptions<DiscoveryOptions> options, TimeProvider clock, ILogger<StaleAssetFlags> logger)
 {
-    /// <summary>
-    /// The posted-card record type that marks an asset as flagged for one staleness: keyed by
-    /// <see cref="Key"/> (the CI's id and the sighting it went stale after), so an asset seen again
-    /// and stale again later is flagged again, and no column is needed.
-    /// </summary>
+    /// <summary>The record type of the posted stale-asset card, keyed by <see cref="Key"/> of its first asset.</summary>
     public const string RecordType = "stale-asset";
 
-    /// <summary>The advisory lock key of stale-asset runs ("STALEAST" in ASCII).</summary>
-    private const long FlagLock = 0x5354414C45415354;
+    /// <summary>The most assets one run claims; the rest wait for the next run.</summary>
+    public const int MaxPerRun = 1_000;
 
     private static readonly CultureInfo Culture = CultureInfo.GetCultureInfo("en-GB");
 
@@ -34,88 +32,70 @@ public sealed class StaleAssetFlags(BakeryDbContext db, CardPublisher publisher,
 
     /// <summary>
     /// Posts one card per tenant and channel listing the assets that went stale and were not flagged
-    /// for this staleness yet, and marks each asset with a posted card of <see cref="RecordType"/>;
-    /// the marks and the posts commit together. An asset whose discovery hook is gone (revoked or
-    /// deleted) is skipped with a log line. Runs never overlap across instances (advisory lock on
-    /// PostgreSQL; SQLite has one writer anyway). Returns the flagged assets' names.
+    /// for this staleness yet. Each asset is claimed with a conditional update (its flag is set where it
+    /// still names another sighting, and the sighting is still the one read) in the transaction that
+    /// writes the card to the outbox, so a second run, another instance or a restart never flags it
+    /// twice, and an asset reported again in the meantime is not flagged. An asset whose discovery
+    /// hook is gone (revoked) is claimed without a card and logged once. Returns the flagged assets' names.
     /// </summary>
     public async Task<IReadOnlyList<string>> FlagAsync(CancellationToken ct)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        if (db.Database.IsNpgsql())
-        {
-            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({FlagLock})", ct);
-        }
-
         // Stored times are UTC: SQLite compares them as encoded integers, and PostgreSQL accepts only UTC offsets.
         var now = clock.GetUtcNow().ToUniversalTime();
         var after = options.Value.StaleAfter;
         var cutoff = now - after;
         var stale = await db.ConfigurationItems.AsNoTracking()
-            .Where(c => c.Type == CiType.Asset && c.LastSeenAt != null && c.LastSeenAt < cutoff)
+            .Where(c => c.Type == CiType.Asset && c.LastSeenAt != null && c.LastSeenAt < cutoff && (c.StaleFlaggedFor == null || c.StaleFlaggedFor != c.LastSeenAt))
+            .OrderBy(c => c.Id)
+            .Take(MaxPerRun)
             .ToListAsync(ct);
-        var keys = stale.Select(Key).ToList();
-        var flagged = new HashSet<(int, string)>();
-        foreach (var chunk in keys.Chunk(CmdbGraph.ChunkSize))
+        var hookIds = stale.Select(c => c.DiscoveredByHookId).OfType<int>().Distinct().ToList();
+        var hooks = await db.Set<Webhook>().AsNoTracking()
+            .Where(w => hookIds.Contains(w.Id) && w.Kind == WebhookKinds.Discovery && w.RevokedAt == null)
+            .ToDictionaryAsync(w => w.Id, w => (w.TenantId, w.Platform, w.ChannelId), ct);
+        var done = new List<string>();
+        foreach (var group in stale.GroupBy(c => c.DiscoveredByHookId is { } id && hooks.TryGetValue(id, out var hook) && hook.TenantId == c.TenantId ? hook : ((int, string, string)?)null)
+                     .OrderBy(g => g.Key is null ? 1 : 0).ThenBy(g => g.Key?.Item1).ThenBy(g => g.Key?.Item3, StringComparer.Ordinal))
         {
-            foreach (var (tenantId, key) in await db.PostedCards.Where(p => p.RecordType == RecordType && chunk.Contains(p.RecordKey)).Select(p => new ValueTuple<int, string>(p.TenantId, p.RecordKey)).ToListAsync(ct))
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var claimed = new List<ConfigurationItem>();
+            foreach (var ci in group)
             {
-                flagged.Add((tenantId, key));
+                var seen = ci.LastSeenAt;
+                if (await db.ConfigurationItems
+                        .Where(c => c.Id == ci.Id && c.LastSeenAt == seen && (c.StaleFlaggedFor == null || c.StaleFlaggedFor != seen))
+                        .ExecuteUpdateAsync(s => s.SetProperty(c => c.StaleFlaggedFor, seen), ct) == 1)
+                {
+                    claimed.Add(ci);
+                }
             }
-        }
 
-        var fresh = stale.Where(c => !flagged.Contains((c.TenantId, Key(c)))).ToList();
-        var ids = fresh.Select(c => DiscoveryService.HookKey(c.Id)).ToList();
-        var channels = new Dictionary<(int, string), (string Platform, string ChannelId)>();
-        foreach (var chunk in ids.Chunk(CmdbGraph.ChunkSize))
-        {
-            foreach (var mark in await db.PostedCards.AsNoTracking().Where(p => p.RecordType == DiscoveryService.HookRecordType && chunk.Contains(p.RecordKey)).ToListAsync(ct))
+            if (group.Key is not { } channel)
             {
-                channels[(mark.TenantId, mark.RecordKey)] = (mark.Platform, mark.ChannelId);
-            }
-        }
+                foreach (var ci in claimed)
+                {
+                    logger.LogInformation("Stale asset {CiId} of tenant {TenantId} ({Name}) is not flagged: the discovery hook that reported it is gone", ci.Id, ci.TenantId, ci.Name);
+                }
 
-        var hooks = (await db.Set<Webhook>().AsNoTracking().Where(w => w.Kind == WebhookKinds.Discovery && w.RevokedAt == null).Select(w => new { w.TenantId, w.Platform, w.ChannelId }).ToListAsync(ct))
-            .Select(w => (w.TenantId, w.Platform, w.ChannelId)).ToHashSet();
-        var groups = new Dictionary<(int TenantId, string Platform, string ChannelId), List<ConfigurationItem>>();
-        foreach (var ci in fresh)
-        {
-            if (!channels.TryGetValue((ci.TenantId, DiscoveryService.HookKey(ci.Id)), out var channel) || !hooks.Contains((ci.TenantId, channel.Platform, channel.ChannelId)))
-            {
-                logger.LogInformation("Stale asset {CiId} of tenant {TenantId} ({Name}) is not flagged: the discovery hook that reported it is gone", ci.Id, ci.TenantId, ci.Name);
+                await transaction.CommitAsync(ct);
                 continue;
             }
 
-            var group = (ci.TenantId, channel.Platform, channel.ChannelId);
-            if (!groups.TryGetValue(group, out var list))
+            if (claimed.Count > 0)
             {
-                groups[group] = list = [];
+                var assets = claimed.OrderBy(c => c.LastSeenAt).ThenBy(c => c.Key, StringComparer.Ordinal).ToList();
+                var names = string.Join(", ", assets.Select(c => c.Name));
+                var lead = assets.Count == 1
+                    ? $"🔎 {names} has not been reported by any scanner for over {Durations.Humanize(after, Culture)}."
+                    : $"🔎 {assets.Count} assets have not been reported by any scanner for over {Durations.Humanize(after, Culture)}: {names}.";
+                publisher.Post(channel.Item1, channel.Item2, channel.Item3, null, RecordType, Key(assets[0]), DiscoveryCards.Stale(assets, after, now, Culture), lead);
+                await db.SaveChangesAsync(ct);
+                done.AddRange(assets.Select(c => c.Name));
             }
 
-            list.Add(ci);
+            await db.CommitAsync(transaction, ct);
         }
 
-        var done = new List<string>();
-        foreach (var ((tenantId, platform, channelId), list) in groups.OrderBy(g => g.Key.TenantId).ThenBy(g => g.Key.ChannelId, StringComparer.Ordinal))
-        {
-            var assets = list.OrderBy(c => c.LastSeenAt).ThenBy(c => c.Key, StringComparer.Ordinal).ToList();
-            var names = string.Join(", ", assets.Select(c => c.Name));
-            var lead = assets.Count == 1
-                ? $"🔎 {names} has not been reported by any scanner for over {Durations.Humanize(after, Culture)}."
-                : $"🔎 {assets.Count} assets have not been reported by any scanner for over {Durations.Humanize(after, Culture)}: {names}.";
-            var card = DiscoveryCards.Stale(assets, after, now, Culture);
-            // One mark per asset: the first is the posted card itself, the others name the same channel.
-            var posted = publisher.Post(tenantId, platform, channelId, null, RecordType, Key(assets[0]), card, lead);
-            foreach (var ci in assets.Skip(1))
-            {
-                db.PostedCards.Add(new PostedCard { TenantId = tenantId, Platform = platform, ChannelId = channelId, RecordType = RecordType, RecordKey = Key(ci), CreatedAt = posted.CreatedAt });
-            }
-
-            await db.SaveChangesAsync(ct);
-            done.AddRange(assets.Select(c => c.Name));
-        }
-
-        await transaction.CommitAsync(ct);
         return done;
     }
 }
