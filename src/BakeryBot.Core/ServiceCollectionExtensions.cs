@@ -57,6 +57,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<CmdbGraphCache>();
         services.AddScoped<SlaService>();
         services.AddScoped<SlaClocks>();
+        services.AddScoped<ReleaseReminderPlan>();
         services.AddScoped<CmdbRisks>();
         services.AddScoped<Changes.ChangeService>();
         services.AddScoped<Changes.ReleaseService>();

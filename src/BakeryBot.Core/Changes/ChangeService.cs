@@ -26,7 +26,7 @@ public sealed record VoteResult(Change Change, bool Counted, string Message, Car
 public sealed record ChangeConflict(RecordId Other, string Title, string Why);
 
 /// <summary>Changes and the CAB: requests, votes under <see cref="CabPolicy"/>, freezes, expiry; each change and its card updates commit together.</summary>
-public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGraph graph, CardPublisher publisher, TimeProvider clock)
+public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGraph graph, CardPublisher publisher, ReleaseReminderPlan releaseReminders, TimeProvider clock)
 {
     public const string RecordType = "change";
 
@@ -179,6 +179,7 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
 
         db.Changes.Add(change);
         await db.SaveChangesAsync(ct);
+        await releaseReminders.PlanAsync(change, ct);
         var card = await CardAsync(change, ct);
         var lead = $"{actor.DisplayName} requested {change.RecordId} ({Word(change.Type)}, {Word(change.Risk)} risk).";
         publisher.Post(tenant.Id, platform, channelId, null, RecordType, change.RecordId.ToString(), card, lead);
@@ -296,6 +297,8 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
             throw new UserException($"Your vote on {change.RecordId} was being counted already; look at the card again.");
         }
 
+        await releaseReminders.PlanAsync(change, ct);
+
         var card = await CardAsync(change, ct);
         await publisher.UpdateEverywhereAsync(tenant.Id, RecordType, change.RecordId.ToString(), card, lead, ct);
         await db.SaveChangesAsync(ct);
@@ -402,6 +405,7 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
 
         change.State = ChangeState.Cancelled;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await releaseReminders.PlanAsync(change, ct);
         await db.SaveChangesAsync(ct);
         var card = await CardAsync(change, ct);
         await publisher.UpdateEverywhereAsync(tenant.Id, RecordType, change.RecordId.ToString(), card, $"{actor.DisplayName} withdrew {change.RecordId}.", ct);

@@ -1,8 +1,10 @@
 using BakeryBot.Core.Chat;
 using BakeryBot.Core.Data;
 using BakeryBot.Core.Data.Outbox;
+using BakeryBot.Core.Jobs;
 using BakeryBot.Core.People;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace BakeryBot.Core.Changes;
@@ -107,66 +109,80 @@ public static class ReleasePolicy
 /// everywhere it was posted in the same transaction; a repeat changes nothing and says so, a step out
 /// of order says why.
 /// </summary>
-public sealed class ReleaseService(BakeryDbContext db, ChangeService changes, Incidents.IncidentService incidents, CardPublisher publisher, IOptions<ReleaseOptions> options, TimeProvider clock)
+public sealed class ReleaseService(BakeryDbContext db, ChangeService changes, Incidents.IncidentService incidents, CardPublisher publisher, ReleaseReminderPlan plan, IOptions<ReleaseOptions> options, TimeProvider clock, ILogger<ReleaseService> logger)
 {
     /// <summary>The longest note a release step takes (it goes with the card's update).</summary>
     public const int MaxNote = 500;
 
     /// <summary>
-    /// The record type of a release reminder's posted card, keyed by the change's id. Its row is what
-    /// says that the change was reminded (see <see cref="RemindAsync"/>); its card is the change's own,
-    /// updated with it.
+    /// The record type of a release reminder's posted card, keyed by the change's id; its card is the
+    /// change's own, updated with it.
     /// </summary>
     public const string ReminderRecordType = "release-reminder";
 
-    /// <summary>The advisory lock key of reminder runs ("RELREMND" in ASCII).</summary>
-    private const long ReminderLock = 0x52454C52454D4E44;
+    /// <summary>The most reminders one round handles; the rest wait for the next round.</summary>
+    public const int MaxPerRound = 500;
 
     /// <summary>
-    /// Posts a reminder, in the channel where it was requested, for each approved change whose window
-    /// opens within <see cref="ReleaseOptions.RemindBefore"/> from now and that has not been reminded
-    /// yet: the change's card with its Start release button (Done and Roll back follow once it
-    /// starts). A change is reminded once: the reminder is posted as a card of record type
-    /// <see cref="ReminderRecordType"/> keyed by the change's id, and a change that has such a card is
-    /// not reminded again, so no column is needed and a later run (or another instance, or a restart)
-    /// finds it; the card and its post commit together, so a crash leaves neither or both. A change
-    /// whose window has opened before a run found it is not reminded: it would come too late to be a
-    /// reminder. Run every minute by the release-reminders job; runs never overlap (see below). Returns the reminded changes.
+    /// Posts the release reminders that are due (<see cref="ReleaseReminderPlan"/>), each in the
+    /// channel where its change was requested: the change's card with its Start release button (Done
+    /// and Roll back follow once it starts). Each is claimed with a conditional update of its row in
+    /// the transaction that writes the post, so a later round, another instance or a restart never
+    /// posts it twice, and one missed while the bot was down is posted once when it is back, saying
+    /// how long ago the window opened if it has. One that no longer makes sense (the change's window
+    /// has closed, or it is no longer approved) is dropped with a log line. Returns the reminded changes.
     /// </summary>
     public async Task<IReadOnlyList<RecordId>> RemindAsync(CancellationToken ct)
     {
-        var before = options.Value.RemindBefore;
-        if (before <= TimeSpan.Zero)
+        if (options.Value.RemindBefore <= TimeSpan.Zero)
         {
             throw new InvalidOperationException($"{ReleaseOptions.Section}:{nameof(ReleaseOptions.RemindBefore)} must be positive.");
         }
 
-        // One run at a time across instances.
-        await using var transaction = await db.BeginExclusiveAsync(ReminderLock, ct);
-
         // Stored times are UTC: SQLite compares them as encoded integers, and PostgreSQL accepts only UTC offsets.
         var now = clock.GetUtcNow().ToUniversalTime();
-        var until = now + before;
-        var due = await db.Changes.Include(c => c.Cis).ThenInclude(c => c.Ci).Include(c => c.Votes)
-            .Where(c => c.State == ChangeState.Approved && c.WindowStart >= now && c.WindowStart <= until)
+        var due = await db.Reminders.AsNoTracking()
+            .Where(r => r.Kind == ReminderKind.ReleaseWindow && r.HandledAt == null && r.DueAt <= now)
+            .OrderBy(r => r.DueAt).ThenBy(r => r.Id)
+            .Take(MaxPerRound)
             .ToListAsync(ct);
         var reminded = new List<RecordId>();
-        foreach (var change in due.OrderBy(c => c.WindowStart).ThenBy(c => c.TenantId).ThenBy(c => c.Number))
+        foreach (var reminder in due)
         {
-            var key = change.RecordId.ToString();
-            if (await db.PostedCards.AnyAsync(p => p.TenantId == change.TenantId && p.RecordType == ReminderRecordType && p.RecordKey == key, ct))
+            var change = await db.Changes.Include(c => c.Cis).ThenInclude(c => c.Ci).Include(c => c.Votes).FirstOrDefaultAsync(c => c.Id == reminder.RecordId, ct);
+            var why = change is null ? "its change is gone"
+                : change.State != ChangeState.Approved ? $"{change.RecordId} is {ChangeService.Word(change.State)}"
+                : now >= change.WindowEnd ? $"{change.RecordId}'s window closed {Durations.Humanize(now - change.WindowEnd, Culture)} ago"
+                : null;
+            if (why is not null)
             {
+                if (await db.ClaimAsync(reminder, now, $"dropped: {why}", ct))
+                {
+                    logger.LogInformation("Dropped the release reminder of change #{ChangeId} due {Due:O}: {Why}", reminder.RecordId, reminder.DueAt, why);
+                }
+
+                db.ChangeTracker.Clear();
                 continue;
             }
 
-            var lead = $"⏰ {key} {change.Title}: its window opens in {Durations.Humanize(change.WindowStart - now, Culture)} ({Times.At(change.WindowStart)}). " +
-                       $"Start the release on the card (or `/release start {key}`) when you begin.";
-            publisher.Post(change.TenantId, change.Platform, change.ChannelId, null, ReminderRecordType, key, await changes.CardAsync(change, ct), lead);
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            if (!await db.ClaimAsync(reminder, now, "sent", ct))
+            {
+                db.ChangeTracker.Clear();
+                continue; // Another instance has it.
+            }
+
+            var key = change!.RecordId.ToString();
+            var lead = change.WindowStart > now
+                ? $"⏰ {key} {change.Title}: its window opens in {Durations.Humanize(change.WindowStart - now, Culture)} ({Times.At(change.WindowStart)}). "
+                : $"⏰ {key} {change.Title}: its window opened {Durations.Humanize(now - change.WindowStart, Culture)} ago and closes in {Durations.Humanize(change.WindowEnd - now, Culture)} ({Times.At(change.WindowEnd)}). ";
+            publisher.Post(change.TenantId, change.Platform, change.ChannelId, null, ReminderRecordType, key, await changes.CardAsync(change, ct),
+                lead + $"Start the release on the card (or `/release start {key}`) when you begin.");
             await db.SaveChangesAsync(ct);
+            await db.CommitAsync(transaction, ct);
             reminded.Add(change.RecordId);
         }
 
-        await transaction.CommitAsync(ct);
         return reminded;
     }
 
@@ -336,6 +352,8 @@ public sealed class ReleaseService(BakeryDbContext db, ChangeService changes, In
     private async Task SaveAndUpdateAsync(int tenantId, Change change, string lead, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Released (or being released) before its reminder: the reminder goes.
+        await plan.PlanAsync(change, ct);
         await db.SaveChangesAsync(ct);
         await UpdateCardsAsync(tenantId, change, lead, ct);
         await db.SaveChangesAsync(ct);

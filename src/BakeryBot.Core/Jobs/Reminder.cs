@@ -18,6 +18,9 @@ public enum ReminderKind
 
     /// <summary>An incident was not resolved within its target.</summary>
     SlaResolveBreach,
+
+    /// <summary>An approved change's window opens soon: the release reminder.</summary>
+    ReleaseWindow,
 }
 
 /// <summary>
@@ -36,7 +39,7 @@ public sealed class Reminder
 
     public ReminderKind Kind { get; set; }
 
-    /// <summary>The row id of the record it belongs to (an incident's id for the SLA kinds).</summary>
+    /// <summary>The row id of the record it belongs to: an incident's for the SLA kinds, a change's for a release reminder.</summary>
     public int RecordId { get; set; }
 
     public DateTimeOffset DueAt { get; set; }
@@ -49,6 +52,20 @@ public sealed class Reminder
 
     /// <summary>What the handling was: <c>sent</c>, or <c>dropped: why</c>.</summary>
     public string? Outcome { get; set; }
+}
+
+/// <summary>How a job takes a due reminder: at most one round, on one instance, ever does.</summary>
+public static class ReminderClaims
+{
+    /// <summary>
+    /// Marks the reminder handled with <paramref name="outcome"/> where it still waits and is still due
+    /// when it was read; true when this call did it. In the caller's transaction, if any: the claim
+    /// commits with what the reminder posts, or neither does.
+    /// </summary>
+    public static async Task<bool> ClaimAsync(this BakeryDbContext db, Reminder reminder, DateTimeOffset now, string outcome, CancellationToken ct) =>
+        await db.Reminders
+            .Where(r => r.Id == reminder.Id && r.HandledAt == null && r.DueAt == reminder.DueAt)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.HandledAt, now).SetProperty(r => r.Outcome, outcome), ct) == 1;
 }
 
 internal sealed class ReminderMapping : IEntityTypeConfiguration<Reminder>

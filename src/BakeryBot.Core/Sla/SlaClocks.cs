@@ -107,7 +107,7 @@ public sealed class SlaClocks(BakeryDbContext db, CmdbGraph graph, CardPublisher
             var what = incident is null ? $"incident #{reminder.RecordId} {Describe(reminder.Kind)}" : $"{incident.RecordId} {Describe(reminder.Kind)}";
             if (WhyDrop(reminder, incident, due) is { } why)
             {
-                if (await ClaimAsync(reminder, now, $"dropped: {why}", ct))
+                if (await db.ClaimAsync(reminder, now, $"dropped: {why}", ct))
                 {
                     logger.LogInformation("Dropped the SLA reminder {Reminder} due {Due:O}: {Why}", what, reminder.DueAt, why);
                     dropped.Add(what);
@@ -117,7 +117,7 @@ public sealed class SlaClocks(BakeryDbContext db, CmdbGraph graph, CardPublisher
             }
 
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            if (!await ClaimAsync(reminder, now, "sent", ct))
+            if (!await db.ClaimAsync(reminder, now, "sent", ct))
             {
                 continue; // Another instance has it.
             }
@@ -164,11 +164,6 @@ public sealed class SlaClocks(BakeryDbContext db, CmdbGraph graph, CardPublisher
             ? "its breach is due as well, and says more"
             : null;
     }
-
-    private async Task<bool> ClaimAsync(Reminder reminder, DateTimeOffset now, string outcome, CancellationToken ct) =>
-        await db.Reminders
-            .Where(r => r.Id == reminder.Id && r.HandledAt == null && r.DueAt == reminder.DueAt)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.HandledAt, now).SetProperty(r => r.Outcome, outcome), ct) == 1;
 
     private async Task<string> TextAsync(Reminder reminder, Incident incident, DateTimeOffset now, CancellationToken ct)
     {

@@ -1,8 +1,11 @@
 using BakeryBot.Core.Changes;
 using BakeryBot.Core.Chat;
 using BakeryBot.Core.Data.Outbox;
+using BakeryBot.Core.Jobs;
 using BakeryBot.Core.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BakeryBot.Core.Tests.Changes;
@@ -151,6 +154,81 @@ public abstract class ReleaseReminderTests(DbProvider provider)
         Assert.Equal(["CHG-1"], due);
         var lead = await app.QueryAsync(db => db.Outbox.OrderBy(o => o.Id).Select(o => o.Text).LastAsync());
         Assert.StartsWith("⏰ CHG-1 replace thermostat: its window opens in 2 hours (Fri 27 Nov 22:00 UTC).", lead, StringComparison.Ordinal);
+    }
+
+    private static Task<List<(string Change, DateTimeOffset Due, string? Outcome)>> RowsAsync(CoreTestApp app) =>
+        app.QueryAsync(async db => (await db.Reminders.Where(r => r.Kind == ReminderKind.ReleaseWindow)
+                .Join(db.Changes, r => r.RecordId, c => c.Id, (r, c) => new { c.Number, r.DueAt, r.Outcome }).OrderBy(r => r.Number).ToListAsync())
+            .Select(r => ($"CHG-{r.Number}", r.DueAt.ToUniversalTime(), r.Outcome)).ToList());
+
+    [SkippableFact]
+    public async Task Each_approved_change_has_a_reminder_row_due_before_its_window_and_others_have_none()
+    {
+        await using var app = await ChangesAsync(provider);
+        var friday = new DateTimeOffset(2026, 11, 27, 0, 0, 0, TimeSpan.Zero);
+
+        // CHG-2 waits for the CAB, CHG-3 was withdrawn, CHG-5 rejected: no reminder.
+        Assert.Equal([("CHG-1", friday.AddHours(21.5), null), ("CHG-4", friday.AddHours(22.5), (string?)null)], await RowsAsync(app));
+
+        await app.SendAsync("change", "approve CHG-2", user: "bob");
+        Assert.Equal(["CHG-1", "CHG-2", "CHG-4"], (await RowsAsync(app)).Select(r => r.Change));
+        app.Clock.SetUtcNow(friday.AddHours(21));
+        await app.SendAsync("release", "start CHG-2"); // released before its reminder: the reminder goes
+        Assert.Equal(["CHG-1", "CHG-4"], (await RowsAsync(app)).Select(r => r.Change));
+    }
+
+    [SkippableFact]
+    public async Task After_a_restart_a_missed_reminder_comes_once_while_the_window_is_open_and_is_dropped_with_a_log_line_once_it_closed()
+    {
+        var log = new LogLines();
+        await using var app = await ChangesAsync(provider);
+        // Down from Thursday to Friday 22:40: CHG-1's window (22:00-24:00) is open, CHG-4's (23:00-24:00) not yet.
+        await using var restarted = app.AnotherInstance(log.AddTo);
+        restarted.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 27, 22, 40, 0, TimeSpan.Zero));
+
+        var first = await RemindAsync(restarted);
+        var again = await RemindAsync(restarted);
+
+        Assert.Equal(["CHG-1", "CHG-4"], first);
+        Assert.Empty(again);
+        var texts = await app.QueryAsync(db => db.Outbox.Include(o => o.PostedCard).Where(o => o.PostedCard!.RecordType == ReleaseService.ReminderRecordType && o.Kind == OutboxKind.Post)
+            .OrderBy(o => o.Id).Select(o => o.Text).ToListAsync());
+        Assert.Equal(
+            [
+                "⏰ CHG-1 replace thermostat: its window opened 40 minutes ago and closes in 1 hour, 20 minutes (Sat 28 Nov 00:00 UTC). Start the release on the card (or `/release start CHG-1`) when you begin.",
+                "⏰ CHG-4 clean the flue: its window opens in 20 minutes (Fri 27 Nov 23:00 UTC). Start the release on the card (or `/release start CHG-4`) when you begin.",
+            ],
+            texts);
+
+        // A change approved for a window that then passed with the bot down: nothing to remind of any more.
+        await app.SendAsync("change", "approve CHG-2", user: "bob");
+        restarted.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 28, 1, 0, 0, TimeSpan.Zero));
+        Assert.Empty(await RemindAsync(restarted));
+        Assert.Equal([("CHG-1", "sent"), ("CHG-2", "dropped: CHG-2's window closed 1 hour ago"), ("CHG-4", "sent")], (await RowsAsync(app)).Select(r => (r.Change, r.Outcome)));
+        Assert.Single(log.Lines, l => l.StartsWith("Dropped the release reminder of change #", StringComparison.Ordinal) && l.EndsWith(": CHG-2's window closed 1 hour ago", StringComparison.Ordinal));
+        Assert.Equal(2, texts.Count);
+    }
+
+    [SkippableFact]
+    public async Task The_migration_gives_approved_changes_not_yet_reminded_their_row_and_takes_the_rows_back_down()
+    {
+        await using var app = await ChangesAsync(provider);
+        app.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 27, 21, 30, 0, TimeSpan.Zero));
+        Assert.Equal(["CHG-1"], await RemindAsync(app));
+        await using var db = app.Database.NewContext();
+        var migrator = db.GetService<IMigrator>();
+        var all = db.Database.GetMigrations().ToList();
+        var adding = all.Single(m => m.EndsWith("_ReleaseReminderRows", StringComparison.Ordinal));
+
+        await migrator.MigrateAsync(all[all.IndexOf(adding) - 1]);
+        Assert.Empty(await RowsAsync(app));
+        await migrator.MigrateAsync(adding);
+
+        // CHG-1 was reminded already (its reminder card is there); CHG-4 waits for its reminder, 30 minutes before its window.
+        Assert.Equal([("CHG-4", new DateTimeOffset(2026, 11, 27, 22, 30, 0, TimeSpan.Zero), (string?)null)], await RowsAsync(app));
+        await migrator.MigrateAsync();
+        app.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 27, 22, 30, 0, TimeSpan.Zero));
+        Assert.Equal(["CHG-4"], await RemindAsync(app));
     }
 }
 
