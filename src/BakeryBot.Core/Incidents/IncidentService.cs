@@ -229,6 +229,24 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, Knowle
         }, $"{actor.DisplayName} linked {id} to {problem.RecordId}.", null, ct);
 
     /// <summary>
+    /// Links the incident to more CIs after it was declared (<c>/incident link INC-42 ci:oven-2</c>);
+    /// false when it was linked to all of them already. The problem-suggestions job then counts it on them.
+    /// </summary>
+    public Task<IncidentChange> LinkCisAsync(Tenant tenant, Person actor, RecordId id, IReadOnlyList<ConfigurationItem> cis, CancellationToken ct) =>
+        ChangeAsync(tenant, id, i =>
+        {
+            var added = cis.Where(c => i.Cis.All(l => l.CiId != c.Id)).DistinctBy(c => c.Id).ToList();
+            if (added.Count == 0)
+            {
+                return false;
+            }
+
+            i.Cis.AddRange(added.Select(c => new IncidentCi { TenantId = tenant.Id, CiId = c.Id, Ci = c }));
+            i.AddEvent(clock.GetUtcNow(), actor.Id, "ci", $"Linked to {string.Join(", ", added.Select(c => c.Name))} (said {actor.DisplayName})");
+            return true;
+        }, $"{actor.DisplayName} linked {id} to {string.Join(", ", cis.Select(c => c.Name))}.", null, ct);
+
+    /// <summary>
     /// Records the change whose release caused the incident ("Caused by this change"); false when it
     /// was recorded already. The caller marks the change as a failure with it (<see cref="Changes.ReleaseService.LinkCauseAsync"/>).
     /// </summary>

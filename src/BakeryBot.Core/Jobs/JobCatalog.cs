@@ -3,6 +3,7 @@ using BakeryBot.Core.Changes;
 using BakeryBot.Core.Data;
 using BakeryBot.Core.Data.Outbox;
 using BakeryBot.Core.Drills;
+using BakeryBot.Core.Problems;
 using BakeryBot.Core.TimeTracking;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,9 +26,10 @@ public static class JobNames
     public const string ReleaseReminders = "release-reminders";
     public const string DrillReminders = "drill-reminders";
     public const string TimerNudges = "timer-nudges";
+    public const string ProblemSuggestions = "problem-suggestions";
     public const string Outbox = "outbox";
 
-    public static IReadOnlyList<string> All { get; } = [ReleaseReminders, DrillReminders, TimerNudges, Outbox];
+    public static IReadOnlyList<string> All { get; } = [ReleaseReminders, DrillReminders, TimerNudges, ProblemSuggestions, Outbox];
 }
 
 /// <summary>
@@ -50,6 +52,7 @@ public sealed class JobCatalog(IOptions<ReleaseOptions> releases)
         new(JobNames.ReleaseReminders, "Posts the release reminders that are due (Releases:RemindBefore before a change's window opens) and expires the changes the CAB left undecided past their deadline.", releases.Value.CheckEvery, ReleaseRemindersAsync),
         new(JobNames.DrillReminders, "Posts drill reminders (Drills:RemindBefore before a drill is due) and overdue notices, in the drill's channel and to its owner.", releases.Value.CheckEvery, DrillRemindersAsync),
         new(JobNames.TimerNudges, "Asks the owners of timers that have run a work day (Timers:WorkDay) whether they still run.", releases.Value.CheckEvery, TimerNudgesAsync),
+        new(JobNames.ProblemSuggestions, "Suggests a problem for each CI with Problems:SuggestAfter incidents within Problems:SuggestWindow and no open problem, including incidents linked to the CI after they were declared; once per CI per window.", releases.Value.CheckEvery, ProblemSuggestionsAsync),
         new(JobNames.Outbox, "Delivers the messages waiting in the outbox now (the outbox worker delivers them anyway; this is its safety net).", OutboxEvery, OutboxAsync),
     ];
 
@@ -75,6 +78,12 @@ public sealed class JobCatalog(IOptions<ReleaseOptions> releases)
     {
         var nudged = await services.GetRequiredService<TimerReminders>().NudgeAsync(ct);
         return new($"Nudged the owners of {nudged.Count} timer{(nudged.Count == 1 ? "" : "s")}{(nudged.Count > 0 ? $" ({string.Join(", ", nudged)})" : "")}.", new Dictionary<string, object> { ["nudged"] = nudged }, nudged.Count > 0);
+    }
+
+    private static async Task<JobResult> ProblemSuggestionsAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var suggested = await services.GetRequiredService<ProblemDetector>().SweepAsync(ct);
+        return new($"Suggested problems on {List(suggested)}.", new Dictionary<string, object> { ["suggested"] = suggested }, suggested.Count > 0);
     }
 
     /// <summary>
