@@ -78,7 +78,7 @@ public sealed class AdminJobsEndpointTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var jobs = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray();
         Assert.Equal(JobNames.All, jobs.Select(j => j!["name"]!.GetValue<string>()));
-        Assert.Equal(["01:00:00", "01:00:00", "01:00:00", "01:00:00", "00:00:30"], jobs.Select(j => j!["every"]!.GetValue<string>()));
+        Assert.Equal(["01:00:00", "01:00:00", "01:00:00", "01:00:00", "00:02:00", "00:00:30"], jobs.Select(j => j!["every"]!.GetValue<string>()));
         Assert.All(jobs, j => Assert.False(string.IsNullOrWhiteSpace(j!["description"]!.GetValue<string>())));
         foreach (var job in jobs)
         {
