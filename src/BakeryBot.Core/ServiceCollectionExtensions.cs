@@ -88,6 +88,16 @@ public static class ServiceCollectionExtensions
         services.AddOptions<Drills.DrillOptions>()
             .Validate(o => o.RemindBefore >= TimeSpan.Zero, $"{Drills.DrillOptions.Section}:{nameof(Drills.DrillOptions.RemindBefore)} must not be negative (3 days: 3.00:00:00).")
             .ValidateOnStart();
+        services.AddScoped<Synthetic.SyntheticCheckService>();
+        services.AddSingleton<Synthetic.SyntheticProbe>();
+        services.AddHttpClient(Synthetic.SyntheticProbe.HttpClientName, c => c.DefaultRequestHeaders.UserAgent.ParseAdd("BakeryBot-synthetic-check/1.0"))
+            // A redirect is an answer (up); it is not followed.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        services.AddOptions<Synthetic.SyntheticOptions>()
+            .Validate(o => o.CheckEvery > TimeSpan.Zero, $"{Synthetic.SyntheticOptions.Section}:{nameof(Synthetic.SyntheticOptions.CheckEvery)} must be a positive duration (2 minutes: 00:02:00).")
+            .Validate(o => o.Timeout > TimeSpan.Zero && o.Timeout < o.CheckEvery, $"{Synthetic.SyntheticOptions.Section}:{nameof(Synthetic.SyntheticOptions.Timeout)} must be a positive duration shorter than {Synthetic.SyntheticOptions.Section}:{nameof(Synthetic.SyntheticOptions.CheckEvery)} (10 seconds: 00:00:10).")
+            .Validate(o => o.FailuresToOpen >= 1, $"{Synthetic.SyntheticOptions.Section}:{nameof(Synthetic.SyntheticOptions.FailuresToOpen)} must be at least 1 (3 failed probes in a row).")
+            .ValidateOnStart();
         services.AddSingleton<Jobs.JobCatalog>();
         services.AddSingleton<Jobs.JobRunner>();
         return services;

@@ -18,6 +18,9 @@ public static class AssetValues
 {
     public static readonly IReadOnlyList<string> DateKeys = ["warranty", "purchase-date", "end-of-life", "contract-end"];
 
+    /// <summary>The web address a synthetic check probes (an absolute http or https URL); <c>check_url:none</c> removes it.</summary>
+    public const string CheckUrlKey = "check_url";
+
     /// <summary>A useful life longer than this is a typo.</summary>
     public const int MaxLifeMonths = 100 * 12;
 
@@ -51,6 +54,12 @@ public static class AssetValues
                 return LifeMonths(value) is { } months
                     ? months % 12 == 0 ? $"{months / 12} year{(months == 12 ? "" : "s")}" : $"{months} month{(months == 1 ? "" : "s")}"
                     : throw new UserException($"`useful-life:{Shorten(value)}` is not a useful life; write it like `useful-life:5y` or `useful-life:\"36 months\"`.");
+            case CheckUrlKey:
+                // No credentials in the address: it is shown on the CI's card.
+                return Uri.TryCreate(value, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
+                                                                         && url.Host.Length > 0 && url.UserInfo.Length == 0
+                    ? value
+                    : throw new UserException($"`{key}:{Shorten(value)}` is not an address to check; write an absolute http or https URL without a password, like `{key}:https://web.example.com/health` (`{key}:none` stops the check).");
             default:
                 return value;
         }

@@ -14,7 +14,8 @@ public static class CmdbCards
 
     /// <param name="sighting">When a scanner last reported the CI, and whether that is too long ago.</param>
     /// <param name="today">The day its book value is worked out for (assets with a purchase date, price and useful life).</param>
-    public static Card Card(CiView view, CiSighting? sighting = null, DateOnly? today = null)
+    /// <param name="syntheticCheck">Its synthetic check's state in words, when it has one.</param>
+    public static Card Card(CiView view, CiSighting? sighting = null, DateOnly? today = null, string? syntheticCheck = null)
     {
         var ci = view.Ci;
         var fields = new List<CardField> { new("Type", ci.Type.ToString().ToLowerInvariant()) };
@@ -34,6 +35,7 @@ public static class CmdbCards
         Add("Third party", ci.ThirdParty ? ci.Vendor ?? "yes" : null);
         Add("Vendor", ci.ThirdParty ? null : ci.Vendor);
         Add("Serial", ci.Serial);
+        Add("Synthetic check", syntheticCheck);
         Add("Last seen", sighting is { } seen ? $"{seen.Ago} ago by {seen.Source}{(seen.Stale ? " (stale)" : "")}" : null);
         Add("Primary uses", ci.PrimaryUses);
         Add("Key risks", ci.KeyRisks);

@@ -1,6 +1,9 @@
 using BakeryBot.Core.Chat;
 using BakeryBot.Core.Cmdb.Discovery;
+using BakeryBot.Core.Data;
 using BakeryBot.Core.People;
+using BakeryBot.Core.Synthetic;
+using Microsoft.Extensions.Options;
 
 namespace BakeryBot.Core.Cmdb;
 
@@ -10,7 +13,7 @@ public sealed partial class CmdbCommands : IChatModule
     public void Map(CommandMap map)
     {
         map.Command("cmdb", "the CMDB: services, assets, people and how they relate")
-            .Verb("add", "/cmdb add <type> <name> [tier:1] [owner:@u] [sme:@u] [uptime:99.95] [vendor:<name>] [third-party:true] [uses:\"...\"] [risks:\"...\"] [serial:<sn>] [credit:\"99.9:10,99:25\"] [fee:\"1200 EUR\"] [key:value...]", "add a configuration item", AddAsync)
+            .Verb("add", "/cmdb add <type> <name> [tier:1] [owner:@u] [sme:@u] [uptime:99.95] [vendor:<name>] [third-party:true] [uses:\"...\"] [risks:\"...\"] [serial:<sn>] [credit:\"99.9:10,99:25\"] [fee:\"1200 EUR\"] [check_url:https://...] [key:value...]", "add a configuration item", AddAsync)
             .Verb("show", "/cmdb show <name>", "a CI: attributes, links both ways, open incidents, health", ShowAsync)
             .Verb("set", "/cmdb set <name> key:value...", "change a CI's attributes (the keys of add)", SetAsync)
             .Verb("history", "/cmdb history <name>", "who changed a CI, when, from where, and what", HistoryAsync)
@@ -45,17 +48,38 @@ public sealed partial class CmdbCommands : IChatModule
 
         var type = CmdbService.ParseType(positional[0].Text);
         var identities = ctx.Get<IdentityService>();
+        var db = ctx.Get<BakeryDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(ctx.Cancellation);
         var ci = await ctx.Get<CmdbService>().AddAsync(ctx.Tenant.Id, type, positional[1].Text, ctx.Args.Options,
             async user => (await identities.FindOrCreateAsync(ctx.Tenant, user.TrimStart('@'), ctx.Cancellation)).Id, ctx.Cancellation);
+        await WatchAsync(ctx, ci);
+        await db.CommitAsync(transaction, ctx.Cancellation);
         var view = await ctx.Get<CmdbService>().ViewAsync(ci, ctx.Cancellation);
-        return ChatReply.Private($"Added {type.ToString().ToLowerInvariant()} `{ci.Name}` to the CMDB.", CmdbCards.Card(view, today: Today(ctx)));
+        return ChatReply.Private($"Added {type.ToString().ToLowerInvariant()} `{ci.Name}` to the CMDB.{CheckNote(ctx, ci)}", CmdbCards.Card(view, today: Today(ctx)));
     }
+
+    /// <summary>A <c>check_url</c> given in a command starts (or stops) the CI's synthetic check, posting its incidents in this conversation.</summary>
+    private static async Task WatchAsync(CommandContext ctx, ConfigurationItem ci)
+    {
+        if (ctx.Args.HasOption(AssetValues.CheckUrlKey))
+        {
+            await ctx.Get<SyntheticCheckService>().WatchAsync(ci, ctx.Request.Platform, ctx.Request.ChannelId, ctx.Cancellation);
+        }
+    }
+
+    private static string CheckNote(CommandContext ctx, ConfigurationItem ci) =>
+        !ctx.Args.HasOption(AssetValues.CheckUrlKey) ? ""
+        : ci.Attributes.TryGetValue(AssetValues.CheckUrlKey, out var url)
+            ? $" Its synthetic check probes {url} every {Durations.Humanize(ctx.Get<IOptions<SyntheticOptions>>().Value.CheckEvery, ctx.Culture)}; failures open an incident in this conversation."
+            : " Its synthetic check is stopped.";
 
     private static async Task<ChatReply> ShowAsync(CommandContext ctx)
     {
         var service = ctx.Get<CmdbService>();
         var ci = await RequireAsync(ctx, "/cmdb show oven-2");
-        return ChatReply.Private("", CmdbCards.Card(await service.ViewAsync(ci, ctx.Cancellation), Sighting(ctx, ci), Today(ctx)));
+        var synthetic = ctx.Get<SyntheticCheckService>();
+        var check = await synthetic.FindAsync(ci.Id, ctx.Cancellation) is { } found ? await synthetic.DescribeAsync(found, ctx.Culture, ctx.Cancellation) : null;
+        return ChatReply.Private("", CmdbCards.Card(await service.ViewAsync(ci, ctx.Cancellation), Sighting(ctx, ci), Today(ctx), check));
     }
 
     private static async Task<ChatReply> SetAsync(CommandContext ctx)
@@ -72,9 +96,13 @@ public sealed partial class CmdbCommands : IChatModule
         }
 
         var identities = ctx.Get<IdentityService>();
+        var db = ctx.Get<BakeryDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(ctx.Cancellation);
         var changes = await ctx.Get<CmdbService>().UpdateAsync(ci, ctx.Args.Options,
             async user => (await identities.FindOrCreateAsync(ctx.Tenant, user.TrimStart('@'), ctx.Cancellation)).Id, ctx.Cancellation);
-        return ChatReply.Private(changes.Count == 0 ? $"`{ci.Name}` had those values already." : $"Updated `{ci.Name}`: {string.Join("; ", changes)}.");
+        await WatchAsync(ctx, ci);
+        await db.CommitAsync(transaction, ctx.Cancellation);
+        return ChatReply.Private((changes.Count == 0 ? $"`{ci.Name}` had those values already." : $"Updated `{ci.Name}`: {string.Join("; ", changes)}.") + CheckNote(ctx, ci));
     }
 
     private static async Task<ChatReply> HistoryAsync(CommandContext ctx)

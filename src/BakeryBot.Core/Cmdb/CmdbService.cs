@@ -125,6 +125,9 @@ public sealed class CmdbService(BakeryDbContext db, CmdbGraph graph, TimeProvide
                 }
 
                 break;
+            case AssetValues.CheckUrlKey when value.Equals("none", StringComparison.OrdinalIgnoreCase):
+                ci.Attributes.Remove(key);
+                break;
             default:
                 if (key.Length > 40 || value.Length > 500)
                 {

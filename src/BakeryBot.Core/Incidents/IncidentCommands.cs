@@ -34,7 +34,7 @@ public sealed partial class IncidentCommands : IChatModule
             .Verb("sev", "/incident sev INC-42 sev2", "change the severity", SeverityAsync)
             .Verb("assign", "/incident assign INC-42 @person [commander|scribe|communications]", "give someone a role (commander by default)", AssignAsync)
             .Verb("update", "/incident update INC-42 <what is happening>", "a status update: on the timeline and posted where the incident is followed", UpdateAsync)
-            .Verb("link", "/incident link INC-42 PRB-3|CHG-7", "link the incident to a problem, or to the change whose release caused it", LinkAsync)
+            .Verb("link", "/incident link INC-42 PRB-3|CHG-7|ci:<name>[,<name>]", "link the incident to a problem, to the change whose release caused it, or to more CIs", LinkAsync)
             .Verb("postmortem", "/incident postmortem INC-42", "a postmortem draft in Markdown, posted here", PostmortemAsync)
             .Verb("stats", "/incident stats [since:<duration>]", "MTTA and MTTR per service and severity (default: the last 30 days)", StatsAsync);
         map.Action(AckAction, "Acknowledge", AckAsync);
@@ -113,6 +113,12 @@ public sealed partial class IncidentCommands : IChatModule
     private static async Task<ChatReply> LinkAsync(CommandContext ctx)
     {
         var id = await IdAsync(ctx, "/incident link INC-42 PRB-3");
+        ctx.Args.RejectUnknownOptions("ci");
+        if (ctx.Args.Option("ci") is { } ciNames)
+        {
+            return await LinkCisAsync(ctx, id, ciNames);
+        }
+
         if (ctx.Args.TakeRecordId(RecordId.Change) is { } change)
         {
             // The change whose release caused it: marks the change as a failure too.
@@ -122,6 +128,28 @@ public sealed partial class IncidentCommands : IChatModule
         var problem = ctx.Args.RequireRecordId(RecordId.Problem, "/incident link INC-42 PRB-3");
         var linked = await ctx.Get<ProblemService>().LinkAsync(ctx.Tenant, ctx.Actor, problem, [id], ctx.Cancellation);
         return ChatReply.Private(linked.Count == 0 ? $"{id} was linked to {problem} already." : $"Linked {id} to {problem}.");
+    }
+
+    /// <summary>More CIs for the incident: each must be in the CMDB (a typo is refused and nothing is linked).</summary>
+    private static async Task<ChatReply> LinkCisAsync(CommandContext ctx, RecordId id, string ciNames)
+    {
+        if (ctx.Args.Positional.Count > 0)
+        {
+            throw new UserException($"`{ctx.Args.Positional[0].Text}` is extra: link CIs with `ci:`, as in `/incident link {id} ci:oven-2,thermostat-2`, and problems or changes on their own.");
+        }
+
+        var names = ciNames.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var (found, unknown) = await ctx.Get<Cmdb.CmdbService>().FindManyAsync(ctx.Tenant.Id, names, ctx.Cancellation);
+        if (unknown.Count > 0 || found.Count == 0)
+        {
+            throw new UserException(unknown.Count > 0
+                ? $"`{unknown[0]}` is not in the CMDB; nothing was linked. Add it with `/cmdb add <type> {unknown[0]}`."
+                : $"Which CIs? As in `/incident link {id} ci:oven-2`.");
+        }
+
+        var change = await ctx.Get<IncidentService>().LinkCisAsync(ctx.Tenant, ctx.Actor, id, found, ctx.Cancellation);
+        var list = string.Join(", ", found.Select(c => c.Name));
+        return ChatReply.Private(change.Changed ? $"Linked {id} to {list}." : $"{id} was linked to {list} already.");
     }
 
     /// <summary>The card's Link problem button: the problem typed into the card, or a new one made from this incident.</summary>

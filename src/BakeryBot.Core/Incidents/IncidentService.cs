@@ -67,7 +67,10 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, Knowle
         assumptions.AddRange(unknown.Select(n => $"`{n}` is not in the CMDB, so it is not linked (add it with `/cmdb add asset {n}`)"));
 
         var now = clock.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Inside the caller's transaction when there is one (a synthetic check commits the incident
+        // with its own state); the caller then looks for a problem behind it once committed.
+        var joined = db.Database.CurrentTransaction is not null;
+        await using var tx = joined ? null : await db.Database.BeginTransactionAsync(ct);
         var incident = new Incident
         {
             TenantId = tenant.Id,
@@ -109,19 +112,31 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, Knowle
         // Its SLA clocks start with it.
         await slaClocks.PlanAsync(incident, ct);
         await db.SaveChangesAsync(ct);
-        await db.CommitAsync(tx, ct);
+        if (tx is not null)
+        {
+            await db.CommitAsync(tx, ct);
+            await SuggestProblemAsync(tenant, incident, ct);
+        }
+
+        return new DeclareResult(incident, assumptions);
+    }
+
+    /// <summary>
+    /// Looks for a problem behind a committed incident (several incidents on one of its CIs), as
+    /// declaring does. A failure is logged, not thrown: the incident stands, and the problem-suggestions
+    /// job looks again.
+    /// </summary>
+    public async Task SuggestProblemAsync(Tenant tenant, Incident incident, CancellationToken ct)
+    {
         try
         {
             await detector.SuggestAsync(tenant, incident, ct);
         }
         catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException)
         {
-            // The incident stands; a missed suggestion is not worth failing its declaration for.
             db.ChangeTracker.Clear();
             logger.LogWarning(ex, "Looking for a problem behind {Incident} failed", incident.RecordId);
         }
-
-        return new DeclareResult(incident, assumptions);
     }
 
     public async Task<Incident> GetAsync(int tenantId, RecordId id, CancellationToken ct) =>
@@ -217,6 +232,25 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, Knowle
             return true;
         }, text, null, ct);
 
+    /// <summary>
+    /// The monitoring that opened an incident saw it recover (an alert resolved, a synthetic check up
+    /// again): the incident is mitigated by that monitor, so <see cref="Incident.MitigatedAutomatically"/>
+    /// holds and no person counts as having responded; one already mitigated gets the line on its
+    /// timeline instead. <paramref name="what"/> says what happened (<c>alert resolved at ...</c>).
+    /// Returns whether it mitigated the incident.
+    /// </summary>
+    public async Task<bool> RecoveredAsync(Tenant tenant, Person monitor, Incident open, string kind, string what, CancellationToken ct)
+    {
+        if (open.State == IncidentState.Mitigated)
+        {
+            await NoteAsync(tenant, monitor, open.RecordId, kind, char.ToUpperInvariant(what[0]) + what[1..], ct);
+            return false;
+        }
+
+        await MitigateAsync(tenant, monitor, open.RecordId, what, ct);
+        return true;
+    }
+
     /// <summary>Links the incident to a problem; false when it already was.</summary>
     public Task<IncidentChange> LinkProblemAsync(Tenant tenant, Person actor, RecordId id, Problem problem, CancellationToken ct) =>
         ChangeAsync(tenant, id, i =>
@@ -230,6 +264,24 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, Knowle
             i.AddEvent(clock.GetUtcNow(), actor.Id, "problem", $"Linked to {problem.RecordId}: {problem.Title}");
             return true;
         }, $"{actor.DisplayName} linked {id} to {problem.RecordId}.", null, ct);
+
+    /// <summary>
+    /// Links the incident to more CIs after it was declared (<c>/incident link INC-42 ci:oven-2</c>);
+    /// false when it was linked to all of them already. The problem-suggestions job then counts it on them.
+    /// </summary>
+    public Task<IncidentChange> LinkCisAsync(Tenant tenant, Person actor, RecordId id, IReadOnlyList<ConfigurationItem> cis, CancellationToken ct) =>
+        ChangeAsync(tenant, id, i =>
+        {
+            var added = cis.Where(c => i.Cis.All(l => l.CiId != c.Id)).DistinctBy(c => c.Id).ToList();
+            if (added.Count == 0)
+            {
+                return false;
+            }
+
+            i.Cis.AddRange(added.Select(c => new IncidentCi { TenantId = tenant.Id, CiId = c.Id, Ci = c }));
+            i.AddEvent(clock.GetUtcNow(), actor.Id, "ci", $"Linked to {string.Join(", ", added.Select(c => c.Name))} (said {actor.DisplayName})");
+            return true;
+        }, $"{actor.DisplayName} linked {id} to {string.Join(", ", cis.Select(c => c.Name))}.", null, ct);
 
     /// <summary>
     /// Records the change whose release caused the incident ("Caused by this change"); false when it

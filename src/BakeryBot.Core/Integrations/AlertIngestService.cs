@@ -213,14 +213,9 @@ public sealed class AlertIngestService(
             return (Outcome.Ignored, open.RecordId);
         }
 
-        if (open.State == IncidentState.Mitigated)
-        {
-            await incidents.NoteAsync(tenant, actor, open.RecordId, "alert", $"Alert resolved at {stamp}", ct);
-            return (Outcome.Repeated, open.RecordId);
-        }
-
-        await incidents.MitigateAsync(tenant, actor, open.RecordId, $"alert resolved at {stamp}", ct);
-        return (Outcome.Mitigated, open.RecordId);
+        return await incidents.RecoveredAsync(tenant, actor, open, "alert", $"alert resolved at {stamp}", ct)
+            ? (Outcome.Mitigated, open.RecordId)
+            : (Outcome.Repeated, open.RecordId);
     }
 
     /// <summary>The first timeline note: what the alert says, since when, and where to look.</summary>

@@ -4,6 +4,8 @@ using BakeryBot.Core.Cmdb.Discovery;
 using BakeryBot.Core.Data;
 using BakeryBot.Core.Data.Outbox;
 using BakeryBot.Core.Drills;
+using BakeryBot.Core.Problems;
+using BakeryBot.Core.Synthetic;
 using BakeryBot.Core.TimeTracking;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,10 +29,12 @@ public static class JobNames
     public const string ReleaseReminders = "release-reminders";
     public const string DrillReminders = "drill-reminders";
     public const string TimerNudges = "timer-nudges";
+    public const string ProblemSuggestions = "problem-suggestions";
     public const string StaleAssets = "stale-assets";
+    public const string SyntheticChecks = "synthetic-checks";
     public const string Outbox = "outbox";
 
-    public static IReadOnlyList<string> All { get; } = [SlaClocks, ReleaseReminders, DrillReminders, TimerNudges, StaleAssets, Outbox];
+    public static IReadOnlyList<string> All { get; } = [SlaClocks, ReleaseReminders, DrillReminders, TimerNudges, ProblemSuggestions, StaleAssets, SyntheticChecks, Outbox];
 }
 
 /// <summary>
@@ -40,7 +44,7 @@ public static class JobNames
 /// updates, and outbox rows with a conditional update of their lease. So a run started early, twice, or
 /// on two instances sends nothing twice, and an in-memory schedule on each instance is enough.
 /// </summary>
-public sealed class JobCatalog(IOptions<ReleaseOptions> releases)
+public sealed class JobCatalog(IOptions<ReleaseOptions> releases, IOptions<SyntheticOptions> synthetic)
 {
     /// <summary>How often the outbox job runs: a safety net, since the outbox worker delivers as soon as a row commits.</summary>
     public static readonly TimeSpan OutboxEvery = TimeSpan.FromSeconds(30);
@@ -54,7 +58,9 @@ public sealed class JobCatalog(IOptions<ReleaseOptions> releases)
         new(JobNames.ReleaseReminders, "Posts the release reminders that are due (Releases:RemindBefore before a change's window opens) and expires the changes the CAB left undecided past their deadline.", releases.Value.CheckEvery, ReleaseRemindersAsync),
         new(JobNames.DrillReminders, "Posts drill reminders (Drills:RemindBefore before a drill is due) and overdue notices, in the drill's channel and to its owner.", releases.Value.CheckEvery, DrillRemindersAsync),
         new(JobNames.TimerNudges, "Asks the owners of timers that have run a work day (Timers:WorkDay) whether they still run.", releases.Value.CheckEvery, TimerNudgesAsync),
+        new(JobNames.ProblemSuggestions, "Suggests a problem for each CI with Problems:SuggestAfter incidents within Problems:SuggestWindow and no open problem, including incidents linked to the CI after they were declared; once per CI per window.", releases.Value.CheckEvery, ProblemSuggestionsAsync),
         new(JobNames.StaleAssets, "Flags the assets no discovery scanner has reported for Discovery:StaleAfterDays, once per staleness: one card per channel of the discovery hook that last reported them.", releases.Value.CheckEvery, StaleAssetsAsync),
+        new(JobNames.SyntheticChecks, "Probes the check_url of each CI that has one, every Synthetic:CheckEvery; Synthetic:FailuresToOpen failures in a row open an incident detected by a synthetic check, and the first probe that finds it up again mitigates it.", synthetic.Value.CheckEvery, SyntheticChecksAsync),
         new(JobNames.Outbox, "Delivers the messages waiting in the outbox now (the outbox worker delivers them anyway; this is its safety net).", OutboxEvery, OutboxAsync),
     ];
 
@@ -94,6 +100,22 @@ public sealed class JobCatalog(IOptions<ReleaseOptions> releases)
     {
         var flagged = await services.GetRequiredService<StaleAssetFlags>().FlagAsync(ct);
         return new($"Flagged {flagged.Count} stale asset{(flagged.Count == 1 ? "" : "s")}{(flagged.Count > 0 ? $" ({string.Join(", ", flagged)})" : "")}.", new Dictionary<string, object> { ["flagged"] = flagged }, flagged.Count > 0);
+    }
+
+    private static async Task<JobResult> ProblemSuggestionsAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var suggested = await services.GetRequiredService<ProblemDetector>().SweepAsync(ct);
+        return new($"Suggested problems on {List(suggested)}.", new Dictionary<string, object> { ["suggested"] = suggested }, suggested.Count > 0);
+    }
+
+    private static async Task<JobResult> SyntheticChecksAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var round = await services.GetRequiredService<SyntheticCheckService>().RunAsync(ct);
+        var probed = round.Up.Count + round.Down.Count;
+        return new(
+            $"Probed {probed} check{(probed == 1 ? "" : "s")} (down: {List(round.Down)}); opened {List(round.Opened)}; mitigated {List(round.Mitigated)}.",
+            new Dictionary<string, object> { ["up"] = round.Up, ["down"] = round.Down, ["opened"] = round.Opened, ["mitigated"] = round.Mitigated },
+            round.Opened.Count + round.Mitigated.Count > 0);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using BakeryBot.Core.Changes;
 using BakeryBot.Core.Jobs;
+using BakeryBot.Core.Synthetic;
 using Microsoft.Extensions.Options;
 using Quartz;
 
@@ -8,7 +9,7 @@ namespace BakeryBot.Host.Jobs;
 /// <summary>
 /// Schedules the <see cref="JobCatalog"/>'s jobs on Quartz: each as a Quartz job keyed by its name,
 /// fired at start and then every <see cref="JobDefinition.Every"/> (<c>Releases:CheckEvery</c> for
-/// the reminder jobs). The schedule is kept in memory on each instance (Quartz's RAM job store):
+/// the reminder jobs, <c>Synthetic:CheckEvery</c> for synthetic checks). The schedule is kept in memory on each instance (Quartz's RAM job store):
 /// every job's work is idempotent across instances (advisory locks, conditional updates, posted-card
 /// marks, outbox leases), so several instances on one PostgreSQL database send each reminder once
 /// without a clustered store.
@@ -18,7 +19,8 @@ public static class JobScheduling
     public static WebApplicationBuilder AddBakeryJobs(this WebApplicationBuilder builder)
     {
         var releases = builder.Configuration.GetSection(ReleaseOptions.Section).Get<ReleaseOptions>() ?? new ReleaseOptions();
-        var catalog = new JobCatalog(Options.Create(releases));
+        var synthetic = builder.Configuration.GetSection(SyntheticOptions.Section).Get<SyntheticOptions>() ?? new SyntheticOptions();
+        var catalog = new JobCatalog(Options.Create(releases), Options.Create(synthetic));
         builder.Services.AddQuartz(q =>
         {
             q.UseInMemoryStore(_ => { });

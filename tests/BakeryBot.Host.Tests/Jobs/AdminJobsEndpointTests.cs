@@ -78,7 +78,7 @@ public sealed class AdminJobsEndpointTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var jobs = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray();
         Assert.Equal(JobNames.All, jobs.Select(j => j!["name"]!.GetValue<string>()));
-        Assert.Equal(JobNames.All.Select(n => n == JobNames.Outbox ? "00:00:30" : "01:00:00"), jobs.Select(j => j!["every"]!.GetValue<string>()));
+        Assert.Equal(JobNames.All.Select(n => n switch { JobNames.Outbox => "00:00:30", JobNames.SyntheticChecks => "00:02:00", _ => "01:00:00" }), jobs.Select(j => j!["every"]!.GetValue<string>()));
         Assert.All(jobs, j => Assert.False(string.IsNullOrWhiteSpace(j!["description"]!.GetValue<string>())));
         foreach (var job in jobs)
         {

@@ -29,7 +29,7 @@ public sealed record ImportResult(
 /// removed; so importing the same file twice changes nothing the second time. A dry run does all the
 /// work and rolls it back, reporting what would change.
 /// </summary>
-public sealed class CmdbImporter(BakeryDbContext db, IdentityService identities, TimeProvider clock)
+public sealed class CmdbImporter(BakeryDbContext db, IdentityService identities, Synthetic.SyntheticCheckService synthetic, TimeProvider clock)
 {
     /// <summary>How imports appear in the audit trail.</summary>
     public const string AuditSource = "import";
@@ -85,6 +85,13 @@ public sealed class CmdbImporter(BakeryDbContext db, IdentityService identities,
         }
 
         await db.SaveChangesAsync(ct);
+        // A check_url column starts (or with `none` stops) synthetic checks; an import has no
+        // conversation, so a new check posts where its URL was last set in chat, or nowhere.
+        foreach (var ci in byRow.Where(r => r.Key.Values.Any(v => v.Key == AssetValues.CheckUrlKey)).Select(r => r.Value))
+        {
+            await synthetic.WatchAsync(ci, null, null, ct);
+        }
+
         if (dryRun)
         {
             await transaction.RollbackAsync(ct);
