@@ -1753,6 +1753,74 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                     b.ToTable("SlaTarget");
                 });
 
+            modelBuilder.Entity("BakeryBot.Core.Synthetic.SyntheticCheck", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("ChannelId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<int>("CiId")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("LastCheckedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("LastStatus")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTimeOffset>("NextCheckAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("OpenIncidentId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Platform")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("StatusSince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CiId")
+                        .IsUnique();
+
+                    b.HasIndex("NextCheckAt");
+
+                    b.HasIndex("OpenIncidentId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("SyntheticChecks", (string)null);
+                });
+
             modelBuilder.Entity("BakeryBot.Core.TimeTracking.TimeEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -2275,6 +2343,26 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Service");
+                });
+
+            modelBuilder.Entity("BakeryBot.Core.Synthetic.SyntheticCheck", b =>
+                {
+                    b.HasOne("BakeryBot.Core.Cmdb.ConfigurationItem", null)
+                        .WithMany()
+                        .HasForeignKey("CiId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("BakeryBot.Core.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("OpenIncidentId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("BakeryBot.Core.People.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("BakeryBot.Core.TimeTracking.TimeEntry", b =>

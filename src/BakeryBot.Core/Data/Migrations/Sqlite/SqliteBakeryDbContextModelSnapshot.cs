@@ -1690,6 +1690,72 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                     b.ToTable("SlaTarget");
                 });
 
+            modelBuilder.Entity("BakeryBot.Core.Synthetic.SyntheticCheck", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ChannelId")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CiId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastCheckedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastStatus")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NextCheckAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("OpenIncidentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Platform")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Round")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("StatusSince")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CiId")
+                        .IsUnique();
+
+                    b.HasIndex("NextCheckAt");
+
+                    b.HasIndex("OpenIncidentId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("SyntheticChecks", (string)null);
+                });
+
             modelBuilder.Entity("BakeryBot.Core.TimeTracking.TimeEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -2206,6 +2272,26 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Service");
+                });
+
+            modelBuilder.Entity("BakeryBot.Core.Synthetic.SyntheticCheck", b =>
+                {
+                    b.HasOne("BakeryBot.Core.Cmdb.ConfigurationItem", null)
+                        .WithMany()
+                        .HasForeignKey("CiId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("BakeryBot.Core.Incidents.Incident", null)
+                        .WithMany()
+                        .HasForeignKey("OpenIncidentId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("BakeryBot.Core.People.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("BakeryBot.Core.TimeTracking.TimeEntry", b =>
