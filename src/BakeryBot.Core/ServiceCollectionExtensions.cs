@@ -31,6 +31,7 @@ public static class ServiceCollectionExtensions
         new Changes.ChangeCommands(),
         new Changes.ReleaseCommands(),
         new Drills.DrillCommands(),
+        new Digests.DigestCommands(),
         new BakeryCommands(),
     ];
 
@@ -85,6 +86,9 @@ public static class ServiceCollectionExtensions
         services.AddOptions<Drills.DrillOptions>()
             .Validate(o => o.RemindBefore >= TimeSpan.Zero, $"{Drills.DrillOptions.Section}:{nameof(Drills.DrillOptions.RemindBefore)} must not be negative (3 days: 3.00:00:00).")
             .ValidateOnStart();
+        services.AddScoped<Digests.DigestService>();
+        services.AddScoped<Digests.DigestSubscriptionService>();
+        services.AddScoped<Digests.DigestReminders>();
         services.AddSingleton<Jobs.JobCatalog>();
         services.AddSingleton<Jobs.JobRunner>();
         return services;

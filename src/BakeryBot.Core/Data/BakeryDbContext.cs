@@ -70,6 +70,8 @@ public abstract class BakeryDbContext(DbContextOptions options, OutboxSignal? ou
 
     public DbSet<Jobs.JobRun> JobRuns => Set<Jobs.JobRun>();
 
+    public DbSet<Digests.DigestSubscription> DigestSubscriptions => Set<Digests.DigestSubscription>();
+
     /// <summary>Hands out the next number of a record kind in a tenant, inside the caller's transaction.</summary>
     public async Task<int> NextNumberAsync(int tenantId, string kind, CancellationToken ct)
     {

@@ -2,6 +2,7 @@ using System.Runtime.ExceptionServices;
 using BakeryBot.Core.Changes;
 using BakeryBot.Core.Data;
 using BakeryBot.Core.Data.Outbox;
+using BakeryBot.Core.Digests;
 using BakeryBot.Core.Drills;
 using BakeryBot.Core.TimeTracking;
 using Microsoft.EntityFrameworkCore;
@@ -25,15 +26,16 @@ public static class JobNames
     public const string ReleaseReminders = "release-reminders";
     public const string DrillReminders = "drill-reminders";
     public const string TimerNudges = "timer-nudges";
+    public const string Digest = "digest";
     public const string Outbox = "outbox";
 
-    public static IReadOnlyList<string> All { get; } = [ReleaseReminders, DrillReminders, TimerNudges, Outbox];
+    public static IReadOnlyList<string> All { get; } = [ReleaseReminders, DrillReminders, TimerNudges, Digest, Outbox];
 }
 
 /// <summary>
 /// The jobs the bot runs on a schedule. Every job's work is safe to repeat and to run on several
 /// instances at once: release and drill reminders take a PostgreSQL advisory lock and post each
-/// reminder once (its posted card is the mark), expiries and timer nudges are claimed with conditional
+/// reminder once (its posted card is the mark), expiries, timer nudges and digests are claimed with conditional
 /// updates, and outbox rows with a conditional update of their lease. So a run started early, twice, or
 /// on two instances sends nothing twice, and an in-memory schedule on each instance is enough.
 /// </summary>
@@ -50,6 +52,7 @@ public sealed class JobCatalog(IOptions<ReleaseOptions> releases)
         new(JobNames.ReleaseReminders, "Posts the release reminders that are due (Releases:RemindBefore before a change's window opens) and expires the changes the CAB left undecided past their deadline.", releases.Value.CheckEvery, ReleaseRemindersAsync),
         new(JobNames.DrillReminders, "Posts drill reminders (Drills:RemindBefore before a drill is due) and overdue notices, in the drill's channel and to its owner.", releases.Value.CheckEvery, DrillRemindersAsync),
         new(JobNames.TimerNudges, "Asks the owners of timers that have run a work day (Timers:WorkDay) whether they still run.", releases.Value.CheckEvery, TimerNudgesAsync),
+        new(JobNames.Digest, "Posts the weekly digest to each subscribed channel whose Monday 09:00 (in the subscription's time zone) has come and that has not had this week's yet.", releases.Value.CheckEvery, DigestAsync),
         new(JobNames.Outbox, "Delivers the messages waiting in the outbox now (the outbox worker delivers them anyway; this is its safety net).", OutboxEvery, OutboxAsync),
     ];
 
@@ -75,6 +78,12 @@ public sealed class JobCatalog(IOptions<ReleaseOptions> releases)
     {
         var nudged = await services.GetRequiredService<TimerReminders>().NudgeAsync(ct);
         return new($"Nudged the owners of {nudged.Count} timer{(nudged.Count == 1 ? "" : "s")}{(nudged.Count > 0 ? $" ({string.Join(", ", nudged)})" : "")}.", new Dictionary<string, object> { ["nudged"] = nudged }, nudged.Count > 0);
+    }
+
+    private static async Task<JobResult> DigestAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var posted = await services.GetRequiredService<DigestReminders>().RunAsync(ct);
+        return new($"Posted {posted.Count} digest{(posted.Count == 1 ? "" : "s")}{(posted.Count > 0 ? $" ({string.Join(", ", posted)})" : "")}.", new Dictionary<string, object> { ["posted"] = posted }, posted.Count > 0);
     }
 
     /// <summary>

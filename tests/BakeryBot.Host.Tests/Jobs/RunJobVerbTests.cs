@@ -30,8 +30,8 @@ public sealed class RunJobVerbTests
 
         Assert.Equal(2, code);
         Assert.StartsWith(message, output.ToString(), StringComparison.Ordinal);
-        Assert.Contains("Usage: bakerybot run-job <release-reminders|drill-reminders|timer-nudges|outbox>", output.ToString(), StringComparison.Ordinal);
-        Assert.Contains("Jobs: release-reminders, drill-reminders, timer-nudges, outbox", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Usage: bakerybot run-job <release-reminders|drill-reminders|timer-nudges|digest|outbox>", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Jobs: release-reminders, drill-reminders, timer-nudges, digest, outbox", output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
