@@ -78,7 +78,7 @@ public sealed class AdminJobsEndpointTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var jobs = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray();
         Assert.Equal(JobNames.All, jobs.Select(j => j!["name"]!.GetValue<string>()));
-        Assert.Equal(["01:00:00", "01:00:00", "01:00:00", "00:00:30"], jobs.Select(j => j!["every"]!.GetValue<string>()));
+        Assert.Equal(["01:00:00", "01:00:00", "01:00:00", "01:00:00", "00:00:30"], jobs.Select(j => j!["every"]!.GetValue<string>()));
         Assert.All(jobs, j => Assert.False(string.IsNullOrWhiteSpace(j!["description"]!.GetValue<string>())));
         foreach (var job in jobs)
         {
@@ -90,7 +90,7 @@ public sealed class AdminJobsEndpointTests
         }
 
         // The last run is the newest: the drill reminders run just now was asked for.
-        Assert.Equal([false, true, false, false], jobs.Select(j => j!["lastRun"]!["manual"]!.GetValue<bool>()));
+        Assert.Equal([false, true, false, false, false], jobs.Select(j => j!["lastRun"]!["manual"]!.GetValue<bool>()));
     }
 
     [Fact]
@@ -133,11 +133,11 @@ public sealed class AdminJobsEndpointTests
         await using var bot = await BotFactory.CreateAsync(DbProvider.Sqlite, slack: null, Settings());
         using var http = bot.CreateClient();
 
-        var response = await http.SendAsync(AdminRequest(HttpMethod.Post, "/admin/jobs/digest/run"));
+        var response = await http.SendAsync(AdminRequest(HttpMethod.Post, "/admin/jobs/synthetic-checks/run"));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        Assert.Equal("There is no job digest.", body["error"]!.GetValue<string>());
+        Assert.Equal("There is no job synthetic-checks.", body["error"]!.GetValue<string>());
         Assert.Equal(JobNames.All, body["jobs"]!.AsArray().Select(j => j!.GetValue<string>()));
         Assert.Equal(0, await bot.QueryAsync(db => db.JobRuns.CountAsync(r => r.Manual)));
     }
