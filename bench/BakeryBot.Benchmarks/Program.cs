@@ -9,7 +9,17 @@ if (args.Length > 0 && args[0] == "cmdb")
     return;
 }
 
+if (args.Length > 0 && args[0] == "digest")
+{
+    // digest [sizes...] [--postgres "connection string"]; PostgreSQL also when BAKERYBOT_TEST_POSTGRES is set.
+    var at = Array.IndexOf(args, "--postgres");
+    var postgres = at > 0 && at + 1 < args.Length ? args[at + 1] : Environment.GetEnvironmentVariable("BAKERYBOT_TEST_POSTGRES");
+    var given = args.Skip(1).TakeWhile(a => a != "--postgres").Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToList();
+    await DigestBench.RunAsync(given.Count > 0 ? given : [10_000, 100_000, 1_000_000], string.IsNullOrWhiteSpace(postgres) ? null : postgres);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 
-/// <summary>Entry point: BenchmarkDotNet's micro-benchmarks, or <c>cmdb</c> for the CMDB graph figures.</summary>
+/// <summary>Entry point: BenchmarkDotNet's micro-benchmarks, <c>cmdb</c> for the CMDB graph figures, or <c>digest</c> for the weekly digest's.</summary>
 public partial class Program;

@@ -31,6 +31,7 @@ public static class ServiceCollectionExtensions
         new Changes.ChangeCommands(),
         new Changes.ReleaseCommands(),
         new Drills.DrillCommands(),
+        new Digests.DigestCommands(),
         new BakeryCommands(),
     ];
 
@@ -98,6 +99,9 @@ public static class ServiceCollectionExtensions
             .Validate(o => o.Timeout > TimeSpan.Zero && o.Timeout < o.CheckEvery, $"{Synthetic.SyntheticOptions.Section}:{nameof(Synthetic.SyntheticOptions.Timeout)} must be a positive duration shorter than {Synthetic.SyntheticOptions.Section}:{nameof(Synthetic.SyntheticOptions.CheckEvery)} (10 seconds: 00:00:10).")
             .Validate(o => o.FailuresToOpen >= 1, $"{Synthetic.SyntheticOptions.Section}:{nameof(Synthetic.SyntheticOptions.FailuresToOpen)} must be at least 1 (3 failed probes in a row).")
             .ValidateOnStart();
+        services.AddScoped<Digests.DigestService>();
+        services.AddScoped<Digests.DigestSubscriptionService>();
+        services.AddScoped<Digests.DigestReminders>();
         services.AddSingleton<Jobs.JobCatalog>();
         services.AddSingleton<Jobs.JobRunner>();
         return services;

@@ -1,5 +1,8 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using BakeryBot.Core.Chat;
+using BakeryBot.Core.Cmdb;
+using BakeryBot.Core.Digests;
 
 namespace BakeryBot.Slack.Tests;
 
@@ -29,6 +32,43 @@ public sealed class SlackBlockKitRendererTests
         JsonNode.Parse(SlackBlockKitRenderer.RenderMessage(card))!["attachments"]![0]!["blocks"]!.AsArray();
 
     private static string Type(JsonNode? block) => block!["type"]!.GetValue<string>();
+
+    /// <summary>A digest with a figure in every line: the card the digest job posts.</summary>
+    internal static Card DigestCard()
+    {
+        var week = new DateTimeOffset(2026, 11, 30, 0, 0, 0, TimeSpan.Zero);
+        var bySeverity = new Dictionary<int, int> { [1] = 1, [2] = 1, [3] = 2, [4] = 0 };
+        var digest = new Digest(
+            week,
+            week.AddDays(7),
+            week.AddDays(-7),
+            week.AddDays(7).AddHours(9),
+            new DigestIncidents(4, bySeverity, 4, TimeSpan.FromMinutes(30), 3, TimeSpan.FromMinutes(140), 2, 2),
+            new DigestIncidents(1, bySeverity.ToDictionary(p => p.Key, p => p.Key == 2 ? 1 : 0), 1, TimeSpan.FromHours(1), 1, TimeSpan.FromHours(3), 0, 1),
+            Enumerable.Range(0, 8).Select(w => new DigestWeek(week.AddDays(7 * (w - 7)), w, w == 0 ? null : TimeSpan.FromHours(w))).ToList(),
+            new DigestSla(4, ["cookies"], [new DigestUptime("cookies", 96.4285m, 99.9, false)]),
+            new DigestChanges(["CHG-1 New thermostat", "CHG-2 Faster mixer (failed)"], 2, 2, 1, 0.5),
+            new DigestDrills(1, 0, ["DRL-2 Freezer fails"]),
+            new Dictionary<string, TimeSpan> { ["INC"] = TimeSpan.FromHours(2), ["none"] = TimeSpan.FromMinutes(30) },
+            [new DigestCi("oven-2", 3), new DigestCi("mixer-1", 2)],
+            ["scale-3"],
+            new RiskReport([], ["oven-2"], [], ["mixer-1 (since 2026-01-01)"], []));
+        return DigestCards.Card(digest, TimeZoneInfo.Utc, CultureInfo.GetCultureInfo("en-GB"));
+    }
+
+    [Fact]
+    public void A_digest_card_renders_its_figures_and_sparklines()
+    {
+        var blocks = Blocks(DigestCard());
+
+        Assert.Equal("Weekly digest, 30 Nov 2026 – 6 Dec 2026", blocks[0]!["text"]!["text"]!.GetValue<string>());
+        var texts = blocks.SelectMany(b => (b!["fields"]?.AsArray() ?? []).Append(b["text"]))
+            .Where(t => t is not null).Select(t => t!["text"]!.GetValue<string>()).ToList();
+        Assert.Contains(texts, t => t.Contains("*MTTR*\n2 hours, 20 minutes (▼ 40 minutes since the week before)", StringComparison.Ordinal));
+        Assert.Contains(texts, t => t.Contains("Incidents, last 8 weeks: ▁▂▃▄▅▆▇█", StringComparison.Ordinal));
+        Assert.Contains(texts, t => t.Contains("*Uptime*\ncookies 96.4285% of 99.9% ✗ missed", StringComparison.Ordinal));
+        Assert.All(blocks.Where(b => b!["fields"] is not null), b => Assert.InRange(b!["fields"]!.AsArray().Count, 1, SlackBlockKitRenderer.MaxFieldsPerSection));
+    }
 
     [Fact]
     public void Incident_card_matches_the_golden_file()

@@ -26,6 +26,8 @@ internal sealed class ChangeMapping : IEntityTypeConfiguration<Change>
         b.HasIndex(c => new { c.TenantId, c.Number }).IsUnique();
         b.HasIndex(c => new { c.TenantId, c.State });
         b.HasIndex(c => new { c.TenantId, c.WindowStart });
+        // Release metrics and the digest read the releases that ended in a period.
+        b.HasIndex(c => new { c.TenantId, c.ReleasedAt });
         b.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Person>().WithMany().HasForeignKey(c => c.RequestedById).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(c => c.Cis).WithOne().HasForeignKey(c => c.ChangeId).OnDelete(DeleteBehavior.Cascade);

@@ -72,6 +72,8 @@ public abstract class BakeryDbContext(DbContextOptions options, OutboxSignal? ou
 
     public DbSet<Jobs.Reminder> Reminders => Set<Jobs.Reminder>();
 
+    public DbSet<Digests.DigestSubscription> DigestSubscriptions => Set<Digests.DigestSubscription>();
+
     /// <summary>Hands out the next number of a record kind in a tenant, inside the caller's transaction.</summary>
     public async Task<int> NextNumberAsync(int tenantId, string kind, CancellationToken ct)
     {

@@ -29,6 +29,10 @@ internal sealed class IncidentMapping : IEntityTypeConfiguration<Incident>
         b.Ignore(i => i.StateWord);
         b.HasIndex(i => new { i.TenantId, i.Number }).IsUnique();
         b.HasIndex(i => new { i.TenantId, i.State });
+        // Reports by period (the digest, /incident stats, /sla report) read incidents declared in a range.
+        b.HasIndex(i => new { i.TenantId, i.DeclaredAt });
+        // /sla report and the digest find the incidents still unresolved when a period began.
+        b.HasIndex(i => new { i.TenantId, i.ResolvedAt });
         b.HasOne<Tenant>().WithMany().HasForeignKey(i => i.TenantId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Person>().WithMany().HasForeignKey(i => i.DeclaredById).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(i => i.Cis).WithOne().HasForeignKey(c => c.IncidentId).OnDelete(DeleteBehavior.Cascade);

@@ -3,6 +3,7 @@ using BakeryBot.Core.Changes;
 using BakeryBot.Core.Cmdb.Discovery;
 using BakeryBot.Core.Data;
 using BakeryBot.Core.Data.Outbox;
+using BakeryBot.Core.Digests;
 using BakeryBot.Core.Drills;
 using BakeryBot.Core.Problems;
 using BakeryBot.Core.Synthetic;
@@ -32,17 +33,20 @@ public static class JobNames
     public const string ProblemSuggestions = "problem-suggestions";
     public const string StaleAssets = "stale-assets";
     public const string SyntheticChecks = "synthetic-checks";
+    public const string Digest = "digest";
     public const string Outbox = "outbox";
 
-    public static IReadOnlyList<string> All { get; } = [SlaClocks, ReleaseReminders, DrillReminders, TimerNudges, ProblemSuggestions, StaleAssets, SyntheticChecks, Outbox];
+    public static IReadOnlyList<string> All { get; } = [SlaClocks, ReleaseReminders, DrillReminders, TimerNudges, ProblemSuggestions, StaleAssets, SyntheticChecks, Digest, Outbox];
 }
 
 /// <summary>
 /// The jobs the bot runs on a schedule. Every job's work is safe to repeat and to run on several
-/// instances at once: release and drill reminders and stale-asset flags take a PostgreSQL advisory lock and post each
-/// reminder or flag once (its posted card is the mark), expiries and timer nudges are claimed with conditional
-/// updates, and outbox rows with a conditional update of their lease. So a run started early, twice, or
-/// on two instances sends nothing twice, and an in-memory schedule on each instance is enough.
+/// instances at once: what is due is a row with its moment (an SLA clock or release reminder in
+/// <see cref="Reminder"/>, a timer's next nudge, a digest subscription's next Monday, a CI's next probe,
+/// an asset's last sighting, an outbox message's lease), claimed with a conditional update in the
+/// transaction that writes what it sends; drill reminders and problem suggestions post under a lock
+/// with their posted card or suggestion row as the mark. So a run started early, twice, or on two
+/// instances sends nothing twice, and an in-memory schedule on each instance is enough.
 /// </summary>
 public sealed class JobCatalog(IOptions<ReleaseOptions> releases, IOptions<SyntheticOptions> synthetic)
 {
@@ -61,6 +65,7 @@ public sealed class JobCatalog(IOptions<ReleaseOptions> releases, IOptions<Synth
         new(JobNames.ProblemSuggestions, "Suggests a problem for each CI with Problems:SuggestAfter incidents within Problems:SuggestWindow and no open problem, including incidents linked to the CI after they were declared; once per CI per window.", releases.Value.CheckEvery, ProblemSuggestionsAsync),
         new(JobNames.StaleAssets, "Flags the assets no discovery scanner has reported for Discovery:StaleAfterDays, once per staleness: one card per channel of the discovery hook that last reported them.", releases.Value.CheckEvery, StaleAssetsAsync),
         new(JobNames.SyntheticChecks, "Probes the check_url of each CI that has one, every Synthetic:CheckEvery; Synthetic:FailuresToOpen failures in a row open an incident detected by a synthetic check, and the first probe that finds it up again mitigates it.", synthetic.Value.CheckEvery, SyntheticChecksAsync),
+        new(JobNames.Digest, "Posts the weekly digest to each subscribed channel whose Monday 09:00 (in the subscription's time zone) has come and that has not had this week's yet.", releases.Value.CheckEvery, DigestAsync),
         new(JobNames.Outbox, "Delivers the messages waiting in the outbox now (the outbox worker delivers them anyway; this is its safety net).", OutboxEvery, OutboxAsync),
     ];
 
@@ -116,6 +121,12 @@ public sealed class JobCatalog(IOptions<ReleaseOptions> releases, IOptions<Synth
             $"Probed {probed} check{(probed == 1 ? "" : "s")} (down: {List(round.Down)}); opened {List(round.Opened)}; mitigated {List(round.Mitigated)}.",
             new Dictionary<string, object> { ["up"] = round.Up, ["down"] = round.Down, ["opened"] = round.Opened, ["mitigated"] = round.Mitigated },
             round.Opened.Count + round.Mitigated.Count > 0);
+    }
+
+    private static async Task<JobResult> DigestAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var posted = await services.GetRequiredService<DigestReminders>().RunAsync(ct);
+        return new($"Posted {posted.Count} digest{(posted.Count == 1 ? "" : "s")}{(posted.Count > 0 ? $" ({string.Join(", ", posted)})" : "")}.", new Dictionary<string, object> { ["posted"] = posted }, posted.Count > 0);
     }
 
     /// <summary>

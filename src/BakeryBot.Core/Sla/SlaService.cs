@@ -161,9 +161,9 @@ public sealed class SlaService(BakeryDbContext db, CmdbService cmdb, CmdbGraph g
 
     /// <summary>
     /// The SLA report of a period: every service with a commitment, SLA targets or a credit rule, every
-    /// third party with a commitment, and any other CI with a credit rule. Cost: three queries for the
+    /// third party with a commitment, and any other CI with a credit rule. Cost: a few queries for the
     /// CIs, the targets and the period's incidents (with their CI ids; the incidents declared in it, and
-    /// the downtime ones that overlap it), then one CMDB impact walk from every CI those incidents name
+    /// the downtime ones declared before it that overlap it, both bounded by indexed time columns), then one CMDB impact walk from every CI those incidents name
     /// (<see cref="CmdbGraph.ReachAsync"/>: one read of the graph version, then in memory), not one per incident or per CI.
     /// Memory grows with the incidents read (a few dozen bytes each) and with what their CIs reach.
     /// </summary>
@@ -193,13 +193,22 @@ public sealed class SlaService(BakeryDbContext db, CmdbService cmdb, CmdbGraph g
         // Stored times are UTC: SQLite compares them as encoded integers, and PostgreSQL accepts only UTC offsets.
         var (from, to) = (period.From.ToUniversalTime(), period.To.ToUniversalTime());
         var downtime = SlaReportCalculator.DowntimeSeverities.ToArray();
-        var rows = await db.Incidents.AsNoTracking()
-            .Where(i => i.TenantId == tenantId && i.DeclaredAt < to && i.Cis.Any()
-                        && (i.DeclaredAt >= from
-                            || (downtime.Contains(i.Severity) && ((i.MitigatedAt == null && i.ResolvedAt == null) || (i.MitigatedAt ?? i.ResolvedAt) > from))))
-            .Select(i => new IncidentRow(i.Number, i.Severity, i.DetectedBy, i.DeclaredAt, i.DeclaredById, i.AcknowledgedAt, i.MitigatedAt, i.MitigatedById, i.ResolvedAt,
-                i.Cis.Select(c => c.CiId).ToList()))
-            .ToListAsync(ct);
+        // Range-bounded reads, so that the cost follows the period and not the history: the incidents
+        // declared in it, and those declared before it that were still down when it began. A step that
+        // ends the downtime (mitigation, else resolution) never comes after the resolution, so those are
+        // among the incidents unresolved, or resolved after it began, which the index on the resolution
+        // time finds (ids first: with the CIs' join and its ordering, SQLite would rather scan).
+        var rows = await Rows(db.Incidents.Where(i => i.TenantId == tenantId && i.DeclaredAt >= from && i.DeclaredAt < to && i.Cis.Any()), ct);
+        var ongoing = await db.Incidents
+            .Where(i => i.TenantId == tenantId && i.ResolvedAt == null && i.DeclaredAt < from && downtime.Contains(i.Severity) && (i.MitigatedAt == null || i.MitigatedAt > from))
+            .Select(i => i.Id).ToListAsync(ct);
+        ongoing.AddRange(await db.Incidents
+            .Where(i => i.TenantId == tenantId && i.ResolvedAt > from && i.DeclaredAt < from && downtime.Contains(i.Severity) && (i.MitigatedAt == null || i.MitigatedAt > from))
+            .Select(i => i.Id).ToListAsync(ct));
+        foreach (var chunk in ongoing.Chunk(CmdbGraph.ChunkSize))
+        {
+            rows.AddRange(await Rows(db.Incidents.Where(i => chunk.Contains(i.Id) && i.Cis.Any()), ct));
+        }
 
         // After the read: the context runs one query at a time. One walk for every CI the incidents name.
         var reported = cis.Select(c => c.Id).ToHashSet();
@@ -217,6 +226,12 @@ public sealed class SlaService(BakeryDbContext db, CmdbService cmdb, CmdbGraph g
             .ToList();
         return SlaReportCalculator.Compute(period, now, cis, targets, incidents);
     }
+
+    private static Task<List<IncidentRow>> Rows(IQueryable<Incident> incidents, CancellationToken ct) =>
+        incidents.AsNoTracking()
+            .Select(i => new IncidentRow(i.Number, i.Severity, i.DetectedBy, i.DeclaredAt, i.DeclaredById, i.AcknowledgedAt, i.MitigatedAt, i.MitigatedById, i.ResolvedAt,
+                i.Cis.Select(c => c.CiId).ToList()))
+            .ToListAsync(ct);
 
     private async Task<ConfigurationItem> ServiceAsync(int tenantId, string name, CancellationToken ct)
     {

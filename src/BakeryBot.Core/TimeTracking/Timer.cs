@@ -87,6 +87,8 @@ internal sealed class TimeEntryMapping : IEntityTypeConfiguration<TimeEntry>
         b.Ignore(e => e.Duration);
         b.HasIndex(e => new { e.TenantId, e.PersonId, e.StartedAt });
         b.HasIndex(e => new { e.TenantId, e.RecordKey });
+        // The digest sums the time logged in a week across the tenant.
+        b.HasIndex(e => new { e.TenantId, e.StartedAt });
         b.HasOne<People.Person>().WithMany().HasForeignKey(e => e.PersonId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -96,7 +96,7 @@ public sealed class CoreTestApp : IAsyncDisposable
     public Task<string> SnapshotAsync() => QueryAsync(async db =>
         $"incidents={await db.Incidents.CountAsync()} events={await db.IncidentEvents.CountAsync()} audit={await db.AuditEntries.CountAsync()} " +
         $"outbox={await db.Outbox.CountAsync()} cards={await db.PostedCards.CountAsync()} cis={await db.ConfigurationItems.CountAsync()} " +
-        $"roles={await db.RoleAssignments.CountAsync()} counters={await db.RecordCounters.SumAsync(c => c.Last)}");
+        $"roles={await db.RoleAssignments.CountAsync()} counters={await db.RecordCounters.SumAsync(c => c.Last)} digests={await db.DigestSubscriptions.CountAsync()}");
 
     public async ValueTask DisposeAsync()
     {

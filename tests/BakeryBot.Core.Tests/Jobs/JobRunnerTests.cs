@@ -84,7 +84,7 @@ public abstract class JobRunnerTests(DbProvider provider)
         var runner = app.Services.GetRequiredService<JobRunner>();
 
         Assert.Equal(JobNames.All, runner.Catalog.Jobs.Select(j => j.Name));
-        Assert.Null(await runner.RunAsync("digest", manual: true, CancellationToken.None));
+        Assert.Null(await runner.RunAsync("problem-suggestions", manual: true, CancellationToken.None));
         Assert.Equal(0, await app.QueryAsync(db => db.JobRuns.CountAsync()));
     }
 
@@ -103,7 +103,7 @@ public abstract class JobRunnerTests(DbProvider provider)
         Assert.All(reports, r => Assert.Equal(JobOutcome.Ok, r.Outcome));
         Assert.All(reports, r => Assert.False(r.Result!.Changed));
         Assert.Equal(
-            ["Warned none; breached none; dropped none.", "Reminded none; expired none.", "Reminded none; overdue notices for none.", "Nudged the owners of 0 timers.", "Suggested problems on none.", "Flagged 0 stale assets.", "Probed 0 checks (down: none); opened none; mitigated none.", "Handled 0 messages; 0 pending."],
+            ["Warned none; breached none; dropped none.", "Reminded none; expired none.", "Reminded none; overdue notices for none.", "Nudged the owners of 0 timers.", "Suggested problems on none.", "Flagged 0 stale assets.", "Probed 0 checks (down: none); opened none; mitigated none.", "Posted 0 digests.", "Handled 0 messages; 0 pending."],
             reports.Select(r => r.Result!.Summary));
     }
 }

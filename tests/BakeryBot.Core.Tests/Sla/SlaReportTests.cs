@@ -65,6 +65,23 @@ public abstract class SlaReportTests(DbProvider provider)
     }
 
     [SkippableFact]
+    public async Task An_outage_begun_last_month_and_still_open_counts_from_the_first_of_this_month_and_one_ended_then_does_not()
+    {
+        await using var app = await CoreTestApp.CreateAsync(provider);
+        await SetUpAsync(app, "cmdb add service cookie-shop tier:1 uptime:99.9");
+
+        await At(app, Nov(30, 21), "crumbs everywhere sev2 ci:cookie-shop"); // INC-1: down until 23:00 on 30 Nov
+        await At(app, Nov(30, 22), "burnt cookies sev1 ci:cookie-shop"); // INC-2: still down
+        await At(app, Nov(30, 23), "mitigate INC-1");
+        app.Clock.SetUtcNow(Dec(1, 3));
+
+        var soFar = await ReportAsync(app, null);
+
+        Assert.StartsWith("cookie-shop · service · tier 1\nUptime so far 0% against 99.9%", Text(soFar, 1), StringComparison.Ordinal);
+        Assert.Contains("Downtime so far 3 hours ·", Text(soFar, 1), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task Acknowledge_and_resolve_breaches_are_listed_per_service_with_the_severity_target_first_and_open_ones_growing()
     {
         await using var app = await CoreTestApp.CreateAsync(provider);

@@ -1,6 +1,9 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using BakeryBot.Core.Chat;
+using BakeryBot.Core.Cmdb;
+using BakeryBot.Core.Digests;
 using BakeryBot.Teams.Activities;
 using BakeryBot.Teams.Cards;
 using BakeryBot.Teams.Tests.Activities;
@@ -68,6 +71,44 @@ public sealed class TeamsAdaptiveCardRendererTests
         new("T", CardAccent.Info, sections ?? [], buttons ?? [], context);
 
     private static JsonArray Items(JsonObject card) => card["body"]![0]!["items"]!.AsArray();
+
+    /// <summary>A digest with a figure in every line: the card the digest job posts.</summary>
+    internal static Card DigestCard()
+    {
+        var week = new DateTimeOffset(2026, 11, 30, 0, 0, 0, TimeSpan.Zero);
+        var bySeverity = new Dictionary<int, int> { [1] = 1, [2] = 1, [3] = 2, [4] = 0 };
+        var digest = new Digest(
+            week,
+            week.AddDays(7),
+            week.AddDays(-7),
+            week.AddDays(7).AddHours(9),
+            new DigestIncidents(4, bySeverity, 4, TimeSpan.FromMinutes(30), 3, TimeSpan.FromMinutes(140), 2, 2),
+            new DigestIncidents(1, bySeverity.ToDictionary(p => p.Key, p => p.Key == 2 ? 1 : 0), 1, TimeSpan.FromHours(1), 1, TimeSpan.FromHours(3), 0, 1),
+            Enumerable.Range(0, 8).Select(w => new DigestWeek(week.AddDays(7 * (w - 7)), w, w == 0 ? null : TimeSpan.FromHours(w))).ToList(),
+            new DigestSla(4, ["cookies"], [new DigestUptime("cookies", 96.4285m, 99.9, false)]),
+            new DigestChanges(["CHG-1 New thermostat", "CHG-2 Faster mixer (failed)"], 2, 2, 1, 0.5),
+            new DigestDrills(1, 0, ["DRL-2 Freezer fails"]),
+            new Dictionary<string, TimeSpan> { ["INC"] = TimeSpan.FromHours(2), ["none"] = TimeSpan.FromMinutes(30) },
+            [new DigestCi("oven-2", 3), new DigestCi("mixer-1", 2)],
+            ["scale-3"],
+            new RiskReport([], ["oven-2"], [], ["mixer-1 (since 2026-01-01)"], []));
+        return DigestCards.Card(digest, TimeZoneInfo.Utc, CultureInfo.GetCultureInfo("en-GB"));
+    }
+
+    [Fact]
+    public void A_digest_card_renders_its_figures_and_sparklines()
+    {
+        var card = TeamsAdaptiveCardRenderer.RenderCard(DigestCard());
+
+        AdaptiveCardShape.AssertValid(card);
+        var items = Items(card);
+        Assert.Equal("Weekly digest, 30 Nov 2026 – 6 Dec 2026", items[0]!["text"]!.GetValue<string>());
+        var facts = items.Where(i => i!["type"]!.GetValue<string>() == "FactSet").SelectMany(s => s!["facts"]!.AsArray())
+            .ToDictionary(f => f!["title"]!.GetValue<string>(), f => f!["value"]!.GetValue<string>());
+        Assert.Equal("2 hours, 20 minutes (▼ 40 minutes since the week before)", facts["MTTR"]);
+        Assert.Equal("1 passed, 0 failed · overdue: DRL-2 Freezer fails", facts["Drills"]);
+        Assert.Contains(items, i => i!["text"]?.GetValue<string>().Contains("Incidents, last 8 weeks: ▁▂▃▄▅▆▇█", StringComparison.Ordinal) == true);
+    }
 
     [Fact]
     public void Incident_card_matches_the_golden_json()
