@@ -215,6 +215,8 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                     b.HasIndex("TenantId", "Number")
                         .IsUnique();
 
+                    b.HasIndex("TenantId", "ReleasedAt");
+
                     b.HasIndex("TenantId", "State");
 
                     b.HasIndex("TenantId", "WindowStart");
@@ -864,6 +866,60 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                     b.ToTable("RecordCounters");
                 });
 
+            modelBuilder.Entity("BakeryBot.Core.Digests.DigestSubscription", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("ChannelId")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("CreatedById")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("LastPeriodStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("NextDueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedById");
+
+                    b.HasIndex("NextDueAt");
+
+                    b.HasIndex("TenantId", "ChannelId")
+                        .IsUnique();
+
+                    b.ToTable("DigestSubscriptions", (string)null);
+                });
+
             modelBuilder.Entity("BakeryBot.Core.Drills.ContinuityDrill", b =>
                 {
                     b.Property<int>("Id")
@@ -1209,10 +1265,14 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
 
                     b.HasIndex("TenantId", "AlertFingerprint");
 
+                    b.HasIndex("TenantId", "DeclaredAt");
+
                     b.HasIndex("TenantId", "IncidentChannelId");
 
                     b.HasIndex("TenantId", "Number")
                         .IsUnique();
+
+                    b.HasIndex("TenantId", "ResolvedAt");
 
                     b.HasIndex("TenantId", "State");
 
@@ -1862,6 +1922,8 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
 
                     b.HasIndex("TenantId", "RecordKey");
 
+                    b.HasIndex("TenantId", "StartedAt");
+
                     b.HasIndex("TenantId", "PersonId", "StartedAt");
 
                     b.ToTable("TimeEntry");
@@ -2116,6 +2178,21 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
 
             modelBuilder.Entity("BakeryBot.Core.Data.RecordCounter", b =>
                 {
+                    b.HasOne("BakeryBot.Core.People.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BakeryBot.Core.Digests.DigestSubscription", b =>
+                {
+                    b.HasOne("BakeryBot.Core.People.Person", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
                     b.HasOne("BakeryBot.Core.People.Tenant", null)
                         .WithMany()
                         .HasForeignKey("TenantId")

@@ -204,6 +204,8 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                     b.HasIndex("TenantId", "Number")
                         .IsUnique();
 
+                    b.HasIndex("TenantId", "ReleasedAt");
+
                     b.HasIndex("TenantId", "State");
 
                     b.HasIndex("TenantId", "WindowStart");
@@ -835,6 +837,58 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                     b.ToTable("RecordCounters");
                 });
 
+            modelBuilder.Entity("BakeryBot.Core.Digests.DigestSubscription", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ChannelId")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CreatedById")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastPeriodStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NextDueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TenantId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedById");
+
+                    b.HasIndex("NextDueAt");
+
+                    b.HasIndex("TenantId", "ChannelId")
+                        .IsUnique();
+
+                    b.ToTable("DigestSubscriptions", (string)null);
+                });
+
             modelBuilder.Entity("BakeryBot.Core.Drills.ContinuityDrill", b =>
                 {
                     b.Property<int>("Id")
@@ -1170,10 +1224,14 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("TenantId", "AlertFingerprint");
 
+                    b.HasIndex("TenantId", "DeclaredAt");
+
                     b.HasIndex("TenantId", "IncidentChannelId");
 
                     b.HasIndex("TenantId", "Number")
                         .IsUnique();
+
+                    b.HasIndex("TenantId", "ResolvedAt");
 
                     b.HasIndex("TenantId", "State");
 
@@ -1795,6 +1853,8 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("TenantId", "RecordKey");
 
+                    b.HasIndex("TenantId", "StartedAt");
+
                     b.HasIndex("TenantId", "PersonId", "StartedAt");
 
                     b.ToTable("TimeEntry");
@@ -2045,6 +2105,21 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
 
             modelBuilder.Entity("BakeryBot.Core.Data.RecordCounter", b =>
                 {
+                    b.HasOne("BakeryBot.Core.People.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("BakeryBot.Core.Digests.DigestSubscription", b =>
+                {
+                    b.HasOne("BakeryBot.Core.People.Person", null)
+                        .WithMany()
+                        .HasForeignKey("CreatedById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
                     b.HasOne("BakeryBot.Core.People.Tenant", null)
                         .WithMany()
                         .HasForeignKey("TenantId")
