@@ -46,6 +46,7 @@ public static class DemoData
         "/drill new \"Flour mill can't deliver\" scenario:supplier-down ci:flour-mill every:\"6 months\" rto:1d rpo:1h",
         "/time log 1h30m INC-1 checked the thermostat on:yesterday",
         "/timer start INC-1 recalibrating the thermostat",
+        "/digest subscribe weekly tz:Europe/Paris",
     ];
 
     /// <summary>Types every command as the playground's admin in #incidents; returns how many succeeded.</summary>
