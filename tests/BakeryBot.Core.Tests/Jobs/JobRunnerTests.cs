@@ -84,7 +84,7 @@ public abstract class JobRunnerTests(DbProvider provider)
         var runner = app.Services.GetRequiredService<JobRunner>();
 
         Assert.Equal(JobNames.All, runner.Catalog.Jobs.Select(j => j.Name));
-        Assert.Null(await runner.RunAsync("problem-suggestions", manual: true, CancellationToken.None));
+        Assert.Null(await runner.RunAsync("no-such-job", manual: true, CancellationToken.None));
         Assert.Equal(0, await app.QueryAsync(db => db.JobRuns.CountAsync()));
     }
 

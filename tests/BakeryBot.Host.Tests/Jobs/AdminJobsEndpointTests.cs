@@ -133,11 +133,11 @@ public sealed class AdminJobsEndpointTests
         await using var bot = await BotFactory.CreateAsync(DbProvider.Sqlite, slack: null, Settings());
         using var http = bot.CreateClient();
 
-        var response = await http.SendAsync(AdminRequest(HttpMethod.Post, "/admin/jobs/synthetic-checks/run"));
+        var response = await http.SendAsync(AdminRequest(HttpMethod.Post, "/admin/jobs/no-such-job/run"));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        Assert.Equal("There is no job synthetic-checks.", body["error"]!.GetValue<string>());
+        Assert.Equal("There is no job no-such-job.", body["error"]!.GetValue<string>());
         Assert.Equal(JobNames.All, body["jobs"]!.AsArray().Select(j => j!.GetValue<string>()));
         Assert.Equal(0, await bot.QueryAsync(db => db.JobRuns.CountAsync(r => r.Manual)));
     }

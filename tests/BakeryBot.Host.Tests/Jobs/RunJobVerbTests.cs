@@ -20,7 +20,7 @@ public sealed class RunJobVerbTests
 
     [Theory]
     [InlineData(new string[0], "Which job?")]
-    [InlineData(new[] { "synthetic-checks" }, "There is no job synthetic-checks.")]
+    [InlineData(new[] { "no-such-job" }, "There is no job no-such-job.")]
     [InlineData(new[] { "--verbose" }, "Which job?")]
     public async Task No_job_or_an_unknown_one_exits_2_with_the_usage_and_every_jobs_name(string[] args, string message)
     {
