@@ -33,13 +33,13 @@ public sealed class DigestCommands : IChatModule
         var channel = Channel(ctx, SubscribeUsage);
         var zone = Zone(ctx);
         var outcome = await ctx.Get<DigestSubscriptionService>().SubscribeAsync(ctx.Tenant, ctx.Actor, ctx.Request.Platform, channel, zone, ctx.Cancellation);
-        var next = At(outcome.Subscription.NextDueAt, ctx.TimeZone, ctx.Culture);
+        var next = Due(ctx, outcome.Subscription.NextDueAt);
         var where = channel == ctx.Request.ChannelId ? "This channel" : $"<#{channel}>";
         return ChatReply.Private(outcome switch
         {
-            { Created: true } => $"{where} gets the weekly digest every Monday at 09:00 {zone.Id}. The first is due {next}; `/digest now` posts one at once.",
-            { Changed: true } => $"{where} gets the weekly digest at Monday 09:00 {zone.Id} from now on. The next is due {next}.",
-            _ => $"{where} gets the weekly digest at Monday 09:00 {zone.Id} already; nothing changed. The next is due {next}.",
+            { Created: true } => $"{where} gets the weekly digest every Monday at 09:00 {zone.Id}. The first, of last week, comes {next}; then every Monday.",
+            { Changed: true } => $"{where} gets the weekly digest at Monday 09:00 {zone.Id} from now on. The next comes {next}.",
+            _ => $"{where} gets the weekly digest at Monday 09:00 {zone.Id} already; nothing changed. The next comes {next}.",
         });
     }
 
@@ -70,10 +70,14 @@ public sealed class DigestCommands : IChatModule
         }
 
         var lines = subscriptions.Select(s =>
-            $"<#{s.ChannelId}> · Monday 09:00 {s.TimeZone} · next {At(s.NextDueAt, ctx.TimeZone, ctx.Culture)}" +
+            $"<#{s.ChannelId}> · Monday 09:00 {s.TimeZone} · next {Due(ctx, s.NextDueAt)}" +
             (s.LastPeriodStart is { } last ? $" · last {At(last, ctx.TimeZone, ctx.Culture)}" : ""));
         return ChatReply.Private("", new Card($"Weekly digests ({subscriptions.Count.ToString(ctx.Culture)})", CardAccent.Info, [new TextSection(string.Join('\n', lines))], []));
     }
+
+    /// <summary>When a digest due at <paramref name="due"/> comes: its moment, or at once when that has passed (the job's next run posts it).</summary>
+    private static string Due(CommandContext ctx, DateTimeOffset due) =>
+        due <= ctx.Now ? "with the digest job's next run (within a minute)" : At(due, ctx.TimeZone, ctx.Culture);
 
     private static void RequireManager(CommandContext ctx)
     {

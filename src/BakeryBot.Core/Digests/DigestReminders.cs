@@ -40,7 +40,7 @@ public sealed class DigestReminders(BakeryDbContext db, DigestService digests, C
             .OrderBy(s => s.NextDueAt).ThenBy(s => s.Id)
             .Take(BatchSize)
             .ToListAsync(ct);
-        var built = new Dictionary<(int, DateTimeOffset, DateTimeOffset), Digest>();
+        var built = new Dictionary<(int, string, DateTimeOffset), Digest>();
         var posted = new List<string>();
         foreach (var subscription in due)
         {
@@ -49,9 +49,9 @@ public sealed class DigestReminders(BakeryDbContext db, DigestService digests, C
             var next = DigestSchedule.NextAfter(now, zone);
             var (from, to) = DigestSchedule.WeekBefore(latest, zone);
             // Figures first, outside the claim's transaction: the claim and the post then commit at once.
-            if (!built.TryGetValue((subscription.TenantId, from, to), out var digest))
+            if (!built.TryGetValue((subscription.TenantId, zone.Id, to), out var digest))
             {
-                built[(subscription.TenantId, from, to)] = digest = await digests.BuildAsync(subscription.TenantId, from, to, ct);
+                built[(subscription.TenantId, zone.Id, to)] = digest = await digests.BuildAsync(subscription.TenantId, from, to, zone, ct);
             }
 
             if (await PostAsync(subscription, digest, zone, latest, next, ct))

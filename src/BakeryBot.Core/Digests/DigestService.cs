@@ -36,7 +36,14 @@ public sealed class DigestService(BakeryDbContext db, SlaService sla, ReleaseSer
     /// length) is the comparison, and the <see cref="SparklineWeeks"/> periods of that length ending at
     /// <paramref name="to"/> are the sparklines.
     /// </summary>
-    public async Task<Digest> BuildAsync(int tenantId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    public Task<Digest> BuildAsync(int tenantId, DateTimeOffset from, DateTimeOffset to, CancellationToken ct) => BuildAsync(tenantId, from, to, null, ct);
+
+    /// <summary>
+    /// As above; with <paramref name="localWeeksIn"/>, the period is a local week (Monday midnight to
+    /// Monday midnight) and the week before and the sparklines' weeks are that zone's local weeks too, so
+    /// a week across a clock change (167 or 169 hours) does not shift the others by an hour.
+    /// </summary>
+    public async Task<Digest> BuildAsync(int tenantId, DateTimeOffset from, DateTimeOffset to, TimeZoneInfo? localWeeksIn, CancellationToken ct)
     {
         if (to <= from)
         {
@@ -47,8 +54,12 @@ public sealed class DigestService(BakeryDbContext db, SlaService sla, ReleaseSer
         (from, to) = (from.ToUniversalTime(), to.ToUniversalTime());
         var now = clock.GetUtcNow().ToUniversalTime();
         var length = to - from;
-        var previousFrom = from - length;
-        var firstWeek = to - (length * SparklineWeeks);
+        var endDay = localWeeksIn is null ? default : TimeTracking.TimeDays.DayOf(to, localWeeksIn);
+        DateTimeOffset WeeksBack(int weeks) => localWeeksIn is null
+            ? to - (length * weeks)
+            : TimeTracking.TimeDays.StartOf(endDay.AddDays(-7 * weeks), localWeeksIn).ToUniversalTime();
+        var previousFrom = WeeksBack(2);
+        var firstWeek = WeeksBack(SparklineWeeks);
 
         var rows = await db.Incidents.AsNoTracking()
             .Where(i => i.TenantId == tenantId && i.DeclaredAt >= firstWeek && i.DeclaredAt < to)
@@ -63,8 +74,7 @@ public sealed class DigestService(BakeryDbContext db, SlaService sla, ReleaseSer
                 []))
             .ToList();
         var weeks = Enumerable.Range(0, SparklineWeeks)
-            .Select(w => to - (length * (SparklineWeeks - w)))
-            .Select(start => Of(times, start, start + length))
+            .Select(w => Of(times, WeeksBack(SparklineWeeks - w), WeeksBack(SparklineWeeks - w - 1)))
             .Select(m => new DigestWeek(m.From, m.Overall.Count, m.Overall.Mttr))
             .ToList();
 

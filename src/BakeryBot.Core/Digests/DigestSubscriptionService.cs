@@ -12,13 +12,16 @@ public sealed record SubscribeOutcome(DigestSubscription Subscription, bool Crea
 public sealed class DigestSubscriptionService(BakeryDbContext db, TimeProvider clock)
 {
     /// <summary>
-    /// Subscribes a channel, or moves its subscription to another zone. Subscribing posts nothing: the
-    /// first digest is due at the next Monday 09:00 in the zone (<c>/digest now</c> posts one at once).
+    /// Subscribes a channel, or moves its subscription to another zone. A new subscription has not had
+    /// this week's digest (the week that ended at the latest Monday 09:00 in its zone), so it is due at
+    /// once: the digest job's next run posts it, then each Monday 09:00. A subscription moved to another
+    /// zone keeps the weeks it had: a week posted in the old zone is not posted again in the new one,
+    /// and one the old zone had not reached yet but the new one has is due at once.
     /// </summary>
     public async Task<SubscribeOutcome> SubscribeAsync(Tenant tenant, Person actor, string platform, string channelId, TimeZoneInfo zone, CancellationToken ct)
     {
         var now = clock.GetUtcNow().ToUniversalTime();
-        var next = DigestSchedule.NextAfter(now, zone);
+        var latest = DigestSchedule.LatestAtOrBefore(now, zone);
         var existing = await db.Set<DigestSubscription>().FirstOrDefaultAsync(s => s.TenantId == tenant.Id && s.ChannelId == channelId, ct);
         if (existing is not null)
         {
@@ -28,7 +31,11 @@ public sealed class DigestSubscriptionService(BakeryDbContext db, TimeProvider c
             }
 
             existing.TimeZone = zone.Id;
-            existing.NextDueAt = next;
+            // Monday 09:00 falls within about 26 hours across the world's zones: two days apart is another week.
+            var apart = TimeSpan.FromDays(2);
+            existing.NextDueAt = existing.LastPeriodStart is { } last && latest < last + apart
+                ? DigestSchedule.NextAfter(now > last + apart ? now : last + apart, zone)
+                : latest;
             await db.SaveChangesAsync(ct);
             return new SubscribeOutcome(existing, false, true);
         }
@@ -41,7 +48,7 @@ public sealed class DigestSubscriptionService(BakeryDbContext db, TimeProvider c
             TimeZone = zone.Id,
             CreatedById = actor.Id,
             CreatedAt = now,
-            NextDueAt = next,
+            NextDueAt = latest,
         };
         db.Set<DigestSubscription>().Add(subscription);
         await db.SaveChangesAsync(ct);

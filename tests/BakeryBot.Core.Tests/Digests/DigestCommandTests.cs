@@ -20,16 +20,20 @@ public abstract class DigestCommandTests(DbProvider provider)
         var moved = await app.SendAsync("digest", "subscribe weekly tz:Asia/Tokyo");
         var list = await app.SendAsync("digest", "list", user: "bob");
 
-        Assert.Equal("This channel gets the weekly digest every Monday at 09:00 Europe/Paris. The first is due Mon 30 Nov 2026 08:00 UTC; `/digest now` posts one at once.", subscribed.Text);
-        Assert.Equal("This channel gets the weekly digest at Monday 09:00 Europe/Paris already; nothing changed. The next is due Mon 30 Nov 2026 08:00 UTC.", again.Text);
-        Assert.Equal("<#C9> gets the weekly digest every Monday at 09:00 UTC. The first is due Mon 30 Nov 2026 09:00 UTC; `/digest now` posts one at once.", other.Text);
-        Assert.Equal("This channel gets the weekly digest at Monday 09:00 Asia/Tokyo from now on. The next is due Mon 30 Nov 2026 00:00 UTC.", moved.Text);
+        // A new subscription has not had this week's digest (of last week): the job's next run posts it.
+        Assert.Equal("This channel gets the weekly digest every Monday at 09:00 Europe/Paris. The first, of last week, comes with the digest job's next run (within a minute); then every Monday.", subscribed.Text);
+        Assert.Equal("This channel gets the weekly digest at Monday 09:00 Europe/Paris already; nothing changed. The next comes with the digest job's next run (within a minute).", again.Text);
+        Assert.Equal("<#C9> gets the weekly digest every Monday at 09:00 UTC. The first, of last week, comes with the digest job's next run (within a minute); then every Monday.", other.Text);
+        Assert.Equal("This channel gets the weekly digest at Monday 09:00 Asia/Tokyo from now on. The next comes with the digest job's next run (within a minute).", moved.Text);
         var lines = Assert.IsType<TextSection>(Assert.Single(list.Cards).Sections[0]).Text;
-        Assert.Equal("<#C1> · Monday 09:00 Asia/Tokyo · next Mon 30 Nov 2026 00:00 UTC\n<#C9> · Monday 09:00 UTC · next Mon 30 Nov 2026 09:00 UTC", lines);
+        Assert.Equal("<#C1> · Monday 09:00 Asia/Tokyo · next with the digest job's next run (within a minute)\n<#C9> · Monday 09:00 UTC · next with the digest job's next run (within a minute)", lines);
+        await DigestJobTests.RunAsync(app);
+        var listed = Assert.IsType<TextSection>(Assert.Single((await app.SendAsync("digest", "list")).Cards).Sections[0]).Text;
+        Assert.Equal("<#C1> · Monday 09:00 Asia/Tokyo · next Mon 30 Nov 2026 00:00 UTC · last Mon 23 Nov 2026 00:00 UTC\n<#C9> · Monday 09:00 UTC · next Mon 30 Nov 2026 09:00 UTC · last Mon 23 Nov 2026 09:00 UTC", listed);
         var subscriptions = await app.QueryAsync(db => db.DigestSubscriptions.OrderBy(s => s.ChannelId).Select(s => new { s.ChannelId, s.TimeZone }).ToListAsync());
         Assert.Equal([("C1", "Asia/Tokyo"), ("C9", "UTC")], subscriptions.Select(s => (s.ChannelId, s.TimeZone)));
-        // Subscribing posts nothing.
-        Assert.Equal(0, await app.QueryAsync(db => db.Outbox.CountAsync()));
+        // Subscribing itself posts nothing; the job's run posted one digest in each channel.
+        Assert.Equal(["C1", "C9"], await app.QueryAsync(db => db.Outbox.OrderBy(o => o.ChannelId).Select(o => o.ChannelId).ToListAsync()));
 
         var gone = await app.SendAsync("digest", "unsubscribe <#C9>");
         Assert.Equal("<#C9> no longer gets the weekly digest.", gone.Text);

@@ -77,11 +77,13 @@ public abstract class DigestJobTests(DbProvider provider)
         await At(monday.AddDays(7) - Minute);
         await At(monday.AddDays(7));
 
-        Assert.Equal(["", "", "test:C1", "", "", "", "test:C1"], runs);
+        // A new subscription has not had this week's digest (of last week): the next run posts it.
+        Assert.Equal(["test:C1", "", "test:C1", "", "", "", "test:C1"], runs);
         var posts = await PostsAsync(app);
         var id = await app.QueryAsync(db => db.DigestSubscriptions.Select(s => s.Id).SingleAsync());
         Assert.Equal(
             [
+                ("C1", DigestReminders.Key(id, monday.AddDays(-7)), "📊 Weekly digest, 16 Nov 2026 – 22 Nov 2026"),
                 ("C1", DigestReminders.Key(id, monday), "📊 Weekly digest, 23 Nov 2026 – 29 Nov 2026"),
                 ("C1", DigestReminders.Key(id, monday.AddDays(7)), "📊 Weekly digest, 30 Nov 2026 – 6 Dec 2026"),
             ],
@@ -109,8 +111,9 @@ public abstract class DigestJobTests(DbProvider provider)
         await At(30, 14); // Mon 09:00 in New York (EST)
         await At(30, 14, 5);
 
-        Assert.Equal(["", "test:C7", "", "test:C8", ""], runs);
-        Assert.Equal(["C7", "C8"], (await PostsAsync(app)).Select(p => p.Channel));
+        // Both subscribed on Thursday: the first run posts both last week's digest, then each at its own Monday 09:00.
+        Assert.Equal(["test:C7,test:C8", "test:C7", "", "test:C8", ""], runs);
+        Assert.Equal(["C7", "C8", "C7", "C8"], (await PostsAsync(app)).Select(p => p.Channel));
     }
 
     [SkippableTheory]
@@ -129,8 +132,69 @@ public abstract class DigestJobTests(DbProvider provider)
             runs.Add(string.Join(",", await RunAsync(app)));
         }
 
-        Assert.Equal(["", "test:C1", "", "", "test:C1", ""], runs);
-        Assert.Equal([$"📊 Weekly digest, {firstWeek}", $"📊 Weekly digest, {secondWeek}"], (await PostsAsync(app)).Select(p => p.Lead));
+        // The first run posts the week before (the subscription is new), then one at each Monday 09:00.
+        Assert.Equal(["test:C1", "test:C1", "", "", "test:C1", ""], runs);
+        Assert.Equal([$"📊 Weekly digest, {firstWeek}", $"📊 Weekly digest, {secondWeek}"], (await PostsAsync(app)).Skip(1).Select(p => p.Lead));
+    }
+
+    [SkippableFact]
+    public async Task Moving_a_subscription_to_another_zone_neither_posts_a_week_twice_nor_skips_one()
+    {
+        await using var app = await ManagerAsync(provider);
+        await SubscribeAsync(app, "subscribe weekly <#C7> tz:Asia/Tokyo");
+        await SubscribeAsync(app, "subscribe weekly <#C8> tz:America/New_York");
+        await RunAsync(app); // last week's, to both
+        var runs = new List<string>();
+        async Task At(int day, int hour, string? move = null)
+        {
+            app.Clock.SetUtcNow(new DateTimeOffset(2026, 11, day, hour, 0, 0, TimeSpan.Zero));
+            if (move is not null)
+            {
+                await SubscribeAsync(app, move);
+            }
+
+            runs.Add(string.Join(",", await RunAsync(app)));
+        }
+
+        await At(30, 0); // Mon 09:00 in Tokyo: C7 gets the week of 23-29 Nov
+        // Tokyo to New York at 01:00Z: New York's Monday 09:00 (14:00Z) is still to come, but that week was posted.
+        await At(30, 1, "subscribe weekly <#C7> tz:America/New_York");
+        // New York to Tokyo at 03:00Z: Tokyo's Monday 09:00 has passed and C8 has not had this week's: at once.
+        await At(30, 3, "subscribe weekly <#C8> tz:Asia/Tokyo");
+        await At(30, 14);
+        await At(30, 15);
+
+        Assert.Equal(["test:C7", "", "test:C8", "", ""], runs);
+        var posts = await PostsAsync(app);
+        Assert.Equal(
+            [("C7", "📊 Weekly digest, 16 Nov 2026 – 22 Nov 2026"), ("C8", "📊 Weekly digest, 16 Nov 2026 – 22 Nov 2026"), ("C7", "📊 Weekly digest, 23 Nov 2026 – 29 Nov 2026"), ("C8", "📊 Weekly digest, 23 Nov 2026 – 29 Nov 2026")],
+            posts.Select(p => (p.Channel, p.Lead)));
+        var next = await app.QueryAsync(db => db.DigestSubscriptions.OrderBy(s => s.ChannelId).Select(s => s.NextDueAt).ToListAsync());
+        Assert.Equal([new DateTimeOffset(2026, 12, 7, 14, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 12, 7, 0, 0, 0, TimeSpan.Zero)], next);
+    }
+
+    [SkippableFact]
+    public async Task Across_a_clock_change_the_week_before_and_the_sparkline_weeks_are_local_weeks()
+    {
+        // Paris: the week of 22-28 Mar 2027 has 167 hours. An incident at Mon 15 Mar 00:30 local (14 Mar 23:30Z)
+        // is in the local week before it, and one at Sun 14 Mar 23:30 local in the week before that.
+        await using var app = await ManagerAsync(provider, new DateTimeOffset(2027, 3, 14, 22, 30, 0, TimeSpan.Zero));
+        await app.SendAsync("incident", "late oven sev3");
+        app.Clock.SetUtcNow(new DateTimeOffset(2027, 3, 14, 23, 30, 0, TimeSpan.Zero));
+        await app.SendAsync("incident", "early oven sev3");
+        var paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
+        var (from, to) = DigestSchedule.WeekBefore(new DateTimeOffset(2027, 3, 29, 7, 0, 0, TimeSpan.Zero), paris);
+        app.Clock.SetUtcNow(new DateTimeOffset(2027, 3, 29, 7, 0, 0, TimeSpan.Zero));
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var digest = await scope.ServiceProvider.GetRequiredService<DigestService>().BuildAsync(1, from, to, paris, CancellationToken.None);
+
+        Assert.Equal(167, (to - from).TotalHours);
+        Assert.Equal(1, digest.Previous.Count);
+        Assert.Equal(new DateTimeOffset(2027, 3, 14, 23, 0, 0, TimeSpan.Zero), digest.PreviousFrom);
+        // The sparkline's weeks start at each local Monday midnight: 168 hours apart, but the last 167.
+        Assert.Equal([0, 0, 0, 0, 0, 1, 1, 0], digest.Weeks.Select(w => w.Incidents));
+        Assert.Equal(new DateTimeOffset(2027, 3, 7, 23, 0, 0, TimeSpan.Zero), digest.Weeks[5].From);
     }
 
     [SkippableFact]
