@@ -58,6 +58,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<CmdbGraphCache>();
         services.AddScoped<SlaService>();
         services.AddScoped<SlaClocks>();
+        services.AddSingleton<SlaClockStart>();
         services.AddScoped<ReleaseReminderPlan>();
         services.AddScoped<CmdbRisks>();
         services.AddScoped<Changes.ChangeService>();

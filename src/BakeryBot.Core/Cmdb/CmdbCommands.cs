@@ -138,6 +138,12 @@ public sealed partial class CmdbCommands : IChatModule
         ctx.Args.RejectUnknownOptions("redundant");
         var (from, relation, to) = Triple(ctx, "/cmdb link cookie-shop runs-on oven-2");
         var linked = await ctx.Get<CmdbService>().LinkAsync(ctx.Tenant.Id, from, relation, to, ctx.Args.Option("redundant"), ctx.Cancellation);
+        if (linked)
+        {
+            // What the open incidents reach may have changed: their SLA clocks follow.
+            await ctx.Get<Sla.SlaClocks>().PlanOpenAndSaveAsync(ctx.Tenant.Id, ctx.Cancellation);
+        }
+
         var words = $"`{from}` {CmdbService.RelationWord(relation)} `{to}`";
         return ChatReply.Private(linked ? $"Linked: {words}." : $"{words} was linked already.");
     }
@@ -146,6 +152,11 @@ public sealed partial class CmdbCommands : IChatModule
     {
         var (from, relation, to) = Triple(ctx, "/cmdb unlink cookie-shop runs-on oven-2");
         var removed = await ctx.Get<CmdbService>().UnlinkAsync(ctx.Tenant.Id, from, relation, to, ctx.Cancellation);
+        if (removed)
+        {
+            await ctx.Get<Sla.SlaClocks>().PlanOpenAndSaveAsync(ctx.Tenant.Id, ctx.Cancellation);
+        }
+
         var words = $"`{from}` {CmdbService.RelationWord(relation)} `{to}`";
         return ChatReply.Private(removed ? $"Unlinked: {words}." : $"There was no link {words}.");
     }

@@ -73,7 +73,16 @@ public sealed class JobCatalog(IOptions<ReleaseOptions> releases, IOptions<Synth
 
     private static async Task<JobResult> SlaClocksAsync(IServiceProvider services, CancellationToken ct)
     {
-        var round = await services.GetRequiredService<Sla.SlaClocks>().RunAsync(ct);
+        var clocks = services.GetRequiredService<Sla.SlaClocks>();
+        var start = services.GetRequiredService<Sla.SlaClockStart>();
+        if (!start.Done)
+        {
+            // Incidents open from before their clocks were planned with them get theirs on the first run.
+            await clocks.PlanUnplannedAsync(ct);
+            start.MarkDone();
+        }
+
+        var round = await clocks.RunAsync(ct);
         return new($"Warned {List(round.Warned)}; breached {List(round.Breached)}; dropped {List(round.Dropped)}.",
             new Dictionary<string, object> { ["warned"] = round.Warned, ["breached"] = round.Breached, ["dropped"] = round.Dropped },
             round.Warned.Count + round.Breached.Count + round.Dropped.Count > 0);

@@ -13,6 +13,16 @@ namespace BakeryBot.Core.Sla;
 /// <summary>What a round of the SLA clocks did: the warnings and breaches posted (<c>INC-42 acknowledge 75%</c>) and the reminders dropped.</summary>
 public sealed record SlaClockRound(IReadOnlyList<string> Warned, IReadOnlyList<string> Breached, IReadOnlyList<string> Dropped);
 
+/// <summary>Whether this instance has planned, since it started, the clocks of open incidents that had none (<see cref="SlaClocks.PlanUnplannedAsync"/>).</summary>
+public sealed class SlaClockStart
+{
+    private int _done;
+
+    public bool Done => Volatile.Read(ref _done) == 1;
+
+    public void MarkDone() => Volatile.Write(ref _done, 1);
+}
+
 /// <summary>
 /// The SLA clocks of incidents: a warning at 75% of the time to acknowledge and to resolve, and a
 /// notice at the breach of each, against the strictest target of the services the incident reaches in
@@ -83,6 +93,36 @@ public sealed class SlaClocks(BakeryDbContext db, CmdbGraph graph, CardPublisher
         {
             await PlanAsync(incident, ct);
         }
+    }
+
+    /// <summary>Plans again the clocks of a tenant's open incidents and saves them, in one commit: after the CMDB's relations changed what they reach.</summary>
+    public async Task PlanOpenAndSaveAsync(int tenantId, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await PlanOpenAsync(tenantId, ct);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// Plans the clocks of the open incidents that have none at all: those open when this version of the
+    /// bot first started (their clocks were not planned when they were declared). One that has no target
+    /// gets none again, and is looked at again on the next start; each instance does this once per start.
+    /// </summary>
+    public async Task<int> PlanUnplannedAsync(CancellationToken ct)
+    {
+        var open = await db.Incidents.Include(i => i.Cis)
+            .Where(Incident.Open)
+            .Where(i => i.Cis.Any() && !db.Reminders.Any(r => r.RecordId == i.Id && Kinds.Contains(r.Kind)))
+            .OrderBy(i => i.Id)
+            .ToListAsync(ct);
+        foreach (var incident in open)
+        {
+            await PlanAsync(incident, ct);
+        }
+
+        await db.SaveChangesAsync(ct);
+        return open.Count;
     }
 
     /// <summary>

@@ -215,6 +215,41 @@ public abstract class SlaClockTests(DbProvider provider)
         await RunAsync(app);
         Assert.DoesNotContain(await PostsAsync(app), p => p.Contains("INC-2", StringComparison.Ordinal) || p.Contains("INC-3", StringComparison.Ordinal));
     }
+
+    [SkippableFact]
+    public async Task An_incident_open_from_before_its_clocks_were_planned_gets_them_on_the_jobs_first_run()
+    {
+        await using var app = await DeclaredAsync(provider);
+        // As if declared by a version of the bot that planned no clocks.
+        await app.QueryAsync(db => db.Reminders.ExecuteDeleteAsync());
+        await using var upgraded = app.AnotherInstance();
+        upgraded.Clock.SetUtcNow(At(9, 16));
+
+        var report = await upgraded.Services.GetRequiredService<JobRunner>().RunAsync(JobNames.SlaClocks, manual: false, CancellationToken.None);
+
+        Assert.Equal("Warned INC-1 acknowledge 75%; breached none; dropped none.", report!.Result!.Summary);
+        Assert.Equal([At(9, 15), At(9, 20), At(12, 0), At(13, 0)], (await RemindersAsync(app)).Select(r => r.Due));
+    }
+
+    [SkippableFact]
+    public async Task A_cmdb_link_or_unlink_that_changes_what_an_open_incident_reaches_moves_its_clocks()
+    {
+        await using var app = await DeclaredAsync(provider);
+        await app.SendAsync("cmdb", "add asset mixer", user: "admin");
+        await app.SendAsync("incident", "mixer jammed sev2 ci:mixer");
+        var mixer = await app.QueryAsync(db => db.Incidents.Where(i => i.Number == 2).Select(i => i.Id).SingleAsync());
+        Task<List<DateTimeOffset>> MixerClocksAsync() => app.QueryAsync(async db =>
+            (await db.Reminders.Where(r => r.RecordId == mixer).Select(r => r.DueAt).ToListAsync()).Select(d => d.ToUniversalTime()).Order().ToList());
+        Assert.Empty(await MixerClocksAsync());
+
+        await app.SendAsync("cmdb", "link shop runs-on mixer", user: "admin");
+        // shop: acknowledge in 40 minutes, resolve in 2 days.
+        Assert.Equal([At(9, 30), At(9, 40), At(9, 0).AddHours(36), At(9, 0).AddDays(2)], await MixerClocksAsync());
+
+        await app.SendAsync("cmdb", "unlink shop runs-on mixer", user: "admin");
+        Assert.Empty(await MixerClocksAsync());
+        Assert.Equal(4, (await RemindersAsync(app)).Count); // INC-1's stay
+    }
 }
 
 public sealed class SqliteSlaClockTests() : SlaClockTests(DbProvider.Sqlite);

@@ -29,7 +29,7 @@ public sealed record ImportResult(
 /// removed; so importing the same file twice changes nothing the second time. A dry run does all the
 /// work and rolls it back, reporting what would change.
 /// </summary>
-public sealed class CmdbImporter(BakeryDbContext db, IdentityService identities, Synthetic.SyntheticCheckService synthetic, TimeProvider clock)
+public sealed class CmdbImporter(BakeryDbContext db, IdentityService identities, Synthetic.SyntheticCheckService synthetic, Sla.SlaClocks slaClocks, TimeProvider clock)
 {
     /// <summary>How imports appear in the audit trail.</summary>
     public const string AuditSource = "import";
@@ -90,6 +90,13 @@ public sealed class CmdbImporter(BakeryDbContext db, IdentityService identities,
         foreach (var ci in byRow.Where(r => r.Key.Values.Any(v => v.Key == AssetValues.CheckUrlKey)).Select(r => r.Value))
         {
             await synthetic.WatchAsync(ci, null, null, ct);
+        }
+
+        if (links.Count > 0)
+        {
+            // What the open incidents reach may have changed: their SLA clocks follow, in the import's commit.
+            await slaClocks.PlanOpenAsync(tenant.Id, ct);
+            await db.SaveChangesAsync(ct);
         }
 
         if (dryRun)
