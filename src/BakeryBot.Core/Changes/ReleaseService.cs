@@ -147,7 +147,7 @@ public sealed class ReleaseService(BakeryDbContext db, ChangeService changes, In
             .Take(MaxPerRound)
             .ToListAsync(ct);
         var reminded = new List<RecordId>();
-        foreach (var reminder in due)
+        await Rounds.EachAsync(db, logger, due, r => $"The release reminder #{r.Id} (change #{r.RecordId})", async reminder =>
         {
             var change = await db.Changes.Include(c => c.Cis).ThenInclude(c => c.Ci).Include(c => c.Votes).FirstOrDefaultAsync(c => c.Id == reminder.RecordId, ct);
             var why = change is null ? "its change is gone"
@@ -162,14 +162,14 @@ public sealed class ReleaseService(BakeryDbContext db, ChangeService changes, In
                 }
 
                 db.ChangeTracker.Clear();
-                continue;
+                return;
             }
 
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             if (!await db.ClaimAsync(reminder, now, "sent", ct))
             {
                 db.ChangeTracker.Clear();
-                continue; // Another instance has it.
+                return; // Another instance has it.
             }
 
             var key = change!.RecordId.ToString();
@@ -181,7 +181,7 @@ public sealed class ReleaseService(BakeryDbContext db, ChangeService changes, In
             await db.SaveChangesAsync(ct);
             await db.CommitAsync(transaction, ct);
             reminded.Add(change.RecordId);
-        }
+        }, ct);
 
         return reminded;
     }

@@ -2,7 +2,9 @@ using System.Globalization;
 using BakeryBot.Core.Chat;
 using BakeryBot.Core.Data;
 using BakeryBot.Core.Data.Outbox;
+using BakeryBot.Core.Jobs;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace BakeryBot.Core.Digests;
 
@@ -10,7 +12,7 @@ namespace BakeryBot.Core.Digests;
 /// The digest job's work: each subscription whose <see cref="DigestSubscription.NextDueAt"/> has come gets
 /// this week's digest in its channel, once.
 /// </summary>
-public sealed class DigestReminders(BakeryDbContext db, DigestService digests, CardPublisher publisher, TimeProvider clock)
+public sealed class DigestReminders(BakeryDbContext db, DigestService digests, CardPublisher publisher, TimeProvider clock, ILogger<DigestReminders> logger)
 {
     /// <summary>The record type of posted digests (<see cref="PostedCard"/>).</summary>
     public const string RecordType = "digest";
@@ -42,7 +44,7 @@ public sealed class DigestReminders(BakeryDbContext db, DigestService digests, C
             .ToListAsync(ct);
         var built = new Dictionary<(int, string, DateTimeOffset), Digest>();
         var posted = new List<string>();
-        foreach (var subscription in due)
+        await Rounds.EachAsync(db, logger, due, s => $"The digest of subscription #{s.Id} ({s.Platform}:{s.ChannelId})", async subscription =>
         {
             var zone = TimeZones.Find(subscription.TimeZone);
             var latest = DigestSchedule.LatestAtOrBefore(now, zone);
@@ -58,7 +60,7 @@ public sealed class DigestReminders(BakeryDbContext db, DigestService digests, C
             {
                 posted.Add($"{subscription.Platform}:{subscription.ChannelId}");
             }
-        }
+        }, ct);
 
         return posted;
     }

@@ -141,7 +141,7 @@ public sealed class SlaClocks(BakeryDbContext db, CmdbGraph graph, CardPublisher
             .Take(MaxPerRound)
             .ToListAsync(ct);
         List<string> warned = [], breached = [], dropped = [];
-        foreach (var reminder in due)
+        await Rounds.EachAsync(db, logger, due, r => $"The SLA reminder #{r.Id} ({r.Kind} of incident #{r.RecordId})", async reminder =>
         {
             var incident = await db.Incidents.AsNoTracking().FirstOrDefaultAsync(i => i.Id == reminder.RecordId, ct);
             var what = incident is null ? $"incident #{reminder.RecordId} {Describe(reminder.Kind)}" : $"{incident.RecordId} {Describe(reminder.Kind)}";
@@ -153,13 +153,13 @@ public sealed class SlaClocks(BakeryDbContext db, CmdbGraph graph, CardPublisher
                     dropped.Add(what);
                 }
 
-                continue;
+                return;
             }
 
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             if (!await db.ClaimAsync(reminder, now, "sent", ct))
             {
-                continue; // Another instance has it.
+                return; // Another instance has it.
             }
 
             var text = await TextAsync(reminder, incident!, now, ct);
@@ -171,7 +171,7 @@ public sealed class SlaClocks(BakeryDbContext db, CmdbGraph graph, CardPublisher
             await db.SaveChangesAsync(ct);
             await db.CommitAsync(transaction, ct);
             (IsWarning(reminder.Kind) ? warned : breached).Add(what);
-        }
+        }, ct);
 
         return new SlaClockRound(warned, breached, dropped);
     }

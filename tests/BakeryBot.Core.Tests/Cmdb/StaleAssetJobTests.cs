@@ -126,6 +126,22 @@ public abstract partial class StaleAssetJobTests(DbProvider provider)
     }
 
     [SkippableFact]
+    public async Task An_asset_reported_before_hooks_were_remembered_or_by_a_revoked_hook_is_flagged_in_the_workspaces_one_live_hook()
+    {
+        await using var app = await CoreTestApp.CreateAsync(provider);
+        var old = await MakeHookAsync(app, "C-OLD");
+        await IngestAsync(app, old, Assets("oven-7", "till-1"));
+        await app.SendAsync("bakery", $"webhook revoke {old.HookId}", user: "admin", channel: "C-OLD");
+        await MakeHookAsync(app, "C-CMDB");
+        // oven-7 as reported before the hook that reports an asset was remembered.
+        await app.QueryAsync(db => db.ConfigurationItems.Where(c => c.Name == "oven-7").ExecuteUpdateAsync(s => s.SetProperty(c => c.DiscoveredByHookId, (int?)null)));
+        app.Clock.Advance(TimeSpan.FromDays(31));
+
+        Assert.Equal("Flagged 2 stale assets (oven-7, till-1).", (await RunAsync(app)).Summary);
+        Assert.Equal(["C-CMDB"], await app.QueryAsync(db => db.Outbox.Where(o => o.Kind == OutboxKind.Post && o.Text.StartsWith("🔎")).Select(o => o.ChannelId).ToListAsync()));
+    }
+
+    [SkippableFact]
     public async Task Runs_at_the_same_moment_on_two_instances_flag_each_asset_once()
     {
         await using var app = await CoreTestApp.CreateAsync(provider);

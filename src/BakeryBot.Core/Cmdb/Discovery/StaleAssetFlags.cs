@@ -36,7 +36,8 @@ public sealed class StaleAssetFlags(BakeryDbContext db, CardPublisher publisher,
     /// still names another sighting, and the sighting is still the one read) in the transaction that
     /// writes the card to the outbox, so a second run, another instance or a restart never flags it
     /// twice, and an asset reported again in the meantime is not flagged. An asset whose discovery
-    /// hook is gone (revoked) is claimed without a card and logged once. Returns the flagged assets' names.
+    /// hook is gone (revoked), in a workspace without exactly one other, is claimed without a card and
+    /// logged once. Returns the flagged assets' names.
     /// </summary>
     public async Task<IReadOnlyList<string>> FlagAsync(CancellationToken ct)
     {
@@ -49,12 +50,21 @@ public sealed class StaleAssetFlags(BakeryDbContext db, CardPublisher publisher,
             .OrderBy(c => c.Id)
             .Take(MaxPerRun)
             .ToListAsync(ct);
-        var hookIds = stale.Select(c => c.DiscoveredByHookId).OfType<int>().Distinct().ToList();
-        var hooks = await db.Set<Webhook>().AsNoTracking()
-            .Where(w => hookIds.Contains(w.Id) && w.Kind == WebhookKinds.Discovery && w.RevokedAt == null)
-            .ToDictionaryAsync(w => w.Id, w => (w.TenantId, w.Platform, w.ChannelId), ct);
+        // Where each is flagged: the live discovery hook that last reported it; else (reported before hooks
+        // were remembered, or its hook was revoked) the tenant's one live discovery hook, if it has exactly one.
+        var tenantIds = stale.Select(c => c.TenantId).Distinct().ToList();
+        var live = await db.Set<Webhook>().AsNoTracking()
+            .Where(w => tenantIds.Contains(w.TenantId) && w.Kind == WebhookKinds.Discovery && w.RevokedAt == null)
+            .Select(w => new { w.Id, w.TenantId, w.Platform, w.ChannelId })
+            .ToListAsync(ct);
+        var hooks = live.ToDictionary(w => w.Id, w => (w.TenantId, w.Platform, w.ChannelId));
+        var onlyHook = live.GroupBy(w => w.TenantId).Where(g => g.Count() == 1).ToDictionary(g => g.Key, g => (g.Single().TenantId, g.Single().Platform, g.Single().ChannelId));
+        (int, string, string)? ChannelOf(ConfigurationItem c) =>
+            c.DiscoveredByHookId is { } id && hooks.TryGetValue(id, out var hook) && hook.TenantId == c.TenantId ? hook
+            : onlyHook.TryGetValue(c.TenantId, out var only) ? only
+            : null;
         var done = new List<string>();
-        foreach (var group in stale.GroupBy(c => c.DiscoveredByHookId is { } id && hooks.TryGetValue(id, out var hook) && hook.TenantId == c.TenantId ? hook : ((int, string, string)?)null)
+        foreach (var group in stale.GroupBy(ChannelOf)
                      .OrderBy(g => g.Key is null ? 1 : 0).ThenBy(g => g.Key?.Item1).ThenBy(g => g.Key?.Item3, StringComparer.Ordinal))
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -74,7 +84,7 @@ public sealed class StaleAssetFlags(BakeryDbContext db, CardPublisher publisher,
             {
                 foreach (var ci in claimed)
                 {
-                    logger.LogInformation("Stale asset {CiId} of tenant {TenantId} ({Name}) is not flagged: the discovery hook that reported it is gone", ci.Id, ci.TenantId, ci.Name);
+                    logger.LogInformation("Stale asset {CiId} of tenant {TenantId} ({Name}) is not flagged: the discovery hook that reported it is gone, and the workspace has no single discovery hook to flag it in instead", ci.Id, ci.TenantId, ci.Name);
                 }
 
                 await transaction.CommitAsync(ct);
