@@ -492,6 +492,8 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
 
                     b.HasIndex("TenantId", "Type");
 
+                    b.HasIndex("Type", "LastSeenAt");
+
                     b.ToTable("ConfigurationItems");
                 });
 
@@ -1258,6 +1260,8 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("CausedByChangeId");
+
+                    b.HasIndex("DeclaredAt");
 
                     b.HasIndex("DeclaredById");
 

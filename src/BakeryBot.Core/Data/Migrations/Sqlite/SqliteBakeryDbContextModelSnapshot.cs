@@ -473,6 +473,8 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("TenantId", "Type");
 
+                    b.HasIndex("Type", "LastSeenAt");
+
                     b.ToTable("ConfigurationItems");
                 });
 
@@ -1217,6 +1219,8 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("CausedByChangeId");
+
+                    b.HasIndex("DeclaredAt");
 
                     b.HasIndex("DeclaredById");
 
