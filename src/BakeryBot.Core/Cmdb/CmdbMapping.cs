@@ -29,6 +29,8 @@ internal sealed class ConfigurationItemMapping : IEntityTypeConfiguration<Config
         b.HasIndex(c => new { c.TenantId, c.Key }).IsUnique();
         b.HasIndex(c => new { c.TenantId, c.Type });
         b.HasIndex(c => new { c.TenantId, c.Serial });
+        // The stale-assets job reads every tenant's assets last seen before its cutoff.
+        b.HasIndex(c => new { c.Type, c.LastSeenAt });
         b.HasOne<Tenant>().WithMany().HasForeignKey(c => c.TenantId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Person>().WithMany().HasForeignKey(c => c.OwnerId).OnDelete(DeleteBehavior.SetNull);
     }

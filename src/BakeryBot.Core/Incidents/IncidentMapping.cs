@@ -33,6 +33,8 @@ internal sealed class IncidentMapping : IEntityTypeConfiguration<Incident>
         b.HasIndex(i => new { i.TenantId, i.DeclaredAt });
         // /sla report and the digest find the incidents still unresolved when a period began.
         b.HasIndex(i => new { i.TenantId, i.ResolvedAt });
+        // The problem-suggestions job reads every tenant's incidents of its window.
+        b.HasIndex(i => i.DeclaredAt);
         b.HasOne<Tenant>().WithMany().HasForeignKey(i => i.TenantId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Person>().WithMany().HasForeignKey(i => i.DeclaredById).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(i => i.Cis).WithOne().HasForeignKey(c => c.IncidentId).OnDelete(DeleteBehavior.Cascade);

@@ -53,12 +53,15 @@ public sealed class ProblemDetector(BakeryDbContext db, CardPublisher publisher,
     {
         var (after, since) = Threshold();
         // Candidates only: each is checked again, under the lock, by the one method the inline path uses too.
-        var candidates = await db.Set<IncidentCi>().AsNoTracking()
-            .Where(c => db.Incidents.Any(i => i.Id == c.IncidentId && i.DeclaredAt >= since))
+        // From the window's incidents (an index on their declaration time), not from every incident's CIs.
+        var candidates = await db.Incidents.AsNoTracking()
+            .Where(i => i.DeclaredAt >= since)
+            .SelectMany(i => i.Cis)
             .GroupBy(c => new { c.TenantId, c.CiId })
             .Where(g => g.Count() >= after)
             .Select(g => g.Key)
-            .Where(k => !db.Set<ProblemSuggestion>().Any(s => s.TenantId == k.TenantId && s.CiId == k.CiId && s.SuggestedAt >= since))
+            .Where(k => !db.Set<ProblemSuggestion>().Any(s => s.TenantId == k.TenantId && s.CiId == k.CiId && s.SuggestedAt >= since)
+                        && !db.Set<Problem>().Any(p => p.TenantId == k.TenantId && p.State != ProblemState.Resolved && p.Cis.Any(c => c.CiId == k.CiId)))
             .OrderBy(k => k.TenantId).ThenBy(k => k.CiId)
             .ToListAsync(ct);
         var suggested = new List<string>();
