@@ -75,12 +75,20 @@ public sealed class SlaClocks(BakeryDbContext db, CmdbGraph graph, CardPublisher
             }
             else if (row.HandledAt is null)
             {
-                (row.DueAt, row.Detail) = (want.Due, want.Detail);
+                if (row.Outcome is { } outcome && outcome == RearmedOutcome(want.Detail) && want.Due <= now)
+                {
+                    // Back to the target it was already sent for, whose moment has passed: sent it stays.
+                    (row.DueAt, row.Detail, row.HandledAt, row.Outcome) = (want.Due, want.Detail, now, "sent");
+                }
+                else
+                {
+                    (row.DueAt, row.Detail) = (want.Due, want.Detail);
+                }
             }
             else if (row.Detail != want.Detail && want.Due > now)
             {
-                // A new target: its clock runs again.
-                (row.DueAt, row.Detail, row.HandledAt, row.Outcome) = (want.Due, want.Detail, null, null);
+                // A new target: its clock runs again (remembering what it was sent for).
+                (row.DueAt, row.Detail, row.HandledAt, row.Outcome) = (want.Due, want.Detail, null, RearmedOutcome(row.Detail));
             }
         }
     }
@@ -273,6 +281,8 @@ public sealed class SlaClocks(BakeryDbContext db, CmdbGraph graph, CardPublisher
             ? (service, TimeSpan.FromSeconds(seconds))
             : (0, TimeSpan.Zero);
     }
+
+    private static string RearmedOutcome(string? sentFor) => $"re-armed; sent for {sentFor}";
 
     private static bool IsWarning(ReminderKind kind) => kind is ReminderKind.SlaAcknowledgeWarning or ReminderKind.SlaResolveWarning;
 

@@ -250,6 +250,25 @@ public abstract class SlaClockTests(DbProvider provider)
         Assert.Empty(await MixerClocksAsync());
         Assert.Equal(4, (await RemindersAsync(app)).Count); // INC-1's stay
     }
+
+    [SkippableFact]
+    public async Task A_severity_changed_back_after_its_warning_does_not_warn_again()
+    {
+        await using var app = await DeclaredAsync(provider);
+        app.Clock.SetUtcNow(At(9, 16));
+        Assert.Equal("INC-1 acknowledge 75%||", await RunAsync(app));
+
+        // To SEV3 (shop's 40 minutes: the warning is due again at 09:30), and back to SEV2 before then.
+        await app.SendAsync("incident", "sev INC-1 sev3", user: "bob");
+        Assert.Equal(At(9, 30), (await RemindersAsync(app)).Single(r => r.Kind == ReminderKind.SlaAcknowledgeWarning).Due);
+        app.Clock.SetUtcNow(At(9, 17));
+        await app.SendAsync("incident", "sev INC-1 sev2", user: "bob");
+        app.Clock.SetUtcNow(At(9, 18));
+
+        Assert.Equal("||", await RunAsync(app));
+        Assert.Single(await PostsAsync(app));
+        Assert.Equal("sent", (await RemindersAsync(app)).Single(r => r.Kind == ReminderKind.SlaAcknowledgeWarning).Outcome);
+    }
 }
 
 public sealed class SqliteSlaClockTests() : SlaClockTests(DbProvider.Sqlite);
