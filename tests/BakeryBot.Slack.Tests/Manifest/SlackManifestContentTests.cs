@@ -57,6 +57,26 @@ public sealed partial class SlackManifestContentTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Files))]
+    public async Task Each_command_names_every_verb_the_router_has_for_it(string file)
+    {
+        await using var app = await CoreTestApp.CreateAsync(DbProvider.Sqlite);
+        var map = app.Services.GetRequiredService<CommandMap>();
+        var missing = new List<string>();
+        foreach (var command in SlackManifestFiles.Manifest(file)["features"]!["slash_commands"]!.AsArray())
+        {
+            var name = ((string)command!["command"]!).TrimStart('/');
+            var text = $"{command["description"]} {command["usage_hint"]}";
+            var words = Word().Matches(text).Select(m => m.Value).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var definition = map.FindCommand(name);
+            Assert.NotNull(definition);
+            missing.AddRange(definition.Verbs.Where(v => !words.Contains(v.Name)).Select(v => $"/{name} {v.Name}"));
+        }
+
+        Assert.Empty(missing);
+    }
+
     [SkippableFact]
     public void Every_top_level_command_of_product_md_is_in_both_manifests()
     {
@@ -258,6 +278,9 @@ public sealed partial class SlackManifestContentTests
 
     [GeneratedRegex(@"Map(?:Post|Get)\(\s*""(/slack/[a-z/]+)""")]
     private static partial Regex SlackRoute();
+
+    [GeneratedRegex("[a-z][a-z-]*", RegexOptions.IgnoreCase)]
+    private static partial Regex Word();
 
     [GeneratedRegex("`/([a-z]+)")]
     private static partial Regex CommandWord();
