@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using BakeryBot.Core.Chat;
+using BakeryBot.Core.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BakeryBot.Teams.Tests.Manifest;
 
@@ -63,6 +66,43 @@ public sealed partial class TeamsManifestContentTests
 
         Assert.Empty(ProductCommands.Except(listed));
         Assert.Empty(listed.Except(ProductCommands));
+    }
+
+    [Fact]
+    public async Task Command_lists_hold_only_commands_the_router_knows_and_together_all_of_them()
+    {
+        await using var app = await CoreTestApp.CreateAsync(DbProvider.Sqlite);
+        var known = app.Services.GetRequiredService<CommandMap>().Commands.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        Assert.NotEmpty(known);
+
+        var listed = CommandLists
+            .SelectMany(list => list!["commands"]!.AsArray())
+            .Select(command => (string)command!["title"]!)
+            .ToHashSet(StringComparer.Ordinal);
+
+        Assert.Empty(listed.Except(known));
+        Assert.Empty(known.Except(listed));
+    }
+
+    [Fact]
+    public async Task Each_command_names_every_verb_the_router_has_for_it_in_some_list()
+    {
+        await using var app = await CoreTestApp.CreateAsync(DbProvider.Sqlite);
+        var map = app.Services.GetRequiredService<CommandMap>();
+        var described = CommandLists
+            .SelectMany(list => list!["commands"]!.AsArray())
+            .GroupBy(command => (string)command!["title"]!, command => (string)command!["description"]!, StringComparer.Ordinal);
+
+        var missing = new List<string>();
+        foreach (var descriptions in described)
+        {
+            var words = descriptions.SelectMany(d => Word().Matches(d).Select(m => m.Value)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var definition = map.FindCommand(descriptions.Key);
+            Assert.NotNull(definition);
+            missing.AddRange(definition.Verbs.Where(v => !words.Contains(v.Name)).Select(v => $"{descriptions.Key} {v.Name}"));
+        }
+
+        Assert.Empty(missing);
     }
 
     [Fact]
@@ -139,6 +179,9 @@ public sealed partial class TeamsManifestContentTests
         Assert.Equal("outline.png", (string?)_manifest["icons"]!["outline"]);
         Assert.Null(_manifest["webApplicationInfo"]);
     }
+
+    [GeneratedRegex("[a-z][a-z-]*", RegexOptions.IgnoreCase)]
+    private static partial Regex Word();
 
     [GeneratedRegex("`/([a-z]+)")]
     private static partial Regex CommandWord();
