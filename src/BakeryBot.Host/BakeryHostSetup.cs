@@ -59,6 +59,7 @@ public static class BakeryHostSetup
         services.AddHostedService<OutboxWorker>();
         services.AddHostedService<ProfileRefreshWorker>();
         builder.AddBakeryJobs();
+        builder.AddBakeryTelemetry();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RawBody.MaxBytes);
         return builder;
     }
@@ -67,6 +68,7 @@ public static class BakeryHostSetup
     {
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", ReadyAsync);
+        app.MapBakeryTelemetry();
         app.MapHooks();
         app.MapCalendar();
         app.MapTimeExport();

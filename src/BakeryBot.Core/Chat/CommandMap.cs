@@ -110,6 +110,10 @@ public sealed class CommandMap
 
     public IEnumerable<CommandDefinition> Commands => _commands.Values.OrderBy(c => c.Name, StringComparer.Ordinal);
 
+    /// <summary>Whether a command, button or form of that name exists: what may name a request in metrics (the rest is "other").</summary>
+    public bool Knows(string? command, string? actionId, string? formId) =>
+        formId is not null ? _forms.ContainsKey(formId) : actionId is not null ? _actions.ContainsKey(actionId) : command is not null && _commands.ContainsKey(command);
+
     public CommandDefinition Command(string name, string summary)
     {
         var definition = new CommandDefinition(name, summary);

@@ -14,9 +14,44 @@ namespace BakeryBot.Core.Chat;
 /// that catches. A rule broken by the person becomes a private warning with the usage; anything
 /// unexpected is logged with a short reference the person sees.
 /// </summary>
-public sealed class CommandRouter(CommandMap map, IServiceScopeFactory scopes, TimeProvider clock, ILogger<CommandRouter> logger)
+public sealed partial class CommandRouter(CommandMap map, IServiceScopeFactory scopes, TimeProvider clock, ILogger<CommandRouter> logger)
 {
     public async Task<ChatReply> HandleAsync(ChatRequest request, CancellationToken ct)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        // Only names the bot knows, so that a mistyped word does not become a metric of its own.
+        var what = !map.Knows(request.IsFormSubmission || request.IsAction ? null : request.Command, request.IsAction ? request.ActionId : null, request.IsFormSubmission ? request.FormId : null) ? "other"
+            : request.IsFormSubmission ? $"form:{request.FormId}" : request.IsAction ? $"button:{request.ActionId}" : request.Command;
+        // Every log line of the request carries where it came from and what it was.
+        using var logScope = logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["Platform"] = request.Platform,
+            ["Tenant"] = request.TenantId,
+            ["Command"] = what,
+            ["RecordId"] = RecordIdIn(request),
+        });
+        using var activity = Telemetry.BakeryTelemetry.Activities.StartActivity($"command {what}");
+        activity?.SetTag("bakerybot.platform", request.Platform);
+        activity?.SetTag("bakerybot.command", what);
+        var reply = await HandleCoreAsync(request, ct);
+        var outcome = reply.Kind switch { ReplyKind.Warning => "refused", ReplyKind.Error => "error", _ => "ok" };
+        var tags = new System.Diagnostics.TagList { { "platform", request.Platform }, { "command", what }, { "outcome", outcome } };
+        Telemetry.BakeryTelemetry.Commands.Add(1, tags);
+        Telemetry.BakeryTelemetry.CommandDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+        return reply;
+    }
+
+    /// <summary>The first record id (INC-42) a request names, for its log lines.</summary>
+    private static string? RecordIdIn(ChatRequest request)
+    {
+        var text = request.IsAction ? request.ActionValue : request.Text;
+        return text is null ? null : RecordIdPattern().Match(text) is { Success: true } m ? m.Value.ToUpperInvariant() : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(?:INC|PRB|CHG|DRL)-\d+\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex RecordIdPattern();
+
+    private async Task<ChatReply> HandleCoreAsync(ChatRequest request, CancellationToken ct)
     {
         CommandVerb? verb = null;
         string? usage = null;

@@ -168,6 +168,10 @@ public sealed class JobCatalog(IOptions<ReleaseOptions> releases, IOptions<Synth
 
         var db = services.GetRequiredService<BakeryDbContext>();
         var pending = await db.Outbox.CountAsync(m => m.Status == OutboxStatus.Pending, ct);
+        // The outbox's depth and age for the metrics (bakerybot.outbox.pending, bakerybot.outbox.oldest_age).
+        var oldest = pending == 0 ? null : await db.Outbox.Where(m => m.Status == OutboxStatus.Pending).OrderBy(m => m.Id).Select(m => (DateTimeOffset?)m.CreatedAt).FirstOrDefaultAsync(ct);
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        Telemetry.BakeryTelemetry.ObserveOutbox(pending, oldest is { } first && now > first ? now - first : TimeSpan.Zero);
         var summary = signal.WorkerAttached
             ? $"Woke the outbox worker; {pending} message{(pending == 1 ? "" : "s")} pending."
             : $"Handled {handled} message{(handled == 1 ? "" : "s")}; {pending} pending.";

@@ -32,8 +32,11 @@ public sealed class JobRunner(IServiceScopeFactory scopes, JobCatalog catalog, T
     public async Task<JobRunReport> RunAsync(JobDefinition job, bool manual, CancellationToken ct)
     {
         var started = clock.GetUtcNow();
+        var timer = System.Diagnostics.Stopwatch.StartNew();
         JobResult? result = null;
         string? error = null;
+        using var activity = Telemetry.BakeryTelemetry.Activities.StartActivity($"job {job.Name}");
+        activity?.SetTag("bakerybot.job", job.Name);
         try
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -46,6 +49,10 @@ public sealed class JobRunner(IServiceScopeFactory scopes, JobCatalog catalog, T
         }
 
         var report = new JobRunReport(job.Name, manual, Instance, started, clock.GetUtcNow(), error is null ? JobOutcome.Ok : JobOutcome.Failed, result, error);
+        var tags = new System.Diagnostics.TagList { { "job", job.Name }, { "outcome", error is null ? "ok" : "failed" }, { "manual", manual } };
+        Telemetry.BakeryTelemetry.JobRuns.Add(1, tags);
+        Telemetry.BakeryTelemetry.JobDuration.Record(timer.Elapsed.TotalSeconds, tags);
+        activity?.SetStatus(error is null ? System.Diagnostics.ActivityStatusCode.Ok : System.Diagnostics.ActivityStatusCode.Error, error);
         if (result is { Changed: true } || manual)
         {
             logger.LogInformation("The {Job} job ({Trigger} run): {Summary}", job.Name, manual ? "manual" : "scheduled", result?.Summary ?? error);

@@ -8,8 +8,12 @@ namespace BakeryBot.Core.Tests.Infrastructure;
 public sealed class LogLines : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _lines = new();
+    private readonly ConcurrentQueue<IReadOnlyDictionary<string, object?>> _scopes = new();
 
     public IReadOnlyList<string> Lines => [.. _lines];
+
+    /// <summary>The scopes begun with key-value state (what structured log lines carry), in order.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, object?>> Scopes => [.. _scopes];
 
     /// <summary>For <see cref="CoreTestApp.CreateAsync"/>'s configure: logs to this from Information up.</summary>
     public void AddTo(IServiceCollection services) =>
@@ -24,7 +28,15 @@ public sealed class LogLines : ILoggerProvider
     private sealed class Logger(LogLines owner) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
+            where TState : notnull
+        {
+            if (state is IEnumerable<KeyValuePair<string, object?>> pairs)
+            {
+                owner._scopes.Enqueue(pairs.ToDictionary(p => p.Key, p => p.Value));
+            }
+
+            return null;
+        }
 
         public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
 

@@ -255,7 +255,7 @@ public sealed class OutboxDispatcher
                     }
                 }
 
-                _delivered.Add(1);
+                _delivered.Add(1, new KeyValuePair<string, object?>("platform", row.Platform), new KeyValuePair<string, object?>("kind", row.Kind.ToString()));
                 if (row.DelayNoted)
                 {
                     _logger.LogInformation("Outbox row {Id} to {Platform}/{Channel} was delivered {Delay} after it was written", row.Id, row.Platform, row.ChannelId, now - row.CreatedAt);
@@ -268,7 +268,7 @@ public sealed class OutboxDispatcher
                 _channelFreeAt[(row.Platform, row.ChannelId)] = now + limited.Delay;
                 break;
             case PostOutcome.Transient transient:
-                _failures.Add(1);
+                _failures.Add(1, new KeyValuePair<string, object?>("platform", row.Platform), new KeyValuePair<string, object?>("kind", row.Kind.ToString()));
                 row.MaybeSent |= transient.MaybeDelivered;
                 row.LastError = Truncate(transient.Error);
                 if (row.Attempts >= _options.MaxAttempts)
@@ -283,7 +283,7 @@ public sealed class OutboxDispatcher
 
                 break;
             case PostOutcome.Permanent permanent:
-                _failures.Add(1);
+                _failures.Add(1, new KeyValuePair<string, object?>("platform", row.Platform), new KeyValuePair<string, object?>("kind", row.Kind.ToString()));
                 row.Status = OutboxStatus.Failed;
                 row.LastError = Truncate(permanent.Error);
                 _logger.LogError("Outbox row {Id} to {Platform}/{Channel} refused: {Error}", row.Id, row.Platform, row.ChannelId, row.LastError);
