@@ -3,83 +3,99 @@ using BakeryBot.Host.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using OpenQA.Selenium;
-using OpenQA.Selenium.Chrome;
-using OpenQA.Selenium.Support.UI;
+using Microsoft.Playwright;
 
 namespace BakeryBot.Host.Tests.Playground;
 
 /// <summary>
-/// The playground page in headless Chromium (Debian's chromium and chromium-driver), as a person uses
-/// it: type a command, see the card, click its button, see the card change.
+/// The playground page in headless Chromium (Debian's chromium, driven by Playwright with it as the
+/// browser: nothing is downloaded), as a person uses it: type a command, see the card, click its
+/// button, see the card change. Its screenshots of the cards are the README's.
 /// </summary>
 public sealed class PlaygroundBrowserTests
 {
     private const string Chromium = "/usr/bin/chromium";
-    private const string ChromeDriver = "/usr/bin/chromedriver";
 
     [SkippableFact]
     public async Task A_person_declares_an_incident_and_acknowledges_it_from_the_card()
     {
-        if (!File.Exists(Chromium) || !File.Exists(ChromeDriver))
+        if (!File.Exists(Chromium))
         {
-            Assert.False(PostgresServer.InCi, "CI installs chromium and chromium-driver for the browser tests.");
-            throw new SkipException("Browser test skipped: install Debian's chromium and chromium-driver to run it.");
+            Assert.False(PostgresServer.InCi, "CI installs Debian's chromium for the browser tests.");
+            throw new SkipException("Browser test skipped: install Debian's chromium to run it.");
         }
 
         await using var bot = await BotFactory.CreateAsync(DbProvider.Sqlite, slack: null);
         bot.UseKestrel(0);
         bot.StartServer();
         var address = bot.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        using var browser = Launch();
-        var wait = new WebDriverWait(browser, TimeSpan.FromSeconds(15));
-        // The page redraws a message when it changes: an element found a moment ago may be replaced.
-        wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException));
-        browser.Navigate().GoToUrl(address);
-
-        wait.Until(d => d.FindElements(By.CssSelector("#channels button[data-channel]")).Count == 3);
-        browser.FindElement(By.CssSelector("#user option[value='alice']")).Click();
-        Type(browser, "/incident <img src=x onerror=window.pwned=1> burnt-cookie sev2");
-
-        var title = wait.Until(d => d.FindElements(By.CssSelector("#stream .card .card-title")).Select(e => e.Text).FirstOrDefault(t => t.Contains("INC-1", StringComparison.Ordinal)));
-        Assert.Equal("INC-1: <img src=x onerror=window.pwned=1> burnt-cookie", title);
-        Assert.Empty(browser.FindElements(By.CssSelector("#stream img")));
-        Assert.Contains("INC-1 declared", wait.Until(d => d.FindElement(By.CssSelector("#stream .reply-private")).Text), StringComparison.Ordinal);
-
-        browser.FindElement(By.CssSelector("#user option[value='bob']")).Click();
-        wait.Until(d =>
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            d.FindElement(By.CssSelector("#stream .card button[data-action='incident.ack']")).Click();
-            return true;
+            ExecutablePath = Chromium,
+            Headless = true,
+            // Quiet on a machine without a network: no sign-in, no updates, no sandbox in containers.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 800 } });
+        var pwned = false;
+        page.Dialog += (_, _) => pwned = true;
+        await page.GotoAsync(address);
 
-        var card = wait.Until(d => d.FindElement(By.CssSelector("#stream .card")).Text is var text && text.Contains("Acknowledged", StringComparison.Ordinal) ? text : null);
-        Assert.Contains("Bob", card, StringComparison.Ordinal);
-        Assert.Empty(browser.FindElements(By.CssSelector("#stream .card button[data-action='incident.ack']")));
+        await Assertions.Expect(page.Locator("#channels button[data-channel]")).ToHaveCountAsync(3);
+        await page.Locator("#user").SelectOptionAsync("alice");
+        await TypeAsync(page, "/incident <img src=x onerror=window.pwned=1> burnt-cookie sev2");
 
-        Type(browser, "/incident frobnicate");
-        Type(browser, "/nonsense");
-        var warning = wait.Until(d => d.FindElements(By.CssSelector("#stream .reply-warning")).Select(e => e.Text).FirstOrDefault(t => t.Contains("is not a command", StringComparison.Ordinal)));
-        Assert.Contains("`/nonsense` is not a command I know", warning, StringComparison.Ordinal);
-        Assert.Null(((IJavaScriptExecutor)browser).ExecuteScript("return window.pwned ?? null;"));
+        var card = page.Locator("#stream .card").Filter(new LocatorFilterOptions { HasText = "INC-1" }).First;
+        await Assertions.Expect(card.Locator(".card-title")).ToHaveTextAsync("INC-1: <img src=x onerror=window.pwned=1> burnt-cookie");
+        Assert.Equal(0, await page.Locator("#stream img").CountAsync());
+        await Assertions.Expect(page.Locator("#stream .reply-private").First).ToContainTextAsync("INC-1 declared");
+
+        await page.Locator("#user").SelectOptionAsync("bob");
+        await card.Locator("button[data-action='incident.ack']").ClickAsync();
+
+        await Assertions.Expect(card).ToContainTextAsync("Acknowledged");
+        await Assertions.Expect(card).ToContainTextAsync("Bob");
+        await Assertions.Expect(card.Locator("button[data-action='incident.ack']")).ToHaveCountAsync(0);
+
+        // The README's pictures: a card as declared and as acknowledged.
+        await page.Locator("#user").SelectOptionAsync("alice");
+        await TypeAsync(page, "/incident burnt cookies at bakery 2 sev2");
+        var second = page.Locator("#stream .card").Filter(new LocatorFilterOptions { HasText = "INC-2" }).First;
+        await Assertions.Expect(second.Locator("button[data-action='incident.ack']")).ToHaveCountAsync(1);
+        await Screenshot(second, "incident-declared.png");
+        await page.Locator("#user").SelectOptionAsync("bob");
+        await second.Locator("button[data-action='incident.ack']").ClickAsync();
+        await Assertions.Expect(second).ToContainTextAsync("Acknowledged");
+        await Screenshot(second, "incident-acknowledged.png");
+
+        await TypeAsync(page, "/incident frobnicate");
+        await TypeAsync(page, "/nonsense");
+        await Assertions.Expect(page.Locator("#stream .reply-warning").Filter(new LocatorFilterOptions { HasText = "is not a command" })).ToContainTextAsync("`/nonsense` is not a command I know");
+        Assert.Equal("none", await page.EvaluateAsync<string>("() => String(window.pwned ?? 'none')"));
+        Assert.False(pwned);
     }
 
-    private static void Type(ChromeDriver browser, string command)
+    private static async Task TypeAsync(IPage page, string command)
     {
-        var input = browser.FindElement(By.Id("command"));
-        input.Clear();
-        input.SendKeys(command + Keys.Enter);
+        var input = page.Locator("#command");
+        await input.FillAsync(command);
+        await input.PressAsync("Enter");
     }
 
-    private static ChromeDriver Launch()
+    /// <summary>
+    /// A card's picture, for the README (<c>docs/screenshots</c>), written when the test runs with
+    /// <c>BAKERYBOT_SCREENSHOTS</c> set to the repository's folder; otherwise only taken, to show it renders.
+    /// </summary>
+    private static async Task Screenshot(ILocator card, string name)
     {
-        var options = new ChromeOptions { BinaryLocation = Chromium };
-        // The flags that keep Chromium quiet on a machine without a network (no sign-in, no updates).
-        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1280,900");
-        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(ChromeDriver)!, Path.GetFileName(ChromeDriver));
-        service.HideCommandPromptWindow = true;
-        service.SuppressInitialDiagnosticInformation = true;
-        return new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+        var bytes = await card.ScreenshotAsync();
+        Assert.True(bytes.Length > 1000, $"The screenshot {name} is empty.");
+        if (Environment.GetEnvironmentVariable("BAKERYBOT_SCREENSHOTS") is { Length: > 0 } root)
+        {
+            var folder = Path.Combine(root, "docs", "screenshots");
+            Directory.CreateDirectory(folder);
+            await File.WriteAllBytesAsync(Path.Combine(folder, name), bytes);
+        }
     }
 }
