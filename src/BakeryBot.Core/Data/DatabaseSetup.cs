@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace BakeryBot.Core.Data;
 
@@ -61,9 +62,39 @@ public static class DatabaseSetup
         return builder.ToString();
     }
 
-    /// <summary>Applies pending migrations; on SQLite also switches the file to WAL (it stays so).</summary>
+    /// <summary>The session advisory lock that instances hold on PostgreSQL while they apply migrations.</summary>
+    public const long MigrationLock = 0x42616B65_4D696772; // "BakeMigr"
+
+    /// <summary>
+    /// Applies pending migrations; on SQLite also switches the file to WAL (it stays so). On PostgreSQL
+    /// instances starting together (replicas) take turns under a session advisory lock, held on a
+    /// connection of its own: EF Core's migration lock alone let two of them apply the first migration
+    /// of an empty database at once ("relation already exists"). The next one finds nothing pending.
+    /// </summary>
     public static async Task MigrateAsync(BakeryDbContext db, CancellationToken ct)
     {
+        if (db.Database.IsNpgsql())
+        {
+            await using var gate = new NpgsqlConnection(db.Database.GetConnectionString());
+            await gate.OpenAsync(ct);
+            await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({MigrationLock})", gate))
+            {
+                await take.ExecuteNonQueryAsync(ct);
+            }
+
+            try
+            {
+                await db.Database.MigrateAsync(ct);
+            }
+            finally
+            {
+                await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({MigrationLock})", gate);
+                await release.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+
+            return;
+        }
+
         await db.Database.MigrateAsync(ct);
         if (db.Database.IsSqlite())
         {
