@@ -3,8 +3,8 @@ using BakeryBot.Host.Cli;
 
 // Admin verbs come before the host's own arguments: `bakerybot seed-demo`, `bakerybot import <file>`,
 // `bakerybot export time|audit --from <date> --to <date>`, `bakerybot run-job <name>`,
-// `bakerybot migrate [--to <name>]`.
-var verb = args.Length > 0 && args[0] is "seed-demo" or "import" or "export" or "run-job" or "migrate" ? args[0] : null;
+// `bakerybot migrate [--to <name>]`, `bakerybot check-config`.
+var verb = args.Length > 0 && args[0] is "seed-demo" or "import" or "export" or "run-job" or "migrate" or "check-config" ? args[0] : null;
 var import = verb == "import" ? ImportVerb.Parse(args[1..]) : null;
 var export = verb == "export" ? ExportVerb.Parse(args[1..]) : null;
 var migrate = verb == "migrate" ? MigrateVerb.Parse(args[1..]) : null;
@@ -18,6 +18,15 @@ if (runJob?.Error is not null)
 if (migrate?.Error is not null)
 {
     return await MigrateVerb.UsageAsync(migrate, Console.Error);
+}
+
+if (verb == "check-config")
+{
+    // Reads and tries the configuration without starting anything (nor migrating the database).
+    var check = CheckConfigVerb.Parse(args[1..]);
+    return check.Error is not null
+        ? await CheckConfigVerb.UsageAsync(check, Console.Error)
+        : await CheckConfigVerb.RunAsync(WebApplication.CreateBuilder(check.HostArgs), Console.Out, CancellationToken.None);
 }
 
 var builder = WebApplication.CreateBuilder(import?.HostArgs ?? export?.HostArgs ?? runJob?.HostArgs ?? migrate?.HostArgs ?? (verb is null ? args : args[1..]));
