@@ -49,6 +49,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<TimerService>();
         services.AddScoped<TimeEntryService>();
         services.AddScoped<TimeExportService>();
+        services.AddScoped<Data.AuditExportService>();
         services.AddScoped<TimerReminders>();
         services.AddOptions<TimerOptions>()
             .Validate(o => o.WorkDay > TimeSpan.Zero, $"{TimerOptions.Section}:{nameof(TimerOptions.WorkDay)} must be a positive duration (8 hours: 08:00:00).")

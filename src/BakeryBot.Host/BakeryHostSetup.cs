@@ -36,6 +36,7 @@ public static class BakeryHostSetup
         services.Configure<BakeryBot.Core.Changes.ReleaseOptions>(configuration.GetSection(BakeryBot.Core.Changes.ReleaseOptions.Section));
         services.Configure<BakeryBot.Core.Drills.DrillOptions>(configuration.GetSection(BakeryBot.Core.Drills.DrillOptions.Section));
         services.Configure<BakeryBot.Core.TimeTracking.TimerOptions>(configuration.GetSection(BakeryBot.Core.TimeTracking.TimerOptions.Section));
+        services.Configure<BakeryBot.Core.Synthetic.SyntheticOptions>(configuration.GetSection(BakeryBot.Core.Synthetic.SyntheticOptions.Section));
         services.AddBakeryCore();
 
         var provider = configuration[$"{DatabaseOptions.Section}:Provider"] ?? DatabaseOptions.Sqlite;

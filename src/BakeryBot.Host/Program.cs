@@ -2,10 +2,12 @@ using BakeryBot.Host;
 using BakeryBot.Host.Cli;
 
 // Admin verbs come before the host's own arguments: `bakerybot seed-demo`, `bakerybot import <file>`,
-// `bakerybot export time --from <date> --to <date>`, `bakerybot run-job <name>`.
-var verb = args.Length > 0 && args[0] is "seed-demo" or "import" or "export" or "run-job" ? args[0] : null;
+// `bakerybot export time|audit --from <date> --to <date>`, `bakerybot run-job <name>`,
+// `bakerybot migrate [--to <name>]`, `bakerybot check-config`.
+var verb = args.Length > 0 && args[0] is "seed-demo" or "import" or "export" or "run-job" or "migrate" or "check-config" ? args[0] : null;
 var import = verb == "import" ? ImportVerb.Parse(args[1..]) : null;
 var export = verb == "export" ? ExportVerb.Parse(args[1..]) : null;
+var migrate = verb == "migrate" ? MigrateVerb.Parse(args[1..]) : null;
 var runJob = verb == "run-job" ? RunJobVerb.Parse(args[1..]) : null;
 if (runJob?.Error is not null)
 {
@@ -13,15 +15,35 @@ if (runJob?.Error is not null)
     return await RunJobVerb.UsageAsync(runJob, Console.Out);
 }
 
-var builder = WebApplication.CreateBuilder(import?.HostArgs ?? export?.HostArgs ?? runJob?.HostArgs ?? (verb is null ? args : args[1..]));
-builder.AddBakeryBot();
-if (export is not null)
+if (migrate?.Error is not null)
 {
-    // The CSV may go to standard output: every log line goes to standard error instead.
+    return await MigrateVerb.UsageAsync(migrate, Console.Error);
+}
+
+if (verb == "check-config")
+{
+    // Reads and tries the configuration without starting anything (nor migrating the database).
+    var check = CheckConfigVerb.Parse(args[1..]);
+    return check.Error is not null
+        ? await CheckConfigVerb.UsageAsync(check, Console.Error)
+        : await CheckConfigVerb.RunAsync(WebApplication.CreateBuilder(check.HostArgs), Console.Out, CancellationToken.None);
+}
+
+var builder = WebApplication.CreateBuilder(import?.HostArgs ?? export?.HostArgs ?? runJob?.HostArgs ?? migrate?.HostArgs ?? (verb is null ? args : args[1..]));
+builder.AddBakeryBot();
+if (export is not null || migrate is not null)
+{
+    // The data (CSV, what was migrated) goes to standard output: every log line goes to standard error instead.
     builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 }
 
 var app = builder.Build();
+if (migrate is not null)
+{
+    // Up or down to where it is told, nothing more: the host is not started.
+    return await MigrateVerb.RunAsync(app.Services, migrate, Console.Out, Console.Error, CancellationToken.None);
+}
+
 await app.MigrateDatabaseAsync();
 switch (verb)
 {
@@ -48,3 +70,4 @@ return 0;
 
 /// <summary>The entry point (public for the integration tests' WebApplicationFactory).</summary>
 public partial class Program;
+

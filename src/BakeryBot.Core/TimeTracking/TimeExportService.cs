@@ -34,7 +34,8 @@ public sealed class TimeExportService(BakeryDbContext db, TimeProvider clock)
     public static readonly IReadOnlyList<string> Columns =
         ["entry_id", "person", "day", "started_at_utc", "hours", "seconds", "record", "note", "source_link"];
 
-    private static readonly CsvWriterOptions CsvOptions = new() { Injection = CsvInjection.Escape };
+    /// <summary>RFC 4180 with formula-looking cells defused by a leading <c>'</c>; the audit export writes with it too.</summary>
+    public static readonly CsvWriterOptions CsvOptions = new() { Injection = CsvInjection.Escape };
 
     /// <summary>Refuses a span that ends before it starts or covers more than <see cref="MaxDays"/> days.</summary>
     /// <summary>The last day an export may cover.</summary>

@@ -73,8 +73,9 @@ public abstract class TimeExportTests(DbProvider provider)
     }
 
     [SkippableTheory]
-    [InlineData("", "Export what? Only `time` can be exported.")]
-    [InlineData("cmdb --from 2026-11-01 --to 2026-11-30", "`cmdb` can't be exported; only `time` can.")]
+    [InlineData("", "Export what? `time` or `audit`.")]
+    [InlineData("cmdb --from 2026-11-01 --to 2026-11-30", "`cmdb` can't be exported; only `time` and `audit` can.")]
+    [InlineData("time --from 2026-11-01 --to 2026-11-30 --format jsonl", "--format is for the audit export; time is always CSV.")]
     [InlineData("time --from 2026-11-01", "Which days? Give --from and --to.")]
     [InlineData("time --from 2026-11-01 --to", "--to needs a value.")]
     [InlineData("time --from 1/11/2026 --to 2026-11-30", "--from 1/11/2026 is not a date; write it like 2026-11-01.")]

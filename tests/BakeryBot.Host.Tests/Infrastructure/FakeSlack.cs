@@ -216,6 +216,8 @@ public sealed class FakeSlack : IAsyncDisposable
                     }
 
                     return new JsonObject { ["ok"] = true, ["messages"] = history, ["has_more"] = false };
+                case "auth.test":
+                    return new JsonObject { ["ok"] = true, ["team"] = "Bakery", ["team_id"] = "T0BAKERY", ["user"] = "bakerybot", ["user_id"] = "U0BAKERYBOT", ["bot_id"] = "B0BAKERYBOT" };
                 default:
                     return new JsonObject { ["ok"] = false, ["error"] = "unknown_method" };
             }
