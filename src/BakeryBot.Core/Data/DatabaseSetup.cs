@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace BakeryBot.Core.Data;
 
@@ -67,29 +66,32 @@ public static class DatabaseSetup
 
     /// <summary>
     /// Applies pending migrations; on SQLite also switches the file to WAL (it stays so). On PostgreSQL
-    /// instances starting together (replicas) take turns under a session advisory lock, held on a
-    /// connection of its own: EF Core's migration lock alone let two of them apply the first migration
+    /// instances starting together (replicas) take turns under a session advisory lock, held on the
+    /// context's connection: EF Core's migration lock alone let two of them apply the first migration
     /// of an empty database at once ("relation already exists"). The next one finds nothing pending.
     /// </summary>
     public static async Task MigrateAsync(BakeryDbContext db, CancellationToken ct)
     {
         if (db.Database.IsNpgsql())
         {
-            await using var gate = new NpgsqlConnection(db.Database.GetConnectionString());
-            await gate.OpenAsync(ct);
-            await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({MigrationLock})", gate))
-            {
-                await take.ExecuteNonQueryAsync(ct);
-            }
-
+            // On the context's own connection (opened here, so EF keeps it open through the migrations):
+            // no second connection string to build, and the session lock is released with the session.
+            await db.Database.OpenConnectionAsync(ct);
             try
             {
-                await db.Database.MigrateAsync(ct);
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({MigrationLock})", ct);
+                try
+                {
+                    await db.Database.MigrateAsync(ct);
+                }
+                finally
+                {
+                    await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({MigrationLock})", CancellationToken.None);
+                }
             }
             finally
             {
-                await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({MigrationLock})", gate);
-                await release.ExecuteNonQueryAsync(CancellationToken.None);
+                await db.Database.CloseConnectionAsync();
             }
 
             return;
