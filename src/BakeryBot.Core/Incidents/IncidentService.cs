@@ -378,12 +378,18 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, Knowle
     private async Task<IncidentChange> ChangeAsync(Tenant tenant, RecordId id, Func<Incident, bool> change, string lead, string? status, CancellationToken ct)
     {
         var incident = await GetAsync(tenant.Id, id, ct);
+        var clockInputs = Sla.SlaClocks.InputsOf(incident);
         var changed = change(incident);
         var card = ChannelCard(await ViewAsync(incident, ct), tenant, clock.GetUtcNow());
         if (changed)
         {
-            // Acknowledged, resolved or a new severity: its SLA clocks follow, and commit with the change.
-            await slaClocks.PlanAsync(incident, ct);
+            // Acknowledged, resolved, a new severity or more CIs: its SLA clocks follow, and commit with
+            // the change. A note or an update (a repeated alert) leaves them as they are, unread.
+            if (Sla.SlaClocks.InputsOf(incident) != clockInputs)
+            {
+                await slaClocks.PlanAsync(incident, ct);
+            }
+
             await publisher.UpdateEverywhereAsync(tenant.Id, RecordType, id.ToString(), card, lead, ct);
             if (status is not null)
             {

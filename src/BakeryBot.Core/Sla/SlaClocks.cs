@@ -93,6 +93,10 @@ public sealed class SlaClocks(BakeryDbContext db, CmdbGraph graph, CardPublisher
         }
     }
 
+    /// <summary>What an incident's clocks are planned from (besides the targets and the CMDB): when these are unchanged, so are its clocks.</summary>
+    public static string InputsOf(Incident incident) =>
+        string.Join('|', incident.State, incident.Severity, incident.RespondedAt?.UtcTicks, string.Join(',', incident.Cis.Select(c => c.CiId).Order()));
+
     /// <summary>Plans again the clocks of a tenant's open incidents: after a target changed.</summary>
     public async Task PlanOpenAsync(int tenantId, CancellationToken ct)
     {
