@@ -294,7 +294,9 @@ public sealed partial class CommandRouter(CommandMap map, IServiceScopeFactory s
             ?? throw new UserException($"`/{request.Command}` is not a command I know.\n{map.Overview()}");
         var tokens = CommandTokenizer.Tokenize(request.Text, request.MentionIds);
         var first = tokens.Count > 0 && tokens[0].Kind == TokenKind.Word ? tokens[0].Text : null;
-        if (first is not null && string.Equals(first, "help", StringComparison.OrdinalIgnoreCase))
+        // A command with a help verb of its own (/bakery help: every command) answers a bare help itself.
+        var ownHelp = tokens.Count == 1 && command.Find("help") is not null;
+        if (first is not null && string.Equals(first, "help", StringComparison.OrdinalIgnoreCase) && !ownHelp)
         {
             var about = tokens.Count > 1 ? command.Find(tokens[1].Text) : null;
             var text = about is not null ? $"`{about.Usage}`: {about.Summary}" : command.Help();

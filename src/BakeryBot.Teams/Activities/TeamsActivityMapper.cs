@@ -21,7 +21,7 @@ public static partial class TeamsActivityMapper
 
     /// <summary>
     /// A <c>message</c> typed to the bot: its own @mention removed, HTML reduced to text, the first word the command
-    /// (with or without a leading '/', lower case) and the rest the text. Other people's mentions stay as
+    /// (with or without a leading '/', lower case) and the rest the text (<see cref="MessageCommand"/>). Other people's mentions stay as
     /// <c>&lt;at&gt;Name&lt;/at&gt;</c> with <see cref="ChatRequest.MentionIds"/> mapping the name to their id.
     /// Null when there is no command left, or tenant, user or conversation are missing.
     /// </summary>
@@ -35,9 +35,7 @@ public static partial class TeamsActivityMapper
 
         var mentionIds = new Dictionary<string, string>(StringComparer.Ordinal);
         var text = TeamsMessageText.Convert(a.Text, name => MentionText(a, name, mentionIds)).Trim();
-        var space = text.AsSpan().IndexOfAny(" \t\n");
-        var word = (space < 0 ? text : text[..space]).TrimStart('/');
-        if (word.Length == 0)
+        if (MessageCommand.Split(text) is not var (command, rest))
         {
             return null;
         }
@@ -47,8 +45,8 @@ public static partial class TeamsActivityMapper
         var threadId = request.ThreadId ?? (a.Conversation.ConversationType == "channel" ? a.ReplyToId : null);
         return request with
         {
-            Command = word.ToLowerInvariant(),
-            Text = space < 0 ? "" : text[(space + 1)..].Trim(),
+            Command = command,
+            Text = rest,
             ThreadId = threadId,
             MentionIds = mentionIds.Count == 0 ? null : mentionIds,
         };

@@ -103,6 +103,14 @@ public sealed class BotFactory : WebApplicationFactory<Program>
         return request;
     }
 
+    /// <summary>A JSON body (an Events API delivery) signed the way Slack signs it.</summary>
+    public static HttpRequestMessage SignedJson(string path, string body, DateTimeOffset? at = null)
+    {
+        var request = Signed(path, body, at);
+        request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        return request;
+    }
+
     public static string Sign(string timestamp, string body, string secret = SigningSecret)
     {
         var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"v0:{timestamp}:{body}"));

@@ -35,6 +35,13 @@ public sealed partial class SlackManifestContentTests
         ["views.open"] = [],
     };
 
+    /// <summary>The scopes each event the bot subscribes to needs (api.slack.com/events/&lt;event&gt;).</summary>
+    private static readonly Dictionary<string, string[]> ScopesByEvent = new(StringComparer.Ordinal)
+    {
+        ["app_mention"] = ["app_mentions:read"],
+        ["app_home_opened"] = [],
+    };
+
     /// <summary>Slash commands and shortcuts need <c>commands</c>; no Web API method does.</summary>
     private const string CommandsScope = "commands";
 
@@ -132,6 +139,10 @@ public sealed partial class SlackManifestContentTests
         var needed = CalledWebApiMethods().SelectMany(m => ScopesByMethod[m]).ToHashSet(StringComparer.Ordinal);
         Assert.NotEmpty(manifest["features"]!["slash_commands"]!.AsArray());
         needed.Add(CommandsScope);
+        var events = manifest["settings"]!["event_subscriptions"]?["bot_events"]?.AsArray().Select(e => (string)e!).ToList() ?? [];
+        // The events the bot handles (SlackPayloadMapper.FromEvent), no more and no fewer.
+        Assert.Equal(ScopesByEvent.Keys.Order(), events.Order());
+        needed.UnionWith(events.SelectMany(e => ScopesByEvent[e]));
 
         Assert.Equal(scopes.Count, scopes.Distinct(StringComparer.Ordinal).Count());
         Assert.Empty(needed.Except(scopes));
@@ -173,6 +184,9 @@ public sealed partial class SlackManifestContentTests
         Assert.Equal(SlackManifestFiles.PlaceholderUrl + "/slack/interactions", (string?)interactivity["request_url"]);
         Assert.Contains("/slack/interactions", routes);
 
+        Assert.Equal(SlackManifestFiles.PlaceholderUrl + "/slack/events", (string?)manifest["settings"]!["event_subscriptions"]!["request_url"]);
+        Assert.Contains("/slack/events", routes);
+
         Assert.False((bool)manifest["settings"]!["socket_mode_enabled"]!);
         Assert.DoesNotContain(Urls(manifest), url => !url.StartsWith(SlackManifestFiles.PlaceholderUrl + "/slack/", StringComparison.Ordinal));
     }
@@ -208,6 +222,7 @@ public sealed partial class SlackManifestContentTests
         }
 
         http["settings"]!["interactivity"]!.AsObject().Remove("request_url");
+        http["settings"]!["event_subscriptions"]?.AsObject().Remove("request_url");
         http["settings"]!["socket_mode_enabled"] = true;
         Assert.Equal(http.ToJsonString(), socket.ToJsonString());
     }
