@@ -86,7 +86,7 @@ public static class BakeryHostSetup
 
         if (app.Services.GetService<PlaygroundChannels>() is not null)
         {
-            app.MapPlayground(localOnly: app.Services.GetService<SlackEndpoints>() is not null || app.Services.GetService<TeamsEndpoints>() is not null);
+            app.MapPlayground(localOnly: app.Services.GetService<SlackInbound>() is not null || app.Services.GetService<TeamsEndpoints>() is not null);
         }
 
         return app;

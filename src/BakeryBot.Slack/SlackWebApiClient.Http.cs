@@ -12,7 +12,8 @@ public sealed partial class SlackWebApiClient
     private static Uri? ApiBase(SlackOptions? options) =>
         options is not null && Uri.TryCreate(options.ApiBaseUrl, UriKind.Absolute, out var uri) ? uri : null;
 
-    private async Task<JsonDocument> PostJsonAsync(string method, Action<Utf8JsonWriter> writeFields, CancellationToken ct)
+    /// <param name="token">Another token than the bot's (the app-level token of Socket Mode).</param>
+    private async Task<JsonDocument> PostJsonAsync(string method, Action<Utf8JsonWriter> writeFields, CancellationToken ct, string? token = null)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
         using (var writer = new Utf8JsonWriter(buffer, SlackBlockKitRenderer.WriterOptions))
@@ -24,7 +25,7 @@ public sealed partial class SlackWebApiClient
 
         // Slack: JSON bodies need the token in the Authorization header, never in the body.
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_apiBase, method)) { Content = JsonContent(buffer.WrittenMemory) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token ?? _token);
         return await SendAsync(method, request, ct);
     }
 

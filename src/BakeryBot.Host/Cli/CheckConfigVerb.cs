@@ -214,16 +214,17 @@ public static class CheckConfigVerb
     {
         if (string.IsNullOrEmpty(slack.SigningSecret) && string.IsNullOrEmpty(slack.BotToken) && string.IsNullOrEmpty(slack.AppToken))
         {
-            await report.NoteAsync("Slack: off. Set Slack:SigningSecret and Slack:BotToken to turn it on.");
+            await report.NoteAsync("Slack: off. Set Slack:BotToken and Slack:SigningSecret (or Slack:AppToken for Socket Mode) to turn it on.");
             return;
         }
 
         await report.OkAsync($"Slack:SigningSecret: {Secret(slack.SigningSecret, null)}; Slack:BotToken: {Secret(slack.BotToken, "xoxb-")}; Slack:AppToken: {Secret(slack.AppToken, "xapp-")}");
 
         // Worded as the bot's own validation words them, so that each is said once when both find it.
-        if (string.IsNullOrEmpty(slack.SigningSecret) != string.IsNullOrEmpty(slack.BotToken))
+        var receives = !string.IsNullOrEmpty(slack.SigningSecret) || !string.IsNullOrEmpty(slack.AppToken);
+        if (receives != !string.IsNullOrEmpty(slack.BotToken))
         {
-            await report.ProblemAsync("Slack needs both Slack:SigningSecret and Slack:BotToken (or neither, to keep Slack off).");
+            await report.ProblemAsync("Slack needs Slack:BotToken and, to receive from Slack, Slack:SigningSecret (public HTTP endpoints) or Slack:AppToken (Socket Mode), or all empty to keep Slack off.");
         }
 
         if (!string.IsNullOrEmpty(slack.BotToken) && !slack.BotToken.StartsWith("xoxb-", StringComparison.Ordinal))
@@ -266,6 +267,31 @@ public static class CheckConfigVerb
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
         {
             await report.ProblemAsync($"Slack:ApiBaseUrl ({api}) is unreachable: {Reason(ex)}. Check Slack:ApiBaseUrl, DNS, the firewall and any HTTPS proxy.");
+            return;
+        }
+
+        if (slack.AppToken.StartsWith("xapp-", StringComparison.Ordinal))
+        {
+            await SocketModeAsync(report, http, api, slack.AppToken, ct);
+        }
+    }
+
+    /// <summary>Asks for a Socket Mode connection URL with the app-level token (the URL is not used; it expires unused).</summary>
+    private static async Task SocketModeAsync(Report report, HttpClient http, Uri api, string appToken, CancellationToken ct)
+    {
+        try
+        {
+            var slackApi = new SlackWebApiClient(http, appToken, api);
+            var url = await slackApi.OpenSocketConnectionAsync(appToken, ct);
+            await report.OkAsync($"Slack Socket Mode: apps.connections.open accepted Slack:AppToken (a connection would go to {url.Host}).");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or SlackServerException or SlackRateLimitedException)
+        {
+            await report.ProblemAsync($"Slack Socket Mode: apps.connections.open could not be asked ({Reason(ex)}).");
+        }
+        catch (SlackApiException ex)
+        {
+            await report.ProblemAsync($"Slack:AppToken: apps.connections.open refused it ({ex.Error}). Generate an app-level token with the connections:write scope under Basic Information → App-Level Tokens, and turn Socket Mode on in the app's settings.");
         }
     }
 

@@ -16,7 +16,7 @@ public sealed class CheckConfigVerbTests : IAsyncLifetime
 {
     private const string SigningSecret = "8f14e45fceea167a5a36dedd4bea2543";
     private const string AdminToken = "0123456789abcdef0123456789abcdef0123";
-    private const string AppToken = "xapp-1-A0BAKERY-1234567890-abcdefabcdef";
+    private const string AppToken = FakeSlackSocket.AppToken;
     private FakeSlack _slack = null!;
     private FakeBotFrameworkAuthority _authority = null!;
     private TestDatabase _database = null!;
@@ -46,6 +46,7 @@ public sealed class CheckConfigVerbTests : IAsyncLifetime
                 "ok       PublicUrl: https://bakerybot.example.com",
                 $"ok       Slack:SigningSecret: set (32 characters); Slack:BotToken: set (xoxb-…, 15 characters); Slack:AppToken: set (xapp-…, {AppToken.Length} characters)",
                 $"ok       Slack API: {_slack.ApiBaseUrl} answers; auth.test: the bot token works (team Bakery, bot user U0BAKERYBOT).",
+                "ok       Slack Socket Mode: apps.connections.open accepted Slack:AppToken (a connection would go to 127.0.0.1).",
                 $"ok       Teams:AppId: {_authority.AppId}; Teams:AppPassword: set ({_authority.AppPassword.Length} characters); Teams:TenantId: {TeamsTestBed.Tenant}",
                 $"ok       Bot Framework OpenID metadata: {_authority.MetadataUrl} answers.",
                 $"ok       Bot Framework token endpoint: {_authority.TokenEndpoint} issued a token for Teams:AppId.",
@@ -55,6 +56,7 @@ public sealed class CheckConfigVerbTests : IAsyncLifetime
             Lines(output));
         Assert.Equal(0, code);
         Assert.Single(_slack.CallsTo("auth.test"));
+        Assert.Equal(1, _slack.Socket.Opened);
         Assert.Equal(1, _authority.TokenRequests);
         foreach (var secret in new[] { SigningSecret, "xoxb-test-token", AppToken, _authority.AppPassword, AdminToken })
         {
@@ -63,10 +65,11 @@ public sealed class CheckConfigVerbTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("Slack:BotToken", "", "PROBLEM  Slack needs both Slack:SigningSecret and Slack:BotToken (or neither, to keep Slack off).")]
+    [InlineData("Slack:BotToken", "", "PROBLEM  Slack needs Slack:BotToken and, to receive from Slack, Slack:SigningSecret (public HTTP endpoints) or Slack:AppToken (Socket Mode), or all empty to keep Slack off.")]
     [InlineData("Slack:BotToken", "xoxp-test-token", "PROBLEM  Slack:BotToken must be a bot token (it starts with xoxb-).")]
     [InlineData("Slack:BotToken", "xoxb-revoked-token", "PROBLEM  Slack:BotToken: auth.test refused it (invalid_auth). Copy the Bot User OAuth Token from OAuth & Permissions, after (re)installing the app to the workspace.")]
     [InlineData("Slack:AppToken", "xoxb-not-an-app-token", "PROBLEM  Slack:AppToken must be an app-level token (it starts with xapp-): create one with the connections:write scope under Basic Information → App-Level Tokens, or leave it empty to use HTTP endpoints.")]
+    [InlineData("Slack:AppToken", "xapp-1-revoked", "PROBLEM  Slack:AppToken: apps.connections.open refused it (invalid_auth). Generate an app-level token with the connections:write scope under Basic Information → App-Level Tokens, and turn Socket Mode on in the app's settings.")]
     [InlineData("Releases:CheckEvery", "00:00:00", "PROBLEM  Releases:CheckEvery must be a positive duration (1 minute: 00:01:00).")]
     [InlineData("Releases:CheckEvery", "soon", "PROBLEM  Failed to convert configuration value 'soon' at 'Releases:CheckEvery' to type 'System.TimeSpan'. Write durations like 00:01:00 (1 minute) or 3.00:00:00 (3 days), numbers as digits, switches as true or false.")]
     [InlineData("Synthetic:Timeout", "00:05:00", "PROBLEM  Synthetic:Timeout must be a positive duration shorter than Synthetic:CheckEvery (10 seconds: 00:00:10).")]
@@ -138,7 +141,7 @@ public sealed class CheckConfigVerbTests : IAsyncLifetime
         });
 
         Assert.Equal(0, code);
-        Assert.Contains("note     Slack: off. Set Slack:SigningSecret and Slack:BotToken to turn it on.", Lines(output));
+        Assert.Contains("note     Slack: off. Set Slack:BotToken and Slack:SigningSecret (or Slack:AppToken for Socket Mode) to turn it on.", Lines(output));
         Assert.Contains("note     Teams: off. Set Teams:AppId, Teams:AppPassword (and Teams:TenantId for a single-tenant bot) to turn it on.", Lines(output));
         Assert.Contains("note     PublicUrl: not set; links in cards and exports use http://localhost:5080, fine on this machine only.", Lines(output));
         Assert.Empty(_slack.CallsTo("auth.test"));

@@ -81,6 +81,9 @@ public sealed class FakeSlack : IAsyncDisposable
         var fake = new FakeSlack();
         (fake._app, fake.BaseUrl) = await LocalServer.StartAsync(app =>
         {
+            app.UseWebSockets();
+            app.MapPost("/api/apps.connections.open", fake.Socket.OpenAsync);
+            app.Map("/link", fake.Socket.AcceptAsync);
             app.MapPost("/api/{method}", fake.HandleApiAsync);
             app.MapGet("/api/{method}", fake.HandleApiAsync);
             app.MapPost("/response/{id}", async (string id, HttpRequest request) =>
@@ -93,6 +96,9 @@ public sealed class FakeSlack : IAsyncDisposable
     }
 
     public string ApiBaseUrl => $"{BaseUrl}/api/";
+
+    /// <summary>Slack's Socket Mode side: apps.connections.open and the WebSocket it hands out.</summary>
+    public FakeSlackSocket Socket { get; } = new();
 
     /// <summary>The channel conversations.open gives for the bot's direct messages with <paramref name="user"/>.</summary>
     public static string DirectChannel(string user) => "D" + user;

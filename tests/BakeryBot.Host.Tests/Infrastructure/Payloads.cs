@@ -43,6 +43,41 @@ public static class Payloads
 
         return BotFactory.Form(new() { ["payload"] = payload.ToJsonString() });
     }
+
+    /// <summary>An Events API <c>app_mention</c> delivery from Alice in #incidents, addressed to <paramref name="bot"/>.</summary>
+    public static JsonObject Mention(string eventId, string text, string bot, string? thread = null, string? botId = null)
+    {
+        var e = new JsonObject
+        {
+            ["type"] = "app_mention",
+            ["user"] = "U0ALICE",
+            ["text"] = text,
+            ["ts"] = "1767226200.002300",
+            ["channel"] = "C0INCIDENTS",
+            ["event_ts"] = "1767226200.002300",
+        };
+        if (thread is not null)
+        {
+            e["thread_ts"] = thread;
+        }
+
+        if (botId is not null)
+        {
+            e["bot_id"] = botId;
+        }
+
+        return new JsonObject
+        {
+            ["token"] = "deprecated",
+            ["team_id"] = BotFactory.Team,
+            ["api_app_id"] = "A0BAKERY",
+            ["event"] = e,
+            ["type"] = "event_callback",
+            ["event_id"] = eventId,
+            ["event_time"] = 1767226200,
+            ["authorizations"] = new JsonArray(new JsonObject { ["team_id"] = BotFactory.Team, ["user_id"] = bot, ["is_bot"] = true }),
+        };
+    }
 }
 
 public static class SlackForms

@@ -109,39 +109,8 @@ public abstract class SlackEventTests(DbProvider provider)
         Assert.Empty(slack.Calls);
     }
 
-    private static string Mention(string eventId, string text, string? thread = null, string? botId = null)
-    {
-        var e = new JsonObject
-        {
-            ["type"] = "app_mention",
-            ["user"] = "U0ALICE",
-            ["text"] = text,
-            ["ts"] = "1767226200.002300",
-            ["channel"] = "C0INCIDENTS",
-            ["event_ts"] = "1767226200.002300",
-        };
-        if (thread is not null)
-        {
-            e["thread_ts"] = thread;
-        }
-
-        if (botId is not null)
-        {
-            e["bot_id"] = botId;
-        }
-
-        return new JsonObject
-        {
-            ["token"] = "deprecated",
-            ["team_id"] = BotFactory.Team,
-            ["api_app_id"] = "A0BAKERY",
-            ["event"] = e,
-            ["type"] = "event_callback",
-            ["event_id"] = eventId,
-            ["event_time"] = 1767226200,
-            ["authorizations"] = new JsonArray(new JsonObject { ["team_id"] = BotFactory.Team, ["user_id"] = Bot, ["is_bot"] = true }),
-        }.ToJsonString();
-    }
+    private static string Mention(string eventId, string text, string? thread = null, string? botId = null) =>
+        Payloads.Mention(eventId, text, Bot, thread, botId).ToJsonString();
 }
 
 public sealed class SqliteSlackEventTests() : SlackEventTests(DbProvider.Sqlite);

@@ -33,6 +33,8 @@ public sealed partial class SlackManifestContentTests
         ["users.info"] = ["users:read"],
         // A trigger_id is the permission: no scope.
         ["views.open"] = [],
+        // Called with the app-level token (xapp-...), whose own scope is connections:write: no bot scope.
+        ["apps.connections.open"] = [],
     };
 
     /// <summary>The scopes each event the bot subscribes to needs (api.slack.com/events/&lt;event&gt;).</summary>
