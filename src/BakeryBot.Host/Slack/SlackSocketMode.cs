@@ -81,8 +81,11 @@ public sealed class SlackSocketMode(
             catch (SlackRateLimitedException ex)
             {
                 failures++;
-                logger.LogWarning("apps.connections.open was rate limited; trying again in {RetryAfter}", ex.RetryAfter);
-                await Task.Delay(ex.RetryAfter, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                logger.LogWarning("apps.connections.open was rate limited; trying again after {RetryAfter}", ex.RetryAfter);
+                if (!await WaitAsync(ex.RetryAfter, stoppingToken))
+                {
+                    return;
+                }
             }
             catch (Exception ex) when (ex is SlackApiException or HttpRequestException or WebSocketException or TimeoutException or OperationCanceledException or JsonException)
             {
@@ -93,6 +96,20 @@ public sealed class SlackSocketMode(
             {
                 IsConnected = false;
             }
+        }
+    }
+
+    /// <summary>False when the bot is stopping.</summary>
+    private static async Task<bool> WaitAsync(TimeSpan delay, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(delay, stoppingToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 
@@ -144,7 +161,9 @@ public sealed class SlackSocketMode(
 
                 if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("envelope_id", out var id) && id.ValueKind == JsonValueKind.String)
                 {
-                    connection.Track(HandleEnvelopeAsync(connection, Envelope.Read(id.GetString()!, type, root)));
+                    // Each envelope runs on its own, so a slow command never holds up the next one's acknowledgement.
+                    var envelope = Envelope.Read(id.GetString()!, type, root);
+                    connection.Track(Task.Run(() => HandleEnvelopeAsync(connection, envelope), CancellationToken.None));
                 }
             }
         }

@@ -55,6 +55,25 @@ public abstract class SlackSocketModeTests(DbProvider provider)
     }
 
     [SkippableFact]
+    public async Task A_slow_command_is_acknowledged_within_the_answer_budget_and_holds_up_no_other_envelope()
+    {
+        await using var slack = await FakeSlack.StartAsync();
+        await using var bot = await SocketBotAsync(slack, SlowCommand.Register, new() { ["Slack:AnswerBudget"] = "00:00:01" });
+        var connection = await slack.Socket.NextConnectionAsync();
+        var slowCommand = Command("slow", "please");
+        slowCommand["response_url"] = slack.ResponseUrl("slow");
+
+        var slow = connection.EnvelopeAsync("slash_commands", slowCommand, envelopeId: "slow");
+        var fast = await connection.EnvelopeAsync("slash_commands", Command("incident", "fast one"), envelopeId: "fast");
+
+        Assert.False(slow.IsCompleted);
+        Assert.StartsWith("INC-1 declared", fast["payload"]!["text"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("Working on it", (await slow)["payload"]!["text"]!.GetValue<string>(), StringComparison.Ordinal);
+        var late = await Eventually.SingleAsync(() => slack.CallsTo("response:slow"), TimeSpan.FromSeconds(10));
+        Assert.Equal("Done, slowly.", late["text"]!.GetValue<string>());
+    }
+
+    [SkippableFact]
     public async Task A_disconnect_from_Slack_opens_a_new_connection_and_closes_the_old_one()
     {
         await using var slack = await FakeSlack.StartAsync();
@@ -167,9 +186,10 @@ public abstract class SlackSocketModeTests(DbProvider provider)
     }
 
     /// <summary>A bot with Socket Mode only: an app-level token and no signing secret.</summary>
-    private async Task<BotFactory> SocketBotAsync(FakeSlack slack, Action<IServiceCollection>? services = null)
+    private async Task<BotFactory> SocketBotAsync(FakeSlack slack, Action<IServiceCollection>? services = null, Dictionary<string, string?>? settings = null)
     {
-        var bot = await BotFactory.CreateAsync(provider, slack, new() { ["Slack:SigningSecret"] = "", ["Slack:AppToken"] = FakeSlackSocket.AppToken }, services);
+        var all = new Dictionary<string, string?>(settings ?? []) { ["Slack:SigningSecret"] = "", ["Slack:AppToken"] = FakeSlackSocket.AppToken };
+        var bot = await BotFactory.CreateAsync(provider, slack, all, services);
         _ = bot.Services; // starts the host, and with it the connection
         return bot;
     }
