@@ -46,7 +46,8 @@ public sealed partial class SlackManifestContentTests
     public async Task Every_slash_command_is_a_command_the_router_knows_and_every_router_command_is_a_slash_command()
     {
         await using var app = await CoreTestApp.CreateAsync(DbProvider.Sqlite);
-        var known = app.Services.GetRequiredService<CommandMap>().Commands.Select(c => c.Name).ToList();
+        // Slack shows /home's answer in the app's Home tab (app_home_opened, views.publish), not as a slash command.
+        var known = app.Services.GetRequiredService<CommandMap>().Commands.Select(c => c.Name).Where(c => c != Core.Home.HomeCommands.Command).ToList();
         Assert.NotEmpty(known);
 
         foreach (var file in FileNames)
