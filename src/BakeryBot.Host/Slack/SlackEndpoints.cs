@@ -14,6 +14,7 @@ public sealed class SlackEndpoints(
     SlackReplayGuard replays,
     SlackAnswerBudget budget,
     SlackWebApiClient slackApi,
+    SlackHomeTab homeTab,
     IHostApplicationLifetime lifetime,
     ILogger<SlackEndpoints> logger)
 {
@@ -72,6 +73,10 @@ public sealed class SlackEndpoints(
         {
             case SlackInteraction.BlockAction action:
                 await RunAndReplyPrivatelyAsync(action.Request, action.ResponseUrl, action.TriggerId);
+                return Results.Ok();
+            case SlackInteraction.HomeAction home:
+                // A button in the Home tab: no channel or response URL; the tab is published again instead.
+                await homeTab.ClickAsync(home.Request);
                 return Results.Ok();
             case SlackInteraction.MessageShortcut shortcut:
                 await RunAndReplyPrivatelyAsync(shortcut.Request, shortcut.ResponseUrl, shortcut.TriggerId);

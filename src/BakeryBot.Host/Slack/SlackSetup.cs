@@ -40,6 +40,7 @@ public static class SlackSetup
         // How long a request may run before the answer goes without it (Slack:AnswerBudget; under Slack's 3 s).
         var budget = builder.Configuration[$"{SlackOptions.SectionName}:AnswerBudget"];
         services.AddSingleton(new SlackAnswerBudget(string.IsNullOrWhiteSpace(budget) ? DefaultAnswerBudget : TimeSpan.Parse(budget, System.Globalization.CultureInfo.InvariantCulture)));
+        services.AddSingleton<SlackHomeTab>();
         services.AddSingleton<SlackEndpoints>();
         return true;
     }
