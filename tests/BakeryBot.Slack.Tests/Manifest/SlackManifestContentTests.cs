@@ -33,6 +33,8 @@ public sealed partial class SlackManifestContentTests
         ["users.info"] = ["users:read"],
         // A trigger_id is the permission: no scope.
         ["views.open"] = [],
+        // The Home tab: Slack asks no scope of views.publish.
+        ["views.publish"] = [],
     };
 
     /// <summary>Slash commands and shortcuts need <c>commands</c>; no Web API method does.</summary>
