@@ -218,8 +218,10 @@ public abstract class HomeTests(DbProvider provider)
         await app.QueryAsync(db => db.People.ExecuteUpdateAsync(s => s.SetProperty(p => p.TimeZone, "Europe/Paris")));
         app.Clock.Advance(TimeSpan.FromMinutes(95));
 
-        var timer = Section(await HomeAsync(app), HomeCards.TimerTitle);
+        var home = await HomeAsync(app);
+        var timer = Section(home, HomeCards.TimerTitle);
 
+        Assert.Equal("As of Thu 26 Nov 11:35 (Europe/Paris).", home.Cards[0].Context);
         Assert.Equal("Running on INC-1 for 1 hour, 35 minutes, since Thu 26 Nov 10:00.", Text(timer));
         var stop = Button(timer, TimerCommands.StopAction);
         var id = await app.QueryAsync(db => db.Set<BakeryBot.Core.TimeTracking.Timer>().Select(t => t.Id).SingleAsync());
