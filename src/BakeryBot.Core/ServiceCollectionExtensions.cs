@@ -32,6 +32,7 @@ public static class ServiceCollectionExtensions
         new Changes.ReleaseCommands(),
         new Drills.DrillCommands(),
         new Digests.DigestCommands(),
+        new Home.HomeCommands(),
         new BakeryCommands(),
     ];
 
@@ -104,6 +105,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<Digests.DigestService>();
         services.AddScoped<Digests.DigestSubscriptionService>();
         services.AddScoped<Digests.DigestReminders>();
+        services.AddScoped<Home.HomeService>();
         services.AddSingleton<Jobs.JobCatalog>();
         services.AddSingleton<Jobs.JobRunner>();
         return services;

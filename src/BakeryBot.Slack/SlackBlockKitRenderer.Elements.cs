@@ -7,7 +7,10 @@ namespace BakeryBot.Slack;
 
 public static partial class SlackBlockKitRenderer
 {
-    private static void WriteContent(Utf8JsonWriter writer, ContentBlock block)
+    /// <param name="writer">Where the block goes.</param>
+    /// <param name="block">The block.</param>
+    /// <param name="scope">In a view of several cards, the card's scope: an input's block id is <c>scope/id</c>.</param>
+    private static void WriteContent(Utf8JsonWriter writer, ContentBlock block, string? scope = null)
     {
         switch (block.Kind)
         {
@@ -39,7 +42,7 @@ public static partial class SlackBlockKitRenderer
                 writer.WriteEndObject();
                 break;
             case ContentKind.Input:
-                WriteInput(writer, block.Input!);
+                WriteInput(writer, block.Input!, scope is null ? null : ScopedId(scope, block.Input!.Id));
                 break;
             default:
                 throw new UnreachableException($"Unknown content block {block.Kind}.");
@@ -50,11 +53,14 @@ public static partial class SlackBlockKitRenderer
     /// Slack: an <c>input</c> block in a message; its value comes back with a button click in
     /// <c>state.values[block_id][action_id]</c>. Block and action ids are the input's id.
     /// </summary>
-    private static void WriteInput(Utf8JsonWriter writer, InputSection input)
+    /// <param name="writer">Where the block goes.</param>
+    /// <param name="input">The input.</param>
+    /// <param name="blockId">The block's id where it is not the input's (several cards in one view each have theirs).</param>
+    private static void WriteInput(Utf8JsonWriter writer, InputSection input, string? blockId = null)
     {
         writer.WriteStartObject();
         writer.WriteString("type", "input");
-        writer.WriteString("block_id", SlackText.TruncatePlain(input.Id, MaxActionId));
+        writer.WriteString("block_id", SlackText.TruncatePlain(blockId ?? input.Id, MaxBlockId));
         writer.WriteBoolean("optional", true);
         WritePlainText(writer, "label", SlackText.TruncatePlain(input.Label, MaxInputLabel));
         writer.WritePropertyName("element");
@@ -82,10 +88,15 @@ public static partial class SlackBlockKitRenderer
         return text.Length == 0 ? "-" : text;
     }
 
-    private static void WriteActions(Utf8JsonWriter writer, IReadOnlyList<CardButton> buttons, int start, int count)
+    private static void WriteActions(Utf8JsonWriter writer, IReadOnlyList<CardButton> buttons, int start, int count, string? blockId = null)
     {
         writer.WriteStartObject();
         writer.WriteString("type", "actions");
+        if (blockId is not null)
+        {
+            writer.WriteString("block_id", blockId);
+        }
+
         writer.WritePropertyName("elements");
         writer.WriteStartArray();
         for (var i = start; i < start + count; i++)

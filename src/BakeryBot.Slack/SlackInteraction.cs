@@ -17,6 +17,12 @@ public abstract record SlackInteraction
         bool IsEphemeral,
         string? TriggerId) : SlackInteraction;
 
+    /// <summary>
+    /// A button on the app's Home tab (<c>block_actions</c> from a view of type <c>home</c>): no channel and no
+    /// response URL, so the request's channel is the person's own id. <paramref name="ViewId"/> is the view's.
+    /// </summary>
+    public sealed record HomeAction(ChatRequest Request, string? ViewId) : SlackInteraction;
+
     /// <summary>A message shortcut (<c>message_action</c>) run on <paramref name="MessageTs"/>.</summary>
     public sealed record MessageShortcut(
         ChatRequest Request,

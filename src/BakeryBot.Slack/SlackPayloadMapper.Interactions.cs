@@ -87,7 +87,12 @@ public static partial class SlackPayloadMapper
 
         if (channelId is null)
         {
-            // A button in a modal or on the Home tab: no channel to answer in, and no such buttons yet.
+            if (container.String("type") is "view" && root.Object("view").String("type") is "home")
+            {
+                return FromHomeTab(root, user, teamId, userId, action, actionId);
+            }
+
+            // A button in a modal: no channel to answer in, and no such buttons.
             return container.String("type") is "view"
                 ? new SlackInteraction.Unsupported("block_actions in a view")
                 : new SlackInteraction.Invalid("block_actions needs a channel.");
@@ -111,6 +116,35 @@ public static partial class SlackPayloadMapper
             triggerId);
     }
 
+    /// <summary>
+    /// A button on the Home tab: Slack sends no channel and no response URL. The person's id stands for the
+    /// channel (Slack posts a message to a user id in the app's direct messages with them), and the click
+    /// takes the inputs of its own card (<see cref="HomeScopeOf"/>). The home's inputs are beside its
+    /// buttons, so a click that needs one says so rather than opening a dialog.
+    /// </summary>
+    private static SlackInteraction.HomeAction FromHomeTab(JsonElement root, JsonElement? user, string teamId, string userId, JsonElement action, string actionId)
+    {
+        var view = root.Object("view");
+        var request = ActionRequest(root, user, null, teamId, userId, userId, action.Required("action_ts")) with
+        {
+            ActionId = StripActionSuffix(actionId),
+            ActionValue = action.String("value") ?? action.Object("selected_option").String("value"),
+            Inputs = StateInputs(view.Object("state").Object("values"), HomeScopeOf(action.String("block_id"))),
+            CanOpenDialog = false,
+        };
+        return new SlackInteraction.HomeAction(request, view.Required("id"));
+    }
+
+    /// <summary>
+    /// The card a block of a Home tab view belongs to: the part of its id before the first <c>/</c>, as
+    /// <see cref="SlackBlockKitRenderer.RenderHomeView(ChatReply)"/> writes them; null for any other id.
+    /// </summary>
+    public static string? HomeScopeOf(string? blockId)
+    {
+        var slash = blockId?.IndexOf('/', StringComparison.Ordinal) ?? -1;
+        return slash > 0 ? blockId![..slash] : null;
+    }
+
     /// <summary>The app manifest's message shortcut callback ids, and the actions they run.</summary>
     public static readonly IReadOnlyDictionary<string, string> MessageShortcuts = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -122,9 +156,15 @@ public static partial class SlackPayloadMapper
     /// The card's text inputs as they stood at the click: Slack sends them in
     /// <c>state.values[block_id][action_id].value</c>; the renderer uses the input's id for both.
     /// </summary>
-    private static Dictionary<string, string>? MessageInputs(JsonElement root)
+    private static Dictionary<string, string>? MessageInputs(JsonElement root) => StateInputs(root.Object("state").Object("values"), null);
+
+    /// <summary>
+    /// Input values from <c>state.values[block_id][action_id].value</c>, by action id; with <paramref name="scope"/>,
+    /// only those of the blocks whose ids start with <c>scope/</c> (one card of several in a view).
+    /// </summary>
+    private static Dictionary<string, string>? StateInputs(JsonElement? state, string? scope)
     {
-        if (root.Object("state").Object("values") is not { ValueKind: JsonValueKind.Object } values)
+        if (state is not { ValueKind: JsonValueKind.Object } values)
         {
             return null;
         }
@@ -134,7 +174,7 @@ public static partial class SlackPayloadMapper
         {
             foreach (var block in values.EnumerateObject())
             {
-                if (block.Value.ValueKind != JsonValueKind.Object)
+                if (block.Value.ValueKind != JsonValueKind.Object || (scope is not null && !block.Name.StartsWith(scope + "/", StringComparison.Ordinal)))
                 {
                     continue;
                 }

@@ -20,4 +20,23 @@ public sealed partial class SlackWebApiClient
         }, ct);
         return document.RootElement.Object("view").String("id");
     }
+
+    /// <summary>
+    /// <c>views.publish</c>: shows <paramref name="viewJson"/> (a view of type <c>home</c>, see
+    /// <see cref="SlackBlockKitRenderer.RenderHomeView(BakeryBot.Core.Chat.ChatReply)"/>) as the Home tab of the
+    /// person <paramref name="userId"/>, in place of what it showed. Needs no trigger: it may be called at any
+    /// time, for anyone who has the app. Returns the view's id.
+    /// </summary>
+    public async Task<string?> PublishViewAsync(string userId, string viewJson, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        ArgumentException.ThrowIfNullOrEmpty(viewJson);
+        using var document = await PostJsonAsync("views.publish", writer =>
+        {
+            writer.WriteString("user_id", userId);
+            writer.WritePropertyName("view");
+            writer.WriteRawValue(viewJson);
+        }, ct);
+        return document.RootElement.Object("view").String("id");
+    }
 }

@@ -61,12 +61,10 @@ public static class ChangeCards
 
         var buttons = new List<CardButton>();
         var id = change.RecordId.ToString();
-        if (change.Decision is null && change.State != ChangeState.Cancelled)
+        if (AwaitsVotes(change))
         {
-            sections.Add(new InputSection(ReasonInput, "Reason (needed to reject)", "what must change before it can go ahead"));
-            buttons.Add(new CardButton("Approve", ChangeCommands.ApproveAction, id, ButtonStyle.Primary));
-            buttons.Add(new CardButton("Reject", ChangeCommands.RejectAction, id, ButtonStyle.Danger));
-            buttons.Add(new CardButton("Abstain", ChangeCommands.AbstainAction, id));
+            sections.Add(ReasonBox);
+            buttons.AddRange(VoteButtons(change));
         }
 
         // Start release while its state lets it start (ReleasePolicy says whether now is the time); Done and Roll back while in release.
@@ -88,6 +86,24 @@ public static class ChangeCards
 
         var context = change.DecisionReason is { } reason ? $"{ChangeService.Word(change.Decision ?? ChangeDecision.Approved)}: {reason}" : $"requested {Times.At(change.RequestedAt)}";
         return new Card($"{id}: {change.Title}", Accent(change), sections, buttons, context);
+    }
+
+    /// <summary>Whether the CAB still votes on the change: undecided and not withdrawn.</summary>
+    public static bool AwaitsVotes(Change change) => change.Decision is null && change.State != ChangeState.Cancelled;
+
+    /// <summary>The box for a rejection's reason, which the Reject button sends with the click.</summary>
+    public static InputSection ReasonBox { get; } = new(ReasonInput, "Reason (needed to reject)", "what must change before it can go ahead");
+
+    /// <summary>The CAB's buttons on a change that awaits votes: Approve, Reject (with the reason box's text) and Abstain.</summary>
+    public static IReadOnlyList<CardButton> VoteButtons(Change change)
+    {
+        var id = change.RecordId.ToString();
+        return
+        [
+            new CardButton("Approve", ChangeCommands.ApproveAction, id, ButtonStyle.Primary),
+            new CardButton("Reject", ChangeCommands.RejectAction, id, ButtonStyle.Danger),
+            new CardButton("Abstain", ChangeCommands.AbstainAction, id),
+        ];
     }
 
     private static string Status(Change change, int approvals, int required)

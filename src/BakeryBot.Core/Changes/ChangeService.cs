@@ -467,6 +467,36 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
         return freezes.OrderBy(f => f.From).FirstOrDefault();
     }
 
+    /// <summary>
+    /// The changes a CAB member's vote is still wanted on, by the rules <see cref="VoteAsync"/> applies:
+    /// undecided, not withdrawn, not past their approval deadline (emergencies have none), requested by
+    /// someone else, and not voted on by them yet. Soonest window first; at most <paramref name="take"/>,
+    /// with how many there are, each with the approvals it needs. Nobody who is not on the CAB votes.
+    /// </summary>
+    public async Task<(List<(Change Change, int Required)> Changes, int Count)> AwaitingVoteAsync(int tenantId, Person voter, bool isCabMember, int take, CancellationToken ct)
+    {
+        if (!isCabMember)
+        {
+            return ([], 0);
+        }
+
+        // Compared in SQL: SQLite stores these times as sortable integers.
+        var now = clock.GetUtcNow().ToUniversalTime();
+        var waiting = db.Changes.AsNoTracking()
+            .Where(c => c.TenantId == tenantId && c.Decision == null && c.State != ChangeState.Cancelled && c.RequestedById != voter.Id)
+            .Where(c => c.Type == ChangeType.Emergency || c.State != ChangeState.Pending || c.ApprovalDeadline > now)
+            .Where(c => !c.Votes.Any(v => v.PersonId == voter.Id));
+        var count = await waiting.CountAsync(ct);
+        if (count == 0)
+        {
+            return ([], 0);
+        }
+
+        var changes = await waiting.Include(c => c.Votes).OrderBy(c => c.WindowStart).ThenBy(c => c.Number).Take(take).ToListAsync(ct);
+        var settings = await SettingsAsync(tenantId, ct);
+        return (changes.Select(c => (c, CabPolicy.Required(settings, c.Risk, c.Type, c.InFreeze))).ToList(), count);
+    }
+
     /// <summary>Pending, approved and releasing changes, soonest window first.</summary>
     public async Task<List<Change>> OpenChangesAsync(int tenantId, CancellationToken ct)
     {

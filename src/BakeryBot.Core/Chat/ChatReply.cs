@@ -19,6 +19,13 @@ public sealed record ChatReply(string Text, IReadOnlyList<Card> Cards, ReplyKind
     /// </summary>
     public Form? Form { get; init; }
 
+    /// <summary>
+    /// For a view of what needs the person (their home): the command that draws it again. A platform that
+    /// shows the reply as one view (Slack's Home tab, one Teams card) runs it again after a click on one of
+    /// its buttons, so that the view shows what the click did.
+    /// </summary>
+    public string? Redraw { get; init; }
+
     public static ChatReply Private(string text, params Card[] cards) => new(text, cards);
 
     public static ChatReply Warning(string text) => new(text, [], ReplyKind.Warning);

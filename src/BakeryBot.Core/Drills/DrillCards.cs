@@ -61,18 +61,24 @@ public static class DrillCards
         }
 
         var buttons = new List<CardButton>();
+        if (StartButton(drill) is { } start)
+        {
+            buttons.Add(start);
+        }
+
         if (drill.State == DrillState.Active)
         {
-            if (drill.OpenRun is null)
-            {
-                buttons.Add(new CardButton("Start drill", DrillCommands.StartAction, id, ButtonStyle.Primary));
-            }
-
             buttons.Add(new CardButton("Start timer", TimeTracking.TimerCommands.StartAction, id));
         }
 
         return new Card($"{id}: {drill.Title}", Accent(drill, now), sections, buttons, $"created by {view.Name(drill.CreatedById)} {Day(drill.CreatedAt, zone, culture)}");
     }
+
+    /// <summary>Start drill, on an active drill with no run under way; null otherwise. The card, the reminder and the home show it.</summary>
+    public static CardButton? StartButton(ContinuityDrill drill) =>
+        drill.State == DrillState.Active && drill.OpenRun is null
+            ? new CardButton("Start drill", DrillCommands.StartAction, drill.RecordId.ToString(), ButtonStyle.Primary)
+            : null;
 
     /// <summary>A run's card: its status, its result against the targets, its timeline and findings (with "Make a problem" for each not made one yet).</summary>
     public static Card RunCard(DrillView view, DrillRun run, DateTimeOffset now, TimeZoneInfo zone, CultureInfo culture)

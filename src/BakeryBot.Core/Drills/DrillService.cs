@@ -123,6 +123,35 @@ public sealed class DrillService(BakeryDbContext db, CmdbService cmdb, ProblemSe
     }
 
     /// <summary>
+    /// The active drills of a tenant due by <paramref name="until"/> (overdue ones too), those
+    /// <paramref name="owner"/> owns first, then soonest due; at most <paramref name="take"/>, with how many
+    /// there are.
+    /// </summary>
+    public async Task<(List<DrillView> Drills, int Count)> DueByAsync(int tenantId, int owner, DateTimeOffset until, int take, CancellationToken ct)
+    {
+        // Compared in SQL: SQLite stores these times as sortable integers.
+        var before = until.ToUniversalTime();
+        var due = db.Drills.AsNoTracking().Where(d => d.TenantId == tenantId && d.State == DrillState.Active && d.NextDueAt <= before);
+        var count = await due.CountAsync(ct);
+        if (count == 0)
+        {
+            return ([], 0);
+        }
+
+        var drills = await due.Include(d => d.Runs)
+            .OrderBy(d => d.OwnerId == owner ? 0 : 1).ThenBy(d => d.NextDueAt).ThenBy(d => d.Number)
+            .Take(take)
+            .ToListAsync(ct);
+        var views = new List<DrillView>();
+        foreach (var drill in drills)
+        {
+            views.Add(await ViewAsync(drill, ct));
+        }
+
+        return (views, count);
+    }
+
+    /// <summary>
     /// Starts a run: it has its own timeline and card, and answers the drill's current due date. The
     /// run's card is posted in the drill's own channel, wherever the run was started from (the reminder
     /// sent to the owner directly, another conversation), so the channel follows every run; the one

@@ -79,23 +79,7 @@ public static class IncidentCards
                 .Select(e => $"{TimeZoneInfo.ConvertTime(e.At, zone).ToString("dd MMM HH:mm", culture)}  {e.Text}"))));
         }
 
-        var buttons = new List<CardButton>();
-        if (incident.State == IncidentState.Declared)
-        {
-            buttons.Add(new CardButton("Acknowledge", IncidentCommands.AckAction, id, ButtonStyle.Primary));
-        }
-
-        if (incident.State is IncidentState.Declared or IncidentState.Acknowledged)
-        {
-            buttons.Add(new CardButton("Mitigated", IncidentCommands.MitigateAction, id));
-        }
-
-        if (incident.IsOpen)
-        {
-            buttons.Add(new CardButton("Resolve", IncidentCommands.ResolveAction, id, ButtonStyle.Danger));
-            buttons.Add(new CardButton("Start timer", TimeTracking.TimerCommands.StartAction, id));
-        }
-
+        var buttons = LifecycleButtons(incident);
         if (incident.ProblemId is null && incident.State != IncidentState.Closed)
         {
             // Empty links a new problem made from this incident; a PRB id links that one.
@@ -122,6 +106,33 @@ public static class IncidentCards
 
         var accent = incident.IsOpen ? Severity.Accent(incident.Severity) : CardAccent.Success;
         return new Card($"{id}: {incident.Title}", accent, sections, buttons, $"Declared by {view.DeclaredBy}");
+    }
+
+    /// <summary>
+    /// The buttons that take an incident through its life, as far as its state allows: Acknowledge,
+    /// Mitigated, Resolve, and Start timer while it is open. The card and the home show the same ones.
+    /// </summary>
+    public static List<CardButton> LifecycleButtons(Incident incident)
+    {
+        var id = incident.RecordId.ToString();
+        var buttons = new List<CardButton>();
+        if (incident.State == IncidentState.Declared)
+        {
+            buttons.Add(new CardButton("Acknowledge", IncidentCommands.AckAction, id, ButtonStyle.Primary));
+        }
+
+        if (incident.State is IncidentState.Declared or IncidentState.Acknowledged)
+        {
+            buttons.Add(new CardButton("Mitigated", IncidentCommands.MitigateAction, id));
+        }
+
+        if (incident.IsOpen)
+        {
+            buttons.Add(new CardButton("Resolve", IncidentCommands.ResolveAction, id, ButtonStyle.Danger));
+            buttons.Add(new CardButton("Start timer", TimeTracking.TimerCommands.StartAction, id));
+        }
+
+        return buttons;
     }
 
     /// <summary>At most this many recent changes are listed on a card, each with its "Caused by" button.</summary>

@@ -321,6 +321,23 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, Knowle
                 .ToListAsync(ct);
     }
 
+    /// <summary>
+    /// The open incidents that need <paramref name="person"/>: those where they hold a response role
+    /// (commander, scribe, communications lead), and those they declared or acknowledged that have no
+    /// commander yet. Most severe first, then oldest; at most <paramref name="take"/>, with how many there are.
+    /// </summary>
+    public async Task<(List<Incident> Incidents, int Count)> OpenForAsync(int tenantId, int person, int take, CancellationToken ct)
+    {
+        var mine = db.Incidents.AsNoTracking()
+            .Where(i => i.TenantId == tenantId)
+            .Where(Incident.Open)
+            .Where(i => i.CommanderId == person || i.ScribeId == person || i.CommunicationsId == person
+                        || (i.CommanderId == null && (i.DeclaredById == person || i.AcknowledgedById == person)));
+        var count = await mine.CountAsync(ct);
+        var incidents = count == 0 ? [] : await mine.OrderBy(i => i.Severity).ThenBy(i => i.DeclaredAt).ThenBy(i => i.Number).Take(take).ToListAsync(ct);
+        return (incidents, count);
+    }
+
     /// <summary>The names a card shows, looked up in one go.</summary>
     public async Task<IncidentView> ViewAsync(Incident incident, CancellationToken ct)
     {

@@ -18,7 +18,7 @@ public static class TimerCards
                 new TextSection($"Your timer on {subject} has run {Durations.Humanize(now - timer.StartedAt, culture)}, since {Local(timer.StartedAt, zone, culture)}."),
                 new ContextSection($"Stop logs the time as a time entry. Keep leaves it running; you'll be asked again after another work day ({Durations.Humanize(workDay, culture)})."),
             ],
-            [new CardButton("Stop", TimerCommands.StopAction, key, ButtonStyle.Primary), new CardButton("Keep", TimerCommands.KeepAction, key)]);
+            [StopButton(timer), new CardButton("Keep", TimerCommands.KeepAction, key)]);
     }
 
     /// <summary>The timer kept running: when it was kept and when it will be asked about again; Stop stays.</summary>
@@ -32,7 +32,7 @@ public static class TimerCards
                 new TextSection($"Your timer on {subject} keeps running ({Durations.Humanize(keptAt - timer.StartedAt, culture)} when you kept it, since {Local(timer.StartedAt, zone, culture)})."),
                 new ContextSection($"Kept at {Local(keptAt, zone, culture)}; you'll be asked again after another work day, around {Local(keptAt + workDay, zone, culture)}."),
             ],
-            [new CardButton("Stop", TimerCommands.StopAction, Key(timer), ButtonStyle.Primary)]);
+            [StopButton(timer)]);
     }
 
     /// <summary>The timer stopped: what was logged.</summary>
@@ -48,6 +48,9 @@ public static class TimerCards
             ],
             []);
     }
+
+    /// <summary>Stop: stops this timer (not one that replaced it) into a time entry. The nudge and the home show it.</summary>
+    public static CardButton StopButton(Timer timer) => new("Stop", TimerCommands.StopAction, Key(timer), ButtonStyle.Primary);
 
     /// <summary>The value of a nudge card's buttons, and the posted card's record key: the timer's id.</summary>
     public static string Key(Timer timer) => timer.Id.ToString(CultureInfo.InvariantCulture);

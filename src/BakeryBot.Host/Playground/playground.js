@@ -119,6 +119,7 @@
     const r = it.reply;
     const kind = r.kind === 'warning' || r.kind === 'error' ? r.kind : 'private';
     const n = el('div', 'msg reply-' + kind);
+    if (r.redraw) n.dataset.local = String(it.id); // a view (the home) drawn again after a click on it
     n.append(meta('BakeryBot', it.at, true));
     if (r.text) n.append(el('p', 'msg-text', tidy(r.text)));
     for (const card of r.cards || []) if (card) n.append(renderCard(card));
@@ -136,7 +137,7 @@
     const flushLocal = (upTo) => {
       for (; li < mine.length && mine[li].known <= upTo; li++) {
         const it = mine[li];
-        out.push({ key: 'l:' + it.id, sig: '', build: () => buildLocal(it) });
+        out.push({ key: 'l:' + it.id, sig: String(it.rev || 0), build: () => buildLocal(it) });
       }
     };
     msgs.forEach((m, i) => {
@@ -203,6 +204,22 @@
     input.value = '';
     addLocal(state.channel, state.user, { kind: 'command', text });
     post('/command', { user: state.user, channel: state.channel, text });
+  }
+
+  // A reply that is a view of what needs the person (the home) names the command that draws it again:
+  // after a click on one of its buttons it is run again, so the view shows what the click did.
+  async function redraw(id) {
+    const it = (local[state.channel] || []).find((x) => x.id === id);
+    if (!it || !it.reply || !it.reply.redraw) return;
+    try {
+      const r = await api('/command', { user: it.user, channel: state.channel, text: it.reply.redraw });
+      const reply = r.data && r.data.reply;
+      if (reply && reply.redraw) {
+        it.reply = reply;
+        it.rev = (it.rev || 0) + 1;
+        render();
+      }
+    } catch { /* the view stays as it was; the click's own answer says what happened */ }
   }
 
   let polling = false, again = false, timer = 0;
@@ -318,7 +335,9 @@
       const inputs = {};
       const card = btn.closest('.card');
       if (card) for (const box of card.querySelectorAll('[data-input]')) if (box.value) inputs[box.dataset.input] = box.value;
+      const view = btn.closest('[data-local]');
       await post('/action', { user: state.user, channel: state.channel, actionId: btn.dataset.action, value: btn.dataset.value, inputs });
+      if (view) await redraw(Number(view.dataset.local));
     } finally {
       btn.disabled = false; // a re-rendered card replaces the node anyway
     }

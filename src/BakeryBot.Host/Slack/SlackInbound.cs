@@ -28,6 +28,7 @@ public sealed class SlackInbound(
     SlackAnswerBudget budget,
     SlackWebApiClient slackApi,
     SlackEventGuard events,
+    SlackHomeTab homeTab,
     IHostApplicationLifetime lifetime,
     ILogger<SlackInbound> logger)
 {
@@ -72,6 +73,10 @@ public sealed class SlackInbound(
         {
             case SlackInteraction.BlockAction action:
                 await RunAndReplyPrivatelyAsync(action.Request, action.ResponseUrl, action.TriggerId);
+                return SlackAck.Empty;
+            case SlackInteraction.HomeAction home:
+                // A button in the Home tab: no channel or response URL; the tab is published again instead.
+                await homeTab.ClickAsync(home.Request);
                 return SlackAck.Empty;
             case SlackInteraction.MessageShortcut shortcut:
                 await RunAndReplyPrivatelyAsync(shortcut.Request, shortcut.ResponseUrl, shortcut.TriggerId);
@@ -119,6 +124,12 @@ public sealed class SlackInbound(
             return SlackAck.Empty;
         }
 
+        if (delivery is SlackEvent.HomeOpened opened)
+        {
+            // Acknowledged at once; the tab is published when its query is done.
+            _ = PublishHomeAsync(opened);
+        }
+
         if (delivery is SlackEvent.Mention mention)
         {
             var work = AnswerMentionAsync(mention.Request);
@@ -135,11 +146,35 @@ public sealed class SlackInbound(
         return SlackAck.Empty;
     }
 
+    private async Task PublishHomeAsync(SlackEvent.HomeOpened opened)
+    {
+        try
+        {
+            await homeTab.PublishAsync(opened.TeamId, opened.UserId, lifetime.ApplicationStopping);
+        }
+        catch (Exception ex) when (!lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            logger.LogError(ex, "Publishing the Home tab failed");
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping: the next opening publishes it.
+        }
+    }
+
     /// <summary>Runs a mention's command and tells its author the answer (cards the command posts go to the channel as usual).</summary>
     private async Task AnswerMentionAsync(ChatRequest request)
     {
         try
         {
+            if (request.Command == Core.Home.HomeCommands.Command && request.Text.Length == 0)
+            {
+                // Slack's place for a person's home is the app's Home tab (a message would hold only part of it).
+                await homeTab.PublishAsync(request.TenantId, request.UserId, lifetime.ApplicationStopping);
+                await TellPrivatelyAsync(request, ChatReply.Private("Your home is up to date in my Home tab: click BakeryBot under Apps in the sidebar, then Home."));
+                return;
+            }
+
             // Not cancelled by shutdown: what was accepted completes (the host waits for it).
             var reply = await router.HandleAsync(request, CancellationToken.None);
             await TellPrivatelyAsync(request, reply with { Form = null });

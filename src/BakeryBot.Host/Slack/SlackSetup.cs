@@ -39,6 +39,7 @@ public static class SlackSetup
         var budget = builder.Configuration[$"{SlackOptions.SectionName}:AnswerBudget"];
         services.AddSingleton(new SlackAnswerBudget(string.IsNullOrWhiteSpace(budget) ? DefaultAnswerBudget : TimeSpan.Parse(budget, System.Globalization.CultureInfo.InvariantCulture)));
         services.AddSingleton<SlackEventGuard>();
+        services.AddSingleton<SlackHomeTab>();
         services.AddSingleton<SlackInbound>();
         if (options.IsEnabled)
         {

@@ -89,6 +89,14 @@ public sealed class TeamsEndpoints(
             return Results.Ok();
         }
 
+        if (reply is { Redraw: not null, Kind: ReplyKind.Private, Cards.Count: > 0 } && activity.Id is { } board
+            && await SendOnceAsync(activity, board, TeamsAdaptiveCardRenderer.RenderBoardMessage(reply)))
+        {
+            // A view of what needs the person (their home) is drawn afresh on request, not kept: one card, sent
+            // straight back. Should that fail, it goes through the outbox as a message per card.
+            return Results.Ok();
+        }
+
         if (!await router.PostReplyAsync(enriched, reply with { Form = null }, CancellationToken.None) && activity.Id is { } replyTo
             && TeamsAdaptiveCardRenderer.RenderReply(reply) is { } secret)
         {
@@ -105,12 +113,18 @@ public sealed class TeamsEndpoints(
         {
             case TeamsActivityMapper.AdaptiveCardActionInvoke:
                 var cardAction = TeamsActivityMapper.MapCardAction(activity);
-                if (cardAction is not TeamsInvokeMapping.Mapped { Request: var action })
+                if (cardAction is not TeamsInvokeMapping.Mapped { Request: var action } mapped)
                 {
                     return Failure(cardAction);
                 }
 
                 var reply = await router.HandleAsync(Enrich(action, activity, sighting), CancellationToken.None);
+                if (mapped.Redraw is { } redraw && reply.Form is null && await RedrawAsync(action, activity, sighting, redraw, reply) is { } redrawn)
+                {
+                    // A button on the person's home: the home drawn again, showing what the click did.
+                    return Invoke(TeamsAdaptiveCardRenderer.RenderInvokeBoardResponse(redrawn));
+                }
+
                 return Invoke(reply switch
                 {
                     // A form in place of the card: to fill in, or again with what was wrong (values kept).
@@ -148,6 +162,22 @@ public sealed class TeamsEndpoints(
                 // Bot Framework: an invoke the bot does not handle is answered 501.
                 return Results.StatusCode(StatusCodes.Status501NotImplemented);
         }
+    }
+
+    /// <summary>
+    /// Runs the command that draws a board again (only the command word: a board's buttons name nothing else),
+    /// for the person who clicked, with what the click answered above it. Null when it is not a board any more.
+    /// </summary>
+    private async Task<ChatReply?> RedrawAsync(ChatRequest click, TeamsActivity activity, ConversationSighting? sighting, string redraw, ChatReply answer)
+    {
+        var request = click with { ActionId = null, ActionValue = null, Inputs = null, DeliveryId = null, Command = redraw, Text = "" };
+        var board = await router.HandleAsync(Enrich(request, activity, sighting), CancellationToken.None);
+        if (board.Redraw is null || board.Kind != ReplyKind.Private)
+        {
+            return null;
+        }
+
+        return answer.Kind == ReplyKind.None || answer.Text.Length == 0 ? board : board with { Text = TextOf(answer) };
     }
 
     private async Task<IResult> ConversationUpdateAsync(TeamsActivity activity, ConversationSighting? sighting)

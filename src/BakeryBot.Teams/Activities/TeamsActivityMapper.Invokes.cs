@@ -72,8 +72,21 @@ public static partial class TeamsActivityMapper
                 : TeamsInvokeMapping.BadRequest("The form's data names another form than its verb.");
         }
 
-        return new TeamsInvokeMapping.Mapped(request with { ActionId = verb, ActionValue = value, Inputs = CardInputs(data) });
+        // A button on one card of a board (TeamsAdaptiveCardRenderer.RenderBoard): the inputs of its own card, and
+        // the command that draws the board again.
+        var part = data.ValueKind == JsonValueKind.Object ? data.String(PartDataKey) : null;
+        var redraw = data.ValueKind == JsonValueKind.Object ? data.String(RedrawDataKey) : null;
+        return new TeamsInvokeMapping.Mapped(request with { ActionId = verb, ActionValue = value, Inputs = CardInputs(data, part) })
+        {
+            Redraw = string.IsNullOrWhiteSpace(redraw) ? null : redraw,
+        };
     }
+
+    /// <summary>The <c>data</c> member of a board's button that names the card it is on (inputs there are <c>part/id</c>).</summary>
+    public const string PartDataKey = "_part";
+
+    /// <summary>The <c>data</c> member of a board's button that names the command drawing the board again.</summary>
+    public const string RedrawDataKey = "_redraw";
 
     /// <summary>
     /// The <c>data</c> member that marks a form's submit button; it holds the form's callback id, next to
@@ -85,7 +98,9 @@ public static partial class TeamsActivityMapper
     /// Adaptive Cards: Action.Execute merges the card's input values into <c>data</c>, each under its
     /// input's id, next to the button's own <c>value</c>.
     /// </summary>
-    private static Dictionary<string, string>? CardInputs(JsonElement data)
+    /// <param name="data">The action's data.</param>
+    /// <param name="part">For a board's button, its card: only inputs named <c>part/id</c> are taken, by their own id.</param>
+    private static Dictionary<string, string>? CardInputs(JsonElement data, string? part = null)
     {
         if (data.ValueKind != JsonValueKind.Object)
         {
@@ -97,9 +112,18 @@ public static partial class TeamsActivityMapper
         {
             foreach (var property in data.EnumerateObject())
             {
-                if (property.Name is not ("value" or FormDataKey) && property.Value.Text() is { } text)
+                if (property.Name is "value" or FormDataKey or PartDataKey or RedrawDataKey || property.Value.Text() is not { } text)
+                {
+                    continue;
+                }
+
+                if (part is null)
                 {
                     inputs[property.Name] = text;
+                }
+                else if (property.Name.Length > part.Length + 1 && property.Name.StartsWith(part + "/", StringComparison.Ordinal))
+                {
+                    inputs[property.Name[(part.Length + 1)..]] = text;
                 }
             }
         }

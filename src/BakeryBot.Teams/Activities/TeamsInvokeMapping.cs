@@ -5,7 +5,11 @@ namespace BakeryBot.Teams.Activities;
 /// <summary>What an <c>invoke</c> activity maps to: a request for the router, or an error for the invoke response.</summary>
 public abstract record TeamsInvokeMapping
 {
-    public sealed record Mapped(ChatRequest Request) : TeamsInvokeMapping;
+    public sealed record Mapped(ChatRequest Request) : TeamsInvokeMapping
+    {
+        /// <summary>For a button on a board (the person's home): the command that draws the board again after the click.</summary>
+        public string? Redraw { get; init; }
+    }
 
     /// <summary>
     /// Answer the invoke with <paramref name="StatusCode"/> and <c>application/vnd.microsoft.error</c>

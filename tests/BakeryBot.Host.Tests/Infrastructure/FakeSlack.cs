@@ -61,6 +61,13 @@ public sealed class FakeSlack : IAsyncDisposable
     public IEnumerable<(string TriggerId, JsonObject View)> OpenedViews =>
         CallsTo("views.open").Select(b => (b["trigger_id"]!.GetValue<string>(), b["view"]!.AsObject()));
 
+    /// <summary>When set, views.publish fails with this error (e.g. <c>not_enabled</c>, the Home tab being off).</summary>
+    public string? ViewsPublishError { get; set; }
+
+    /// <summary>The Home tabs published with views.publish, with the user each was published for, oldest first.</summary>
+    public IEnumerable<(string UserId, JsonObject View)> PublishedViews =>
+        CallsTo("views.publish").Select(b => (b["user_id"]!.GetValue<string>(), b["view"]!.AsObject()));
+
     private int _faultsInjected;
 
     public int FaultsInjected => Volatile.Read(ref _faultsInjected);
@@ -188,6 +195,15 @@ public sealed class FakeSlack : IAsyncDisposable
                     var opened = body["view"]?.DeepClone() as JsonObject ?? [];
                     opened["id"] = $"V{_triggersUsed.Count:D4}";
                     return new JsonObject { ["ok"] = true, ["view"] = opened };
+                case "views.publish":
+                    if (ViewsPublishError is { } publishError)
+                    {
+                        return new JsonObject { ["ok"] = false, ["error"] = publishError };
+                    }
+
+                    var published = body["view"]?.DeepClone() as JsonObject ?? [];
+                    published["id"] = "VHOME" + (body["user_id"]?.GetValue<string>() ?? "");
+                    return new JsonObject { ["ok"] = true, ["view"] = published };
                 case "conversations.create":
                     var name = body["name"]?.GetValue<string>() ?? "";
                     if (!_channelNames.Add(name))

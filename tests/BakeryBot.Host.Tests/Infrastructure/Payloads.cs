@@ -80,6 +80,54 @@ public static class Payloads
     }
 }
 
+/// <summary>Clicks in the app's Home tab, as Slack sends them.</summary>
+public static class SlackHome
+{
+    /// <summary>
+    /// A block_actions form body for a click on the button <paramref name="actionId"/> with <paramref name="value"/>
+    /// in a published Home tab <paramref name="view"/> (as the fake recorded it): a view container, the view
+    /// with what was typed into its inputs by block id, no channel and no response URL.
+    /// </summary>
+    public static string Click(JsonObject view, string actionId, string value, string user = "U0ALICE", IReadOnlyDictionary<string, string>? typed = null)
+    {
+        var block = view["blocks"]!.AsArray().Single(b => b!["type"]!.GetValue<string>() == "actions"
+            && b["elements"]!.AsArray().Any(e => e!["action_id"]!.GetValue<string>() == actionId && e["value"]?.GetValue<string>() == value))!;
+        var state = new JsonObject();
+        foreach (var input in view["blocks"]!.AsArray().Where(b => b!["type"]!.GetValue<string>() == "input"))
+        {
+            var blockId = input!["block_id"]!.GetValue<string>();
+            var text = typed?.GetValueOrDefault(blockId);
+            state[blockId] = new JsonObject { [input["element"]!["action_id"]!.GetValue<string>()] = new JsonObject { ["type"] = "plain_text_input", ["value"] = text } };
+        }
+
+        var shown = view.DeepClone().AsObject();
+        shown["id"] ??= "VHOME" + user;
+        shown["state"] = new JsonObject { ["values"] = state };
+        shown["hash"] = "1767226100.aB3dE5fG";
+        var payload = new JsonObject
+        {
+            ["type"] = "block_actions",
+            ["user"] = new JsonObject { ["id"] = user, ["username"] = user.ToLowerInvariant(), ["name"] = user.ToLowerInvariant(), ["team_id"] = BotFactory.Team },
+            ["api_app_id"] = "A0BAKERY",
+            ["token"] = "deprecated",
+            ["container"] = new JsonObject { ["type"] = "view", ["view_id"] = shown["id"]!.GetValue<string>() },
+            ["trigger_id"] = $"{Random.Shared.NextInt64()}.1.abc",
+            ["team"] = new JsonObject { ["id"] = BotFactory.Team, ["domain"] = "bakery" },
+            ["view"] = shown,
+            ["actions"] = new JsonArray(new JsonObject
+            {
+                ["action_id"] = block["elements"]!.AsArray().First(e => e!["action_id"]!.GetValue<string>() == actionId && e["value"]?.GetValue<string>() == value)!["action_id"]!.GetValue<string>(),
+                ["block_id"] = block["block_id"]!.GetValue<string>(),
+                ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = actionId },
+                ["value"] = value,
+                ["type"] = "button",
+                ["action_ts"] = $"{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0:F6}{Random.Shared.Next(1000)}",
+            }),
+        };
+        return BotFactory.Form(new() { ["payload"] = payload.ToJsonString() });
+    }
+}
+
 public static class SlackForms
 {
     /// <summary>

@@ -76,6 +76,47 @@ public sealed class PlaygroundBrowserTests
         Assert.False(pwned);
     }
 
+    [SkippableFact]
+    public async Task A_person_acknowledges_an_incident_from_their_home_and_the_home_is_drawn_again()
+    {
+        if (!File.Exists(Chromium))
+        {
+            Assert.False(PostgresServer.InCi, "CI installs Debian's chromium for the browser tests.");
+            throw new SkipException("Browser test skipped: install Debian's chromium to run it.");
+        }
+
+        await using var bot = await BotFactory.CreateAsync(DbProvider.Sqlite, slack: null);
+        bot.UseKestrel(0);
+        bot.StartServer();
+        var address = bot.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 800 } });
+        await page.GotoAsync(address);
+        await Assertions.Expect(page.Locator("#channels button[data-channel]")).ToHaveCountAsync(3);
+        await page.Locator("#user").SelectOptionAsync("alice");
+        await TypeAsync(page, "/incident burnt-cookie sev2");
+        await Assertions.Expect(page.Locator("#stream .reply-private").First).ToContainTextAsync("INC-1 declared");
+
+        await page.Locator("#examples .chip", new PageLocatorOptions { HasText = "/home" }).ClickAsync();
+        await page.Locator("#command").PressAsync("Enter");
+
+        var home = page.Locator("#stream [data-local]").Last;
+        var item = home.Locator(".card").Filter(new LocatorFilterOptions { HasText = "INC-1: burnt-cookie" });
+        await Assertions.Expect(item).ToContainTextAsync("you declared it; no commander yet");
+        await Assertions.Expect(home).ToContainTextAsync("No timer is running");
+        await item.Locator("button[data-action='incident.ack']").ClickAsync();
+
+        await Assertions.Expect(item).ToContainTextAsync("Acknowledged · you are commander");
+        await Assertions.Expect(item.Locator("button[data-action='incident.ack']")).ToHaveCountAsync(0);
+        await Assertions.Expect(item.Locator("button[data-action='incident.resolve']")).ToHaveCountAsync(1);
+    }
+
     private static async Task TypeAsync(IPage page, string command)
     {
         var input = page.Locator("#command");

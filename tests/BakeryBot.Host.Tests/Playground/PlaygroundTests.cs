@@ -43,6 +43,21 @@ public sealed class PlaygroundTests
         Assert.Equal("<@bob> now has the `cab` role.", granted["text"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Home_answers_with_its_cards_and_the_command_that_draws_it_again()
+    {
+        await using var bot = await BotFactory.CreateAsync(DbProvider.Sqlite, slack: null);
+        using var http = bot.CreateClient();
+        await PostAsync(http, "/playground/api/command", new { user = "alice", channel = "incidents", text = "/incident burnt-cookie sev2" });
+
+        var home = await PostAsync(http, "/playground/api/command", new { user = "alice", channel = "incidents", text = "/home" });
+
+        Assert.Equal("home", home["redraw"]!.GetValue<string>());
+        var item = home["cards"]!.AsArray().Single(c => c!["title"]!.GetValue<string>() == "INC-1: burnt-cookie")!;
+        Assert.Equal("incident.ack", item["buttons"]![0]!["actionId"]!.GetValue<string>());
+        Assert.Null((await PostAsync(http, "/playground/api/command", new { user = "alice", channel = "incidents", text = "/incident list" }))["redraw"]);
+    }
+
     [Theory]
     [InlineData("""{"user":"mallory","channel":"incidents","text":"/incident x"}""")]
     [InlineData("""{"user":"alice","channel":"nowhere","text":"/incident x"}""")]

@@ -87,6 +87,45 @@ public abstract class SlackEventTests(DbProvider provider)
     }
 
     [SkippableFact]
+    public async Task Opening_the_home_tab_publishes_the_persons_home_once_however_often_Slack_retries()
+    {
+        await using var slack = await FakeSlack.StartAsync();
+        await using var bot = await BotFactory.CreateAsync(provider, slack);
+        using var http = bot.CreateClient();
+        await http.SendAsync(BotFactory.Signed("/slack/commands", bot.CommandBody("incident", "oven on fire sev1")));
+        var opened = HomeOpened("Ev0010", "home");
+
+        var response = await http.SendAsync(BotFactory.SignedJson("/slack/events", opened));
+        var retry = BotFactory.SignedJson("/slack/events", opened, at: DateTimeOffset.UtcNow.AddSeconds(1));
+        retry.Headers.Add("X-Slack-Retry-Num", "1");
+        await http.SendAsync(retry);
+        await http.SendAsync(BotFactory.SignedJson("/slack/events", HomeOpened("Ev0011", "messages")));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var (user, view) = await Eventually.SingleAsync(() => slack.PublishedViews);
+        Assert.Equal("U0ALICE", user);
+        Assert.Equal("home", view["type"]!.GetValue<string>());
+        Assert.Contains("oven on fire", view.ToJsonString(), StringComparison.Ordinal);
+        await Task.Delay(300);
+        Assert.Single(slack.PublishedViews);
+    }
+
+    [SkippableFact]
+    public async Task Mentioning_the_bot_with_home_publishes_the_home_tab_and_says_where_it_is()
+    {
+        await using var slack = await FakeSlack.StartAsync();
+        await using var bot = await BotFactory.CreateAsync(provider, slack);
+        using var http = bot.CreateClient();
+
+        await http.SendAsync(BotFactory.SignedJson("/slack/events", Mention("Ev0012", $"<@{Bot}> home")));
+
+        var (user, _) = await Eventually.SingleAsync(() => slack.PublishedViews);
+        Assert.Equal("U0ALICE", user);
+        await bot.DrainOutboxAsync();
+        Assert.Contains("Home tab", Assert.Single(slack.CallsTo("chat.postEphemeral"))["text"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task Bot_messages_and_other_events_are_acknowledged_and_do_nothing_and_a_malformed_body_is_refused_without_retries()
     {
         await using var slack = await FakeSlack.StartAsync();
@@ -108,6 +147,16 @@ public abstract class SlackEventTests(DbProvider provider)
         await bot.DrainOutboxAsync();
         Assert.Empty(slack.Calls);
     }
+
+    private static string HomeOpened(string eventId, string tab) => new JsonObject
+    {
+        ["type"] = "event_callback",
+        ["team_id"] = BotFactory.Team,
+        ["api_app_id"] = "A0BAKERY",
+        ["event_id"] = eventId,
+        ["event_time"] = 1767226200,
+        ["event"] = new JsonObject { ["type"] = "app_home_opened", ["user"] = "U0ALICE", ["channel"] = "D0ALICE", ["tab"] = tab, ["event_ts"] = "1767226200.1" },
+    }.ToJsonString();
 
     private static string Mention(string eventId, string text, string? thread = null, string? botId = null) =>
         Payloads.Mention(eventId, text, Bot, thread, botId).ToJsonString();

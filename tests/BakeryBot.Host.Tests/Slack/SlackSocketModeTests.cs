@@ -48,6 +48,16 @@ public abstract class SlackSocketModeTests(DbProvider provider)
         await bot.DrainOutboxAsync();
         Assert.Contains("oven cold", Assert.Single(slack.CallsTo("chat.postEphemeral")).ToJsonString(), StringComparison.Ordinal);
 
+        var opened = await connection.EnvelopeAsync("events_api", new JsonObject
+        {
+            ["type"] = "event_callback",
+            ["team_id"] = BotFactory.Team,
+            ["event_id"] = "Ev2",
+            ["event"] = new JsonObject { ["type"] = "app_home_opened", ["user"] = "U0ALICE", ["tab"] = "home" },
+        });
+        Assert.NotNull(opened["envelope_id"]);
+        Assert.Equal("U0ALICE", (await Eventually.SingleAsync(() => slack.PublishedViews)).UserId);
+
         // No public endpoint is served: Slack reaches the bot only through the socket it opened.
         using var http = bot.CreateClient();
         var posted = await http.SendAsync(BotFactory.Signed("/slack/commands", bot.CommandBody("incident", "over http")));

@@ -13,6 +13,12 @@ public sealed partial class TeamsManifestContentTests
     private static readonly string[] ProductCommands =
         ["incident", "problem", "change", "release", "drill", "timer", "time", "cmdb", "catalog", "sla", "kb", "digest", "bakery"];
 
+    /// <summary>
+    /// Commands beyond product.md's table that the bot offers in its command lists: <c>home</c>, what needs the
+    /// person, in the personal chat.
+    /// </summary>
+    private static readonly string[] BeyondProduct = [Core.Home.HomeCommands.Command];
+
     private static readonly string[] BotScopes = ["team", "personal", "groupChat"];
 
     private const string PlaceholderId = "00000000-0000-0000-0000-000000000000";
@@ -65,7 +71,7 @@ public sealed partial class TeamsManifestContentTests
             .ToHashSet(StringComparer.Ordinal);
 
         Assert.Empty(ProductCommands.Except(listed));
-        Assert.Empty(listed.Except(ProductCommands));
+        Assert.Empty(listed.Except(ProductCommands).Except(BeyondProduct));
     }
 
     [Fact]
