@@ -235,13 +235,16 @@ public sealed class SlackSocketMode(
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>The next text message; null when the connection closed.</summary>
+    /// <summary>
+    /// The next text message; null when the connection closed. Stopping ends the wait without touching the socket:
+    /// a cancelled receive aborts a ClientWebSocket, and the envelopes under way still need it for their acknowledgements.
+    /// </summary>
     private async Task<string?> ReceiveAsync(ClientWebSocket socket, CancellationToken ct)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
         while (true)
         {
-            var result = await socket.ReceiveAsync(buffer.GetMemory(4096), ct);
+            var result = await socket.ReceiveAsync(buffer.GetMemory(4096), CancellationToken.None).AsTask().WaitAsync(ct);
             if (result.MessageType == WebSocketMessageType.Close)
             {
                 logger.LogInformation("Slack closed the Socket Mode connection ({Status})", socket.CloseStatus?.ToString() ?? "no status");

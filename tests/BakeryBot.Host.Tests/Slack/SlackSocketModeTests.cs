@@ -119,6 +119,26 @@ public abstract class SlackSocketModeTests(DbProvider provider)
     }
 
     [SkippableFact]
+    public async Task An_envelope_under_way_when_the_bot_stops_is_still_acknowledged_with_its_answer()
+    {
+        await using var slack = await FakeSlack.StartAsync();
+        await using var bot = await SocketBotAsync(slack, SlowCommand.Register, new() { ["Slack:AnswerBudget"] = "00:00:06" });
+        var connection = await slack.Socket.NextConnectionAsync();
+        var slow = connection.EnvelopeAsync("slash_commands", Command("slow", "please"), envelopeId: "slow", timeout: TimeSpan.FromSeconds(15));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        // A deploy stops the bot while the command runs: what it accepted is answered before the socket goes.
+        var stopping = bot.Services.GetRequiredService<SlackSocketMode>().StopAsync(CancellationToken.None);
+
+        var ack = await slow;
+        Assert.Equal("Done, slowly.", ack["payload"]!["text"]!.GetValue<string>());
+        await stopping.WaitAsync(TimeSpan.FromSeconds(15));
+        await connection.Closed.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, connection.CloseStatus);
+        Assert.False(bot.Services.GetRequiredService<SlackSocketMode>().IsConnected);
+    }
+
+    [SkippableFact]
     public async Task An_event_Slack_delivers_again_after_a_lost_acknowledgement_has_one_effect()
     {
         await using var slack = await FakeSlack.StartAsync();
