@@ -150,6 +150,8 @@ public sealed class SlackSocketMode(
                     if (reason == "link_disabled")
                     {
                         logger.LogError("Slack closed the Socket Mode connection: Socket Mode is turned off for the app (link_disabled). Turn it on under Socket Mode in the app's settings");
+                        // Not a refresh: the next attempt waits, growing, rather than loop on a link that is off.
+                        greeted = false;
                     }
                     else
                     {
@@ -210,7 +212,7 @@ public sealed class SlackSocketMode(
         {
             await connection.SendAsync(Acknowledgement(envelope.Id, answer));
         }
-        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException or TimeoutException)
         {
             logger.LogWarning("The acknowledgement of a {Type} envelope was not sent ({Error}); Slack will deliver it again", envelope.Type, Describe(ex));
         }
@@ -338,6 +340,8 @@ public sealed class SlackSocketMode(
     /// <summary>A socket with its envelopes under way; sends go one at a time, as a WebSocket requires.</summary>
     private sealed class Connection(ClientWebSocket socket) : IDisposable
     {
+        private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(5);
+
         private readonly SemaphoreSlim _send = new(1, 1);
         private readonly List<Task> _underWay = [];
         private readonly Lock _gate = new();
@@ -353,10 +357,15 @@ public sealed class SlackSocketMode(
 
         public async Task SendAsync(byte[] message)
         {
-            await _send.WaitAsync();
+            // Never waits for ever: after a drain timed out the socket may be gone and the lock with it.
+            if (!await _send.WaitAsync(SendTimeout))
+            {
+                throw new TimeoutException("The Socket Mode connection was busy sending for too long.");
+            }
+
             try
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                using var timeout = new CancellationTokenSource(SendTimeout);
                 await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
             }
             finally

@@ -103,6 +103,22 @@ public abstract class SlackSocketModeTests(DbProvider provider)
     }
 
     [SkippableFact]
+    public async Task Socket_Mode_turned_off_in_the_app_is_logged_as_what_to_fix_and_the_bot_keeps_trying()
+    {
+        await using var slack = await FakeSlack.StartAsync();
+        var log = new LogCapture();
+        await using var bot = await SocketBotAsync(slack, services => services.AddLogging(l => l.AddProvider(log)));
+        var first = await slack.Socket.NextConnectionAsync();
+
+        await first.DisconnectAsync("link_disabled");
+
+        var second = await slack.Socket.NextConnectionAsync(TimeSpan.FromSeconds(20));
+        Assert.Contains(log.Messages, m => m.Contains("link_disabled", StringComparison.Ordinal) && m.Contains("Turn it on", StringComparison.Ordinal));
+        var ack = await second.EnvelopeAsync("slash_commands", Command("incident", "once it is back on"));
+        Assert.StartsWith("INC-1 declared", ack["payload"]!["text"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task A_dropped_network_connection_is_opened_again_and_work_goes_on()
     {
         await using var slack = await FakeSlack.StartAsync();
