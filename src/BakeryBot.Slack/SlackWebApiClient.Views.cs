@@ -11,14 +11,7 @@ public sealed partial class SlackWebApiClient
     public async Task<string?> OpenViewAsync(string triggerId, string viewJson, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(triggerId);
-        ArgumentException.ThrowIfNullOrEmpty(viewJson);
-        using var document = await PostJsonAsync("views.open", writer =>
-        {
-            writer.WriteString("trigger_id", triggerId);
-            writer.WritePropertyName("view");
-            writer.WriteRawValue(viewJson);
-        }, ct);
-        return document.RootElement.Object("view").String("id");
+        return await SendViewAsync("views.open", "trigger_id", triggerId, viewJson, ct);
     }
 
     /// <summary>
@@ -30,10 +23,16 @@ public sealed partial class SlackWebApiClient
     public async Task<string?> PublishViewAsync(string userId, string viewJson, CancellationToken ct = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(userId);
+        return await SendViewAsync("views.publish", "user_id", userId, viewJson, ct);
+    }
+
+    /// <summary>A views method's call: whom or what it is for, and the view; returns the view's id.</summary>
+    private async Task<string?> SendViewAsync(string method, string forName, string forValue, string viewJson, CancellationToken ct)
+    {
         ArgumentException.ThrowIfNullOrEmpty(viewJson);
-        using var document = await PostJsonAsync("views.publish", writer =>
+        using var document = await PostJsonAsync(method, writer =>
         {
-            writer.WriteString("user_id", userId);
+            writer.WriteString(forName, forValue);
             writer.WritePropertyName("view");
             writer.WriteRawValue(viewJson);
         }, ct);

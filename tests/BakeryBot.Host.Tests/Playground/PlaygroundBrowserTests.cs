@@ -19,28 +19,11 @@ public sealed class PlaygroundBrowserTests
     [SkippableFact]
     public async Task A_person_declares_an_incident_and_acknowledges_it_from_the_card()
     {
-        if (!File.Exists(Chromium))
-        {
-            Assert.False(PostgresServer.InCi, "CI installs Debian's chromium for the browser tests.");
-            throw new SkipException("Browser test skipped: install Debian's chromium to run it.");
-        }
-
-        await using var bot = await BotFactory.CreateAsync(DbProvider.Sqlite, slack: null);
-        bot.UseKestrel(0);
-        bot.StartServer();
-        var address = bot.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            // Quiet on a machine without a network: no sign-in, no updates, no sandbox in containers.
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 800 } });
+        await using var session = await BrowserSession.StartAsync();
+        var page = session.Page;
         var pwned = false;
         page.Dialog += (_, _) => pwned = true;
-        await page.GotoAsync(address);
+        await page.GotoAsync(session.Address);
 
         await Assertions.Expect(page.Locator("#channels button[data-channel]")).ToHaveCountAsync(3);
         await page.Locator("#user").SelectOptionAsync("alice");
@@ -79,25 +62,9 @@ public sealed class PlaygroundBrowserTests
     [SkippableFact]
     public async Task A_person_acknowledges_an_incident_from_their_home_and_the_home_is_drawn_again()
     {
-        if (!File.Exists(Chromium))
-        {
-            Assert.False(PostgresServer.InCi, "CI installs Debian's chromium for the browser tests.");
-            throw new SkipException("Browser test skipped: install Debian's chromium to run it.");
-        }
-
-        await using var bot = await BotFactory.CreateAsync(DbProvider.Sqlite, slack: null);
-        bot.UseKestrel(0);
-        bot.StartServer();
-        var address = bot.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 800 } });
-        await page.GotoAsync(address);
+        await using var session = await BrowserSession.StartAsync();
+        var page = session.Page;
+        await page.GotoAsync(session.Address);
         await Assertions.Expect(page.Locator("#channels button[data-channel]")).ToHaveCountAsync(3);
         await page.Locator("#user").SelectOptionAsync("alice");
         await TypeAsync(page, "/incident burnt-cookie sev2");
@@ -115,6 +82,49 @@ public sealed class PlaygroundBrowserTests
         await Assertions.Expect(item).ToContainTextAsync("Acknowledged · you are commander");
         await Assertions.Expect(item.Locator("button[data-action='incident.ack']")).ToHaveCountAsync(0);
         await Assertions.Expect(item.Locator("button[data-action='incident.resolve']")).ToHaveCountAsync(1);
+    }
+
+    /// <summary>A bot on SQLite served on a free port, and a page of headless Chromium to drive it; skipped without Chromium.</summary>
+    private sealed class BrowserSession : IAsyncDisposable
+    {
+        private BotFactory _bot = null!;
+        private IPlaywright _playwright = null!;
+        private IBrowser _browser = null!;
+
+        public string Address { get; private set; } = "";
+
+        public IPage Page { get; private set; } = null!;
+
+        public static async Task<BrowserSession> StartAsync()
+        {
+            if (!File.Exists(Chromium))
+            {
+                Assert.False(PostgresServer.InCi, "CI installs Debian's chromium for the browser tests.");
+                throw new SkipException("Browser test skipped: install Debian's chromium to run it.");
+            }
+
+            var session = new BrowserSession { _bot = await BotFactory.CreateAsync(DbProvider.Sqlite, slack: null) };
+            session._bot.UseKestrel(0);
+            session._bot.StartServer();
+            session.Address = session._bot.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            session._playwright = await Playwright.CreateAsync();
+            session._browser = await session._playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = Chromium,
+                Headless = true,
+                // Quiet on a machine without a network: no sign-in, no updates, no sandbox in containers.
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            });
+            session.Page = await session._browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 800 } });
+            return session;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _browser.DisposeAsync();
+            _playwright.Dispose();
+            await _bot.DisposeAsync();
+        }
     }
 
     private static async Task TypeAsync(IPage page, string command)

@@ -293,7 +293,7 @@ public sealed partial class SlackManifestContentTests
             .ToList();
     }
 
-    [GeneratedRegex(@"(?:PostJsonAsync|PostFormAsync|GetAsync)\(\s*""([a-z]+\.[a-zA-Z.]+)""")]
+    [GeneratedRegex(@"(?:PostJsonAsync|PostFormAsync|GetAsync|SendViewAsync)\(\s*""([a-z]+\.[a-zA-Z.]+)""")]
     private static partial Regex WebApiCall();
 
     [GeneratedRegex(@"Map(?:Post|Get)\(\s*""(/slack/[a-z/]+)""")]
