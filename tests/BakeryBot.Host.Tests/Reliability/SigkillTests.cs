@@ -158,6 +158,8 @@ public abstract class SigkillTests(DbProvider provider)
         int.TryParse(Environment.GetEnvironmentVariable(name), CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
 }
 
+[Collection(ReliabilityCollection.Name)]
 public sealed class SqliteSigkillTests() : SigkillTests(DbProvider.Sqlite);
 
+[Collection(ReliabilityCollection.Name)]
 public sealed class PostgresSigkillTests() : SigkillTests(DbProvider.Postgres);

@@ -15,6 +15,7 @@ namespace BakeryBot.Host.Tests.Reliability;
 /// connections): every card arrives once. (That each reminder fires once with two instances is
 /// <see cref="Jobs.TwoInstanceJobTests"/>.)
 /// </summary>
+[Collection(ReliabilityCollection.Name)]
 public sealed class TwoInstanceOutboxTests
 {
     private const int Incidents = 300;
