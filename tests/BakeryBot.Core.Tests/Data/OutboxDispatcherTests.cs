@@ -132,6 +132,32 @@ public abstract class OutboxDispatcherTests(DbProvider provider)
     }
 
     [SkippableFact]
+    public async Task A_post_delivered_just_before_its_process_was_killed_is_found_by_the_instance_that_takes_it_over_and_not_sent_twice()
+    {
+        var poster = new ScriptedPoster { HangAfterDelivering = true };
+        await using var app = await CoreTestApp.CreateAsync(provider, s => s.AddSingleton<IChatPoster>(poster));
+        poster.Clock = app.Clock;
+        await app.SendAsync("incident", "burnt-cookie");
+        using var neverStopped = new CancellationTokenSource();
+
+        // The process dies (SIGKILL) once the post went through: no outcome, no finally, only what its claim wrote is left.
+        var killed = ActivatorUtilities.CreateInstance<OutboxDispatcher>(app.Services).DispatchOnceAsync(neverStopped.Token);
+        await poster.Hanging.Task;
+        poster.HangAfterDelivering = false;
+        app.Clock.Advance(TimeSpan.FromMinutes(6)); // the dead claim runs out; an instance started meanwhile takes the row over
+        var next = ActivatorUtilities.CreateInstance<OutboxDispatcher>(app.Services);
+        Assert.Equal(1, await next.DispatchOnceAsync(CancellationToken.None));
+
+        Assert.Single(poster.Sent);
+        Assert.Equal(1, poster.Lookups);
+        Assert.Equal(OutboxStatus.Sent, (await app.QueryAsync(db => db.Outbox.SingleAsync())).Status);
+        Assert.Equal("ts-1", await app.QueryAsync(db => db.PostedCards.Select(c => c.MessageId).SingleAsync()));
+
+        await neverStopped.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => killed);
+    }
+
+    [SkippableFact]
     public async Task A_dispatcher_whose_claim_ran_out_does_not_overwrite_the_record_of_the_one_that_took_over()
     {
         var poster = new ScriptedPoster();
@@ -226,6 +252,14 @@ public abstract class OutboxDispatcherTests(DbProvider provider)
 
         public ConcurrentDictionary<long, string> Delivered { get; } = new();
 
+        private readonly ConcurrentDictionary<long, DateTimeOffset> _deliveredAt = new();
+
+        /// <summary>
+        /// When set, a lookup sees only what was delivered from ten seconds before the message's first attempt on, as the
+        /// Slack adapter looks (its channel history after <c>oldest</c>).
+        /// </summary>
+        public TimeProvider? Clock { get; set; }
+
         public bool DeliverOnTimeout { get; init; }
 
         /// <summary>Delivers, then hangs until cancelled (a shutdown while the answer is on its way).</summary>
@@ -281,6 +315,11 @@ public abstract class OutboxDispatcherTests(DbProvider provider)
                 throw new InvalidOperationException($"Outbox row {message.OutboxId} was posted twice.");
             }
 
+            if (Clock is not null)
+            {
+                _deliveredAt[message.OutboxId] = Clock.GetUtcNow();
+            }
+
             if (HangAfterDelivering)
             {
                 Hanging.TrySetResult();
@@ -293,7 +332,8 @@ public abstract class OutboxDispatcherTests(DbProvider provider)
         public Task<string?> FindDeliveredAsync(OutboundMessage message, CancellationToken ct)
         {
             Interlocked.Increment(ref Lookups);
-            return Task.FromResult(Delivered.TryGetValue(message.OutboxId, out var ts) ? ts : null);
+            var inWindow = Clock is null || (_deliveredAt.TryGetValue(message.OutboxId, out var at) && at >= message.FirstAttemptAt - TimeSpan.FromSeconds(10));
+            return Task.FromResult(inWindow && Delivered.TryGetValue(message.OutboxId, out var ts) ? ts : null);
         }
     }
 }

@@ -12,7 +12,9 @@ public sealed record FakeActivity(string ConversationId, string Id, JsonObject B
 /// <summary>
 /// A local stand-in for the Bot Connector service on 127.0.0.1 (the activity's serviceUrl points at it):
 /// records every call, keeps the activities posted per conversation, and fails a chosen share of calls
-/// with 500, 429 (Retry-After), 412, 502, 504, a dropped connection or a stall, before doing any work.
+/// with 500, 429 (Retry-After), 412, 502, 504, a dropped connection or a stall, before doing any work; and,
+/// with <see cref="LoseAnswersAfterWork"/>, half of those failures after doing it (a 504 or a dropped
+/// connection once the activity is in the conversation, as when the connector's own call to Teams outlives it).
 /// </summary>
 public sealed class FakeBotConnector : IAsyncDisposable
 {
@@ -30,6 +32,14 @@ public sealed class FakeBotConnector : IAsyncDisposable
     public double FailureRate { get; set; }
 
     public int FaultsInjected => Volatile.Read(ref _faults);
+
+    /// <summary>Half of the failures come after the work is done: the call did what it was asked, its answer is lost.</summary>
+    public bool LoseAnswersAfterWork { get; set; }
+
+    private int _postAnswersLost;
+
+    /// <summary>Posts (new activities) that are in their conversation but whose answer the bot never got.</summary>
+    public int PostAnswersLost => Volatile.Read(ref _postAnswersLost);
 
     public ConcurrentQueue<(string Method, string Path, JsonObject Body)> Calls { get; } = new();
 
@@ -83,10 +93,11 @@ public sealed class FakeBotConnector : IAsyncDisposable
             return;
         }
 
-        if (Random.Shared.NextDouble() < FailureRate)
+        var fault = Random.Shared.NextDouble() < FailureRate ? Random.Shared.Next(LoseAnswersAfterWork ? 14 : 7) : -1;
+        if (fault >= 0)
         {
             Interlocked.Increment(ref _faults);
-            switch (Random.Shared.Next(7))
+            switch (fault)
             {
                 case 0: context.Response.StatusCode = 500; return;
                 case 1: context.Response.StatusCode = 429; context.Response.Headers.RetryAfter = "1"; return;
@@ -94,7 +105,7 @@ public sealed class FakeBotConnector : IAsyncDisposable
                 case 3: context.Response.StatusCode = 502; return;
                 case 4: context.Response.StatusCode = 504; return;
                 case 5: context.Abort(); return;
-                default: await Task.Delay(TimeSpan.FromSeconds(3)); context.Response.StatusCode = 504; return;
+                case 6: await Task.Delay(TimeSpan.FromSeconds(3)); context.Response.StatusCode = 504; return;
             }
         }
 
@@ -134,6 +145,26 @@ public sealed class FakeBotConnector : IAsyncDisposable
                 _activities.Add(new FakeActivity(conversationId, id, body, activityId, 0));
                 result = new JsonObject { ["id"] = id };
             }
+        }
+
+        if (fault >= 7)
+        {
+            // The work is done; the answer is not: a 504 from the gateway, or the connection dropped.
+            if (!update && !(conversationId is null && body["isGroup"]?.GetValue<bool>() == false))
+            {
+                Interlocked.Increment(ref _postAnswersLost);
+            }
+
+            if (fault % 2 == 0)
+            {
+                context.Response.StatusCode = 504;
+            }
+            else
+            {
+                context.Abort();
+            }
+
+            return;
         }
 
         context.Response.StatusCode = 200;

@@ -30,8 +30,9 @@ public sealed record FakeSlackMessage(string Channel, string Ts, string Text, Js
 
 /// <summary>
 /// A local stand-in for Slack's Web API and response URLs on 127.0.0.1: records every call, keeps the
-/// channel history (with message metadata, as conversations.history returns it) and fails a chosen
-/// share of calls on demand.
+/// channel history (with message metadata, as conversations.history returns it: newest first, after
+/// <c>oldest</c>, a page of <c>limit</c> at a time) and fails a chosen share of calls on demand. Message
+/// timestamps follow the wall clock, as Slack's do.
 /// </summary>
 public sealed class FakeSlack : IAsyncDisposable
 {
@@ -40,7 +41,8 @@ public sealed class FakeSlack : IAsyncDisposable
     private readonly List<FakeSlackMessage> _messages = [];
     private readonly HashSet<string> _channelNames = [];
     private readonly HashSet<string> _triggersUsed = [];
-    private long _ts = 1_700_000_000_000_000;
+    private long _ts;
+    private readonly HashSet<string> _awaitingAnswer = [];
 
     public string BaseUrl { get; private set; } = "";
 
@@ -67,6 +69,24 @@ public sealed class FakeSlack : IAsyncDisposable
     /// <summary>The Home tabs published with views.publish, with the user each was published for, oldest first.</summary>
     public IEnumerable<(string UserId, JsonObject View)> PublishedViews =>
         CallsTo("views.publish").Select(b => (b["user_id"]!.GetValue<string>(), b["view"]!.AsObject()));
+
+    /// <summary>How long chat.postMessage holds its answer after the message is in the channel (a slow Slack).</summary>
+    public TimeSpan PostAnswerDelay { get; set; }
+
+    /// <summary>
+    /// The outbox ids of the posts that are in their channel while their answer has not been written yet: a bot that
+    /// dies now has sent them without learning their ts.
+    /// </summary>
+    public IReadOnlyList<string> PostsAwaitingAnswer
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _awaitingAnswer.ToList();
+            }
+        }
+    }
 
     private int _faultsInjected;
 
@@ -147,12 +167,38 @@ public sealed class FakeSlack : IAsyncDisposable
         }
 
         var result = Apply(method, body);
-        if (fault == SlackFault.TimeoutAfterWork)
+        var held = method == "chat.postMessage" && result["ok"]?.GetValue<bool>() == true ? body["metadata"]?["event_payload"]?["outbox_id"]?.ToString() : null;
+        if (held is not null)
         {
-            await Task.Delay(TimeoutDelay);
+            lock (_gate)
+            {
+                _awaitingAnswer.Add(held);
+            }
         }
 
-        await WriteAsync(context, result);
+        try
+        {
+            if (fault == SlackFault.TimeoutAfterWork)
+            {
+                await Task.Delay(TimeoutDelay);
+            }
+            else if (held is not null && PostAnswerDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(PostAnswerDelay);
+            }
+
+            await WriteAsync(context, result);
+        }
+        finally
+        {
+            if (held is not null)
+            {
+                lock (_gate)
+                {
+                    _awaitingAnswer.Remove(held);
+                }
+            }
+        }
     }
 
     private JsonObject Apply(string method, JsonObject body)
@@ -225,19 +271,7 @@ public sealed class FakeSlack : IAsyncDisposable
                     return new JsonObject { ["ok"] = true, ["user"] = new JsonObject { ["id"] = user, ["name"] = user.ToLowerInvariant(), ["real_name"] = $"Person {user}", ["tz"] = "Europe/Paris", ["profile"] = new JsonObject { ["display_name"] = $"Person {user}" } } };
                 case "conversations.history":
                 case "conversations.replies":
-                    var history = new JsonArray();
-                    foreach (var m in _messages.Where(m => m.Channel == channel).Reverse())
-                    {
-                        var item = new JsonObject { ["type"] = "message", ["ts"] = m.Ts, ["text"] = m.Text };
-                        if (m.OutboxId is not null)
-                        {
-                            item["metadata"] = new JsonObject { ["event_type"] = "bakerybot_outbox", ["event_payload"] = new JsonObject { ["outbox_id"] = m.OutboxId } };
-                        }
-
-                        history.Add(item);
-                    }
-
-                    return new JsonObject { ["ok"] = true, ["messages"] = history, ["has_more"] = false };
+                    return History(method, channel, body);
                 case "auth.test":
                     return new JsonObject { ["ok"] = true, ["team"] = "Bakery", ["team_id"] = "T0BAKERY", ["user"] = "bakerybot", ["user_id"] = "U0BAKERYBOT", ["bot_id"] = "B0BAKERYBOT" };
                 default:
@@ -246,9 +280,62 @@ public sealed class FakeSlack : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Slack: conversations.history gives a channel's top-level messages and conversations.replies a thread (its
+    /// parent and replies), both newest first after <c>oldest</c> (exclusive), <c>limit</c> (100 unless said) at a
+    /// time, with <c>has_more</c> and a cursor to the next page.
+    /// </summary>
+    private JsonObject History(string method, string channel, JsonObject body)
+    {
+        var thread = method == "conversations.replies" ? body["ts"]?.ToString() : null;
+        var oldest = body["oldest"]?.ToString() is { Length: > 0 } o ? Micros(o) : long.MinValue;
+        var limit = int.TryParse(body["limit"]?.ToString(), CultureInfo.InvariantCulture, out var l) ? Math.Clamp(l, 1, 1000) : 100;
+        var skip = int.TryParse(body["cursor"]?.ToString(), CultureInfo.InvariantCulture, out var c) ? c : 0;
+        var matching = _messages
+            .Where(m => m.Channel == channel && (thread is null ? m.ThreadTs is null : m.Ts == thread || m.ThreadTs == thread) && Micros(m.Ts) > oldest)
+            .OrderByDescending(m => Micros(m.Ts))
+            .ToList();
+        var history = new JsonArray();
+        foreach (var m in matching.Skip(skip).Take(limit))
+        {
+            var item = new JsonObject { ["type"] = "message", ["ts"] = m.Ts, ["text"] = m.Text };
+            if (m.OutboxId is not null)
+            {
+                item["metadata"] = new JsonObject { ["event_type"] = "bakerybot_outbox", ["event_payload"] = new JsonObject { ["outbox_id"] = m.OutboxId } };
+            }
+
+            history.Add(item);
+        }
+
+        var more = matching.Count > skip + limit;
+        return new JsonObject
+        {
+            ["ok"] = true,
+            ["messages"] = history,
+            ["has_more"] = more,
+            ["response_metadata"] = new JsonObject { ["next_cursor"] = more ? (skip + limit).ToString(CultureInfo.InvariantCulture) : "" },
+        };
+    }
+
+    /// <summary>A ts as microseconds since the Unix epoch.</summary>
+    private static long Micros(string ts)
+    {
+        var parts = ts.Split('.');
+        return (long.Parse(parts[0], CultureInfo.InvariantCulture) * 1_000_000) + (parts.Length > 1 ? long.Parse(parts[1].PadRight(6, '0')[..6], CultureInfo.InvariantCulture) : 0);
+    }
+
+    /// <summary>A new message's ts: the wall clock in microseconds, each one later than the last.</summary>
     private string NextTs()
     {
-        var value = Interlocked.Increment(ref _ts);
+        long value;
+        long last;
+        do
+        {
+            last = Interlocked.Read(ref _ts);
+            value = Math.Max(last + 1, (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond);
+        }
+        while (Interlocked.CompareExchange(ref _ts, value, last) != last);
+
         return (value / 1_000_000).ToString(CultureInfo.InvariantCulture) + "." + (value % 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
     }
 

@@ -172,6 +172,44 @@ public abstract class TeamsFlowTests(DbProvider provider)
     }
 
     [SkippableFact]
+    public async Task With_connector_answers_lost_after_the_post_every_card_arrives_and_only_a_post_whose_answer_was_lost_arrives_twice()
+    {
+        // The Bot Connector has no way to ask whether a post went through, so a post whose answer was lost is sent
+        // again: at least once, and a second copy only where an answer was lost. Updates go to the copy recorded.
+        await using var bed = await TeamsTestBed.StartAsync(provider);
+        bed.Connector.FailureRate = 0.3;
+        bed.Connector.LoseAnswersAfterWork = true;
+        const int count = 16;
+        for (var i = 0; i < count; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await bed.SendAsync(bed.Message($"incident burnt batch {i}", channel: $"19:c{i % 8}@thread.tacv2"))).StatusCode);
+        }
+
+        await bed.Bot.DrainOutboxAsync(TimeSpan.FromSeconds(120));
+        for (var i = 1; i <= count; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await bed.SendAsync(bed.CardAction(IncidentCommands.AckAction, $"INC-{i}"))).StatusCode);
+        }
+
+        await bed.Bot.DrainOutboxAsync(TimeSpan.FromSeconds(120));
+        Assert.True(bed.Connector.PostAnswersLost > 0, "no answer to a post was lost");
+        var answers = bed.Connector.Activities.Where(a => a.ReplyToId is not null).ToList();
+        var cards = bed.Connector.Activities.Where(a => a.ReplyToId is null && a.Body["attachments"] is JsonArray { Count: > 0 }).ToList();
+        var recorded = await bed.Bot.QueryAsync(db => db.PostedCards.ToDictionaryAsync(c => c.RecordKey, c => c.MessageId));
+        for (var i = 1; i <= count; i++)
+        {
+            Assert.Contains(answers, a => a.Body["text"]!.GetValue<string>().StartsWith($"INC-{i} declared;", StringComparison.Ordinal));
+            var copies = cards.Where(c => c.Body.ToJsonString().Contains($"INC-{i}: burnt batch {i - 1}", StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(copies);
+            var card = Assert.Single(copies, c => c.Id == recorded[$"INC-{i}"]);
+            Assert.Contains("Acknowledged", card.Body.ToJsonString(), StringComparison.Ordinal);
+        }
+
+        var secondCopies = answers.Count + cards.Count - (2 * count);
+        Assert.InRange(secondCopies, 0, bed.Connector.PostAnswersLost);
+    }
+
+    [SkippableFact]
     public async Task Incidents_declared_in_slack_and_in_teams_live_in_their_own_tenants()
     {
         await using var bed = await TeamsTestBed.StartAsync(provider, withSlack: true);

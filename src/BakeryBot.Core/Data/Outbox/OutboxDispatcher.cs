@@ -72,7 +72,9 @@ public sealed class OutboxDispatcher
 
             // The claim: a conditional update, so of two dispatchers only one gets each row. A row
             // whose previous attempt never recorded its outcome (a crash, a shutdown) is marked as
-            // maybe sent, so the platform is asked before it is sent again.
+            // maybe sent, so the platform is asked before it is sent again. The first attempt's time
+            // is written with the claim, before anything is sent: the platform is asked about what
+            // was sent since then, and a process killed mid-round records nothing afterwards.
             var leaseUntil = now + _options.Lease;
             await db.Outbox
                 .Where(m => pick.Contains(m.Id) && m.Status == OutboxStatus.Pending && (m.LeaseUntil == null || m.LeaseUntil < now))
@@ -80,7 +82,8 @@ public sealed class OutboxDispatcher
                     s => s.SetProperty(m => m.LeaseOwner, lease)
                         .SetProperty(m => m.LeaseUntil, leaseUntil)
                         .SetProperty(m => m.MaybeSent, m => m.MaybeSent || m.AttemptInFlight)
-                        .SetProperty(m => m.AttemptInFlight, true),
+                        .SetProperty(m => m.AttemptInFlight, true)
+                        .SetProperty(m => m.FirstAttemptAt, m => m.FirstAttemptAt ?? now),
                     ct);
         }
 
