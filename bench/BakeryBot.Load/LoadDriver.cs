@@ -146,17 +146,22 @@ public static class LoadDriver
 
         if (options.WarmupSeconds > 0)
         {
-            var warm = await scenario.RequestsAsync(ctx, "warm", options.WarmupSeconds * scenario.ClosedLoopPerSecond);
+            var warm = await scenario.RequestsAsync(ctx, "warm", options.WarmupSeconds * scenario.ClosedLoopBudget(ctx));
             var outcome = await runner.ClosedLoopAsync(warm, options.Connections, TimeSpan.FromSeconds(options.WarmupSeconds));
             answered200 += outcome.Succeeded + Count200(outcome);
             await SettleAsync(ctx, scenario);
         }
 
-        var closedRequests = await scenario.RequestsAsync(ctx, "closed", options.Seconds * scenario.ClosedLoopPerSecond);
+        var closedRequests = await scenario.RequestsAsync(ctx, "closed", options.Seconds * scenario.ClosedLoopBudget(ctx));
         var closed = await MeasureAsync(server, driver, () => runner.ClosedLoopAsync(closedRequests, options.Connections, TimeSpan.FromSeconds(options.Seconds)));
         rows.Add(closed with { Phase = $"closed loop, {options.Connections} connections" });
         answered200 += closed.Outcome.Succeeded + Count200(closed.Outcome);
         closedRequests = [];
+        if (scenario.IsBot)
+        {
+            ctx.BotClosedLoopThroughput = Math.Max(ctx.BotClosedLoopThroughput ?? 0, closed.Outcome.Throughput);
+        }
+
         var drained = await SettleAsync(ctx, scenario);
 
         var openRequests = await scenario.RequestsAsync(ctx, "open", (int)Math.Ceiling(options.Rate * options.Seconds));
@@ -169,7 +174,11 @@ public static class LoadDriver
         Report.Table(output, scenario.Name, rows);
         var landed = await scenario.LandedAsync(ctx) - landedBefore;
         var ok = rows.All(r => r.Outcome.ErrorCount == 0) && landed == answered200;
-        output.WriteLine($"  Work landed: {landed:N0} {scenario.WorkName} in the database for {answered200:N0} requests answered 200 (warm-up included){(landed == answered200 ? "." : " !! THEY DIFFER.")}");
+        var gaveUp = rows.Sum(r => r.Outcome.Errors.Where(e => e.Key.StartsWith("no answer", StringComparison.Ordinal)).Sum(e => (long)e.Value));
+        var why = landed > answered200 && landed - answered200 <= gaveUp
+            ? $": {landed - answered200:N0} of the {gaveUp:N0} requests the driver gave up on were carried out after all, unanswered"
+            : "";
+        output.WriteLine($"  Work landed: {landed:N0} {scenario.WorkName} in the database for {answered200:N0} requests answered 200 (warm-up included){(landed == answered200 ? "." : $" !! THEY DIFFER{why}.")}");
         if (scenario.IsBot)
         {
             output.WriteLine($"  Outbox: {Drained(drained)} after the closed loop, {Drained(drainedAfterOpen)} after the open loop.");

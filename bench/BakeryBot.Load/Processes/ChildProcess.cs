@@ -147,7 +147,8 @@ public sealed partial class ChildProcess : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex("[0-9]+")]
+    // Numbers, and hex ids with a digit in them (request references), so that alike messages group.
+    [GeneratedRegex("[0-9A-Fa-f]*[0-9][0-9A-Fa-f]*")]
     private static partial Regex Numbers();
 
     public async ValueTask DisposeAsync()

@@ -34,6 +34,9 @@ public sealed class LoadContext(LoadOptions options, ChildProcess bot, BotDataba
 
     public TextWriter Out => output;
 
+    /// <summary>The best closed-loop throughput the bot has shown in this run so far (sizes the CAB click set-up).</summary>
+    public double? BotClosedLoopThroughput { get; set; }
+
     /// <summary>A number never handed out before in this run (ids of deliveries, activities, titles).</summary>
     public long Unique() => Interlocked.Increment(ref _unique);
 

@@ -20,6 +20,9 @@ public abstract class Scenario
     /// <summary>The most requests a closed-loop second may need (more are not prepared; a phase that runs out ends early and says so).</summary>
     public virtual int ClosedLoopPerSecond => 15_000;
 
+    /// <summary>Requests to prepare per closed-loop second in this run (by default <see cref="ClosedLoopPerSecond"/>).</summary>
+    public virtual int ClosedLoopBudget(LoadContext ctx) => ClosedLoopPerSecond;
+
     /// <summary>Where the requests go (the bot, unless the scenario has its own server).</summary>
     public virtual ChildProcess Server(LoadContext ctx) => ctx.Bot;
 
