@@ -103,7 +103,25 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
 
             if (changed)
             {
-                await db.SaveChangesAsync(ct);
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                }
+                catch (DbUpdateException)
+                {
+                    // Another request of the same person added the same id at the same moment: theirs stands.
+                    // The ids it was to add are dropped from this unit of work; a new name is saved with what follows.
+                    foreach (var added in person.Identities.Where(i => db.Entry(i).State == EntityState.Added).ToList())
+                    {
+                        db.Entry(added).State = EntityState.Detached;
+                        person.Identities.Remove(added);
+                    }
+
+                    if (db.Entry(person).State == EntityState.Modified)
+                    {
+                        await db.SaveChangesAsync(ct);
+                    }
+                }
             }
 
             return (person, false);
