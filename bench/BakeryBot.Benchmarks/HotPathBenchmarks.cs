@@ -61,11 +61,14 @@ public class RenderBenchmarks
     public int Fields { get; set; }
 
     [GlobalSetup]
-    public void Setup() => _card = new Card(
+    public void Setup() => _card = IncidentCard(Fields);
+
+    /// <summary>The incident-like card both renderers' benchmarks draw.</summary>
+    internal static Card IncidentCard(int fields) => new(
         "INC-42: burnt cookies at Bakery #2",
         CardAccent.Danger,
         [
-            new FieldsSection(Enumerable.Range(0, Fields).Select(i => new CardField($"Field {i}", $"value <{i}> & more")).ToList()),
+            new FieldsSection(Enumerable.Range(0, fields).Select(i => new CardField($"Field {i}", $"value <{i}> & more")).ToList()),
             new TextSection("Oven 2's thermostat reads 40°C too high."),
             new ContextSection("Declared by <@U123> 5 minutes ago"),
         ],

@@ -6,6 +6,10 @@ public static class RawBody
     /// <summary>Larger bodies are refused with 413: no platform sends more to a bot.</summary>
     public const int MaxBytes = 1024 * 1024;
 
+    /// <summary>The answer to a body larger than <see cref="MaxBytes"/>: 413, saying so.</summary>
+    public static IResult TooLarge() =>
+        Results.Text($"The body is larger than {MaxBytes} bytes; no chat platform sends that much.", "text/plain; charset=utf-8", statusCode: StatusCodes.Status413PayloadTooLarge);
+
     /// <summary>The body, or null when it is larger than <see cref="MaxBytes"/>.</summary>
     public static async Task<byte[]?> ReadAsync(HttpRequest request, CancellationToken ct)
     {

@@ -110,6 +110,12 @@ public sealed class CommandMap
 
     public IEnumerable<CommandDefinition> Commands => _commands.Values.OrderBy(c => c.Name, StringComparer.Ordinal);
 
+    /// <summary>Every registered button, by action id.</summary>
+    public IEnumerable<CommandVerb> Actions => _actions.Values.OrderBy(a => a.Name, StringComparer.Ordinal);
+
+    /// <summary>Every registered form, by callback id.</summary>
+    public IEnumerable<FormDefinition> Forms => _forms.Values.OrderBy(f => f.CallbackId, StringComparer.Ordinal);
+
     /// <summary>Whether a command, button or form of that name exists: what may name a request in metrics (the rest is "other").</summary>
     public bool Knows(string? command, string? actionId, string? formId) =>
         formId is not null ? _forms.ContainsKey(formId) : actionId is not null ? _actions.ContainsKey(actionId) : command is not null && _commands.ContainsKey(command);

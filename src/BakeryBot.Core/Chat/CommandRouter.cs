@@ -57,6 +57,7 @@ public sealed partial class CommandRouter(CommandMap map, IServiceScopeFactory s
         string? usage = null;
         try
         {
+            CheckStorable(request);
             await using var scope = scopes.CreateAsyncScope();
             var services = scope.ServiceProvider;
             var db = services.GetRequiredService<BakeryDbContext>();
@@ -142,6 +143,19 @@ public sealed partial class CommandRouter(CommandMap map, IServiceScopeFactory s
         catch (Exception ex)
         {
             return Unexpected(ex, request, verb);
+        }
+    }
+
+    /// <summary>What the person typed, clicked or filled in, refused before anything is read or saved when the database could not keep it.</summary>
+    private static void CheckStorable(ChatRequest request)
+    {
+        StorableText.Check(request.Text, "That text");
+        StorableText.Check(request.ActionValue, "That button's value");
+        StorableText.Check(request.FormState, "That form");
+        foreach (var (field, value) in request.Inputs ?? new Dictionary<string, string>())
+        {
+            StorableText.Check(field, "A field's name");
+            StorableText.Check(value, "A field");
         }
     }
 

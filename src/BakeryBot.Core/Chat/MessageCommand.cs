@@ -52,7 +52,13 @@ public static class MessageCommand
 
     private static (string Word, string After) FirstWord(string text)
     {
-        var space = text.AsSpan().IndexOfAny(" \t\n");
-        return space < 0 ? (text, "") : (text[..space], text[(space + 1)..].Trim());
+        // Any white space ends the word, as in the tokenizer: a no-break space or a carriage return too.
+        var space = 0;
+        while (space < text.Length && !char.IsWhiteSpace(text[space]))
+        {
+            space++;
+        }
+
+        return space == text.Length ? (text, "") : (text[..space], text[(space + 1)..].Trim());
     }
 }

@@ -30,6 +30,12 @@ public sealed record AlertmanagerPayload(
     /// <summary>Reads a payload; never throws: what is wrong with the input comes back as a short message.</summary>
     public static AlertmanagerParse Parse(ReadOnlyMemory<byte> json)
     {
+        // The JSON reader checks a string's UTF-8 only when the string is read, and then throws.
+        if (!System.Text.Unicode.Utf8.IsValid(json.Span))
+        {
+            return AlertmanagerParse.Invalid("The body is not valid UTF-8.");
+        }
+
         try
         {
             using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxDepth });
@@ -43,6 +49,11 @@ public sealed record AlertmanagerPayload(
         catch (PayloadException ex)
         {
             return AlertmanagerParse.Invalid(ex.Message);
+        }
+        catch (InvalidOperationException)
+        {
+            // What reading a string throws for an escaped half of a surrogate pair (\ud800): not text.
+            return AlertmanagerParse.Invalid(Cmdb.Discovery.DiscoveryPayload.HalfSurrogate);
         }
     }
 
@@ -140,8 +151,14 @@ public sealed record AlertmanagerPayload(
             return null;
         }
 
-        return value.ValueKind == JsonValueKind.String ? value.GetString() : throw new PayloadException($"`{path}` must be a string.");
+        return value.ValueKind == JsonValueKind.String ? Storable(value.GetString()!, path) : throw new PayloadException($"`{path}` must be a string.");
     }
+
+    /// <summary>The text, unless it holds what no database column keeps (a NUL, half a surrogate pair: JSON can escape both).</summary>
+    private static string Storable(string text, string path) =>
+        Chat.StorableText.FindUnstorable(text) is var at and >= 0
+            ? throw new PayloadException($"`{Clip(path)}` has a character that can't be kept (U+{(int)text[at]:X4}).")
+            : text;
 
     /// <summary>An RFC 3339 time; Alertmanager's zero time (<c>0001-01-01T00:00:00Z</c>) means "not yet".</summary>
     private static DateTimeOffset? ReadTime(JsonElement element, string name, string path)
@@ -177,9 +194,9 @@ public sealed record AlertmanagerPayload(
         foreach (var property in value.EnumerateObject())
         {
             // Alertmanager sends strings; numbers and booleans from hand-made senders are read as written.
-            map[property.Name] = property.Value.ValueKind switch
+            map[Storable(property.Name, path)] = property.Value.ValueKind switch
             {
-                JsonValueKind.String => property.Value.GetString()!,
+                JsonValueKind.String => Storable(property.Value.GetString()!, $"{path}.{property.Name}"),
                 JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => property.Value.GetRawText(),
                 JsonValueKind.Null => "",
                 _ => throw new PayloadException($"`{path}.{Clip(property.Name)}` must be a string."),

@@ -35,6 +35,9 @@ public static partial class PlaygroundEndpoints
         var style = app.MapGet("/playground/playground.css", () => Results.Stream(Open("playground.css"), "text/css; charset=utf-8"));
         var script = app.MapGet("/playground/playground.js", () => Results.Stream(Open("playground.js"), "text/javascript; charset=utf-8"));
         var api = app.MapGroup("/playground/api");
+        // The API's JSON is read by the framework before any handler runs: what is larger than a chat
+        // platform may send is refused first, as on the platforms' own endpoints.
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/playground/api"), branch => branch.Use(LimitBody));
         if (localOnly)
         {
             foreach (var endpoint in new IEndpointConventionBuilder[] { page, style, script, api })
@@ -51,6 +54,24 @@ public static partial class PlaygroundEndpoints
             var (version, messages) = channels.Read(channel);
             return Results.Json(new { version, messages }, ChatJson.Options);
         });
+    }
+
+    private static async Task LimitBody(HttpContext context, RequestDelegate next)
+    {
+        if (context.Request.ContentLength > RawBody.MaxBytes)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            await context.Response.WriteAsJsonAsync(new { error = $"The body is larger than {RawBody.MaxBytes} bytes." });
+            return;
+        }
+
+        // A body without a length is cut off at the limit by the server as it is read.
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = RawBody.MaxBytes;
+        }
+
+        await next(context);
     }
 
     private static ValueTask<object?> OnlyFromThisMachine(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

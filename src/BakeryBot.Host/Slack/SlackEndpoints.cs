@@ -74,7 +74,7 @@ public sealed class SlackEndpoints(
         var body = await RawBody.ReadAsync(request, request.HttpContext.RequestAborted);
         if (body is null)
         {
-            return (null, Results.StatusCode(StatusCodes.Status413PayloadTooLarge));
+            return (null, RawBody.TooLarge());
         }
 
         string? timestamp = request.Headers["X-Slack-Request-Timestamp"];

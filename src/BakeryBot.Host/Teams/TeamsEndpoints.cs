@@ -46,7 +46,7 @@ public sealed class TeamsEndpoints(
         var body = await RawBody.ReadAsync(request, request.HttpContext.RequestAborted);
         if (body is null)
         {
-            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+            return RawBody.TooLarge();
         }
 
         if (TeamsActivityParser.Parse(body) is not TeamsParseResult.Valid { Activity: var activity })

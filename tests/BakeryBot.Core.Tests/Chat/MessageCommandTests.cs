@@ -17,6 +17,9 @@ public sealed class MessageCommandTests
     [InlineData("help", "bakery", "help")]
     [InlineData("help incident", "help", "incident")]
     [InlineData("home", "home", "")]
+    // Found by ParserPropertyTests: any white space ends the command word, as it ends a word in the tokenizer.
+    [InlineData("incident\u00a0oven cold", "incident", "oven cold")]
+    [InlineData("incident\r\noven cold", "incident", "oven cold")]
     public void The_first_word_is_the_command_and_a_record_id_alone_shows_it(string text, string command, string rest)
     {
         Assert.Equal((command, rest), MessageCommand.Split(text));
@@ -27,6 +30,7 @@ public sealed class MessageCommandTests
     [InlineData("   ")]
     [InlineData("/")]
     [InlineData("// ")]
+    [InlineData("/\u00a0\n 9")]
     public void Text_without_a_word_is_no_command(string text)
     {
         Assert.Null(MessageCommand.Split(text));
