@@ -40,7 +40,8 @@ public static class LoadDriver
             ["Database__Provider"] = database.Provider,
             ["ConnectionStrings__BakeryBot"] = database.ConnectionString,
             ["Slack__SigningSecret"] = LoadContext.SigningSecret,
-            ["Slack__BotToken"] = "xoxb-load-token",
+            // Made up for this run (the fake Slack takes any token); the bot only checks its xoxb- form.
+            ["Slack__BotToken"] = "xoxb-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)),
             ["Slack__ApiBaseUrl"] = fakes.SlackApiBaseUrl,
             ["Teams__AppId"] = AppId,
             ["Teams__AppPassword"] = BotFrameworkKeys.AppPassword,
