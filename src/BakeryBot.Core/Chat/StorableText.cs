@@ -7,6 +7,12 @@ namespace BakeryBot.Core.Chat;
 /// </summary>
 public static class StorableText
 {
+    /// <summary>The answer to a JSON body whose bytes are not UTF-8 (the JSON reader would throw only once it reads that string).</summary>
+    public const string NotUtf8 = "The body is not valid UTF-8.";
+
+    /// <summary>The answer to a JSON string that escapes half a surrogate pair, which no text can hold.</summary>
+    public const string HalfSurrogateInJson = "The body has a string with half a surrogate pair (as \\ud800), which is not text.";
+
     /// <summary>The index of the first character that can't be stored, or -1.</summary>
     public static int FindUnstorable(string? text)
     {

@@ -33,7 +33,7 @@ public sealed record AlertmanagerPayload(
         // The JSON reader checks a string's UTF-8 only when the string is read, and then throws.
         if (!System.Text.Unicode.Utf8.IsValid(json.Span))
         {
-            return AlertmanagerParse.Invalid("The body is not valid UTF-8.");
+            return AlertmanagerParse.Invalid(Chat.StorableText.NotUtf8);
         }
 
         try
@@ -53,7 +53,7 @@ public sealed record AlertmanagerPayload(
         catch (InvalidOperationException)
         {
             // What reading a string throws for an escaped half of a surrogate pair (\ud800): not text.
-            return AlertmanagerParse.Invalid(Cmdb.Discovery.DiscoveryPayload.HalfSurrogate);
+            return AlertmanagerParse.Invalid(Chat.StorableText.HalfSurrogateInJson);
         }
     }
 

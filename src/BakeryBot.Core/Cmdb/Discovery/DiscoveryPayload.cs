@@ -19,9 +19,6 @@ public sealed record DiscoveryPayload(string Source, IReadOnlyList<DiscoveredThi
 {
     public const int MaxItems = 10_000;
 
-    /// <summary>The answer to a string that escapes half a surrogate pair, which no text can hold.</summary>
-    public const string HalfSurrogate = "The body has a string with half a surrogate pair (as \\ud800), which is not text.";
-
     public static readonly IReadOnlyList<string> Kinds = ["asset", "software", "cloud", "saas"];
 
     /// <summary>Reads a payload; never throws: what is wrong comes back as a message naming the item.</summary>
@@ -30,7 +27,7 @@ public sealed record DiscoveryPayload(string Source, IReadOnlyList<DiscoveredThi
         // The JSON reader checks a string's UTF-8 only when the string is read, and then throws.
         if (!System.Text.Unicode.Utf8.IsValid(json.Span))
         {
-            return (null, "The body is not valid UTF-8.");
+            return (null, Chat.StorableText.NotUtf8);
         }
 
         try
@@ -45,7 +42,7 @@ public sealed record DiscoveryPayload(string Source, IReadOnlyList<DiscoveredThi
         catch (InvalidOperationException)
         {
             // What reading a string throws for an escaped half of a surrogate pair (\ud800): not text.
-            return (null, HalfSurrogate);
+            return (null, Chat.StorableText.HalfSurrogateInJson);
         }
     }
 
