@@ -155,8 +155,12 @@ public abstract partial class HostileBodyTests(DbProvider provider)
         };
     }
 
+    /// <summary>
+    /// What a request could write. A person's audit rows are left out: the profile refresh after a person's
+    /// first command updates them in the background, at any moment of the test.
+    /// </summary>
     private static Task<string> CountsAsync(BotFactory bot) => bot.QueryAsync(async db =>
-        $"incidents={await db.Incidents.CountAsync()} events={await db.IncidentEvents.CountAsync()} discovered={await db.DiscoveredItems.CountAsync()} cis={await db.ConfigurationItems.CountAsync()} audit={await db.AuditEntries.CountAsync()}");
+        $"incidents={await db.Incidents.CountAsync()} events={await db.IncidentEvents.CountAsync()} discovered={await db.DiscoveredItems.CountAsync()} cis={await db.ConfigurationItems.CountAsync()} audit={await db.AuditEntries.CountAsync(a => a.RecordType != "person")}");
 
     private static HttpRequestMessage Post(string path, byte[] body, string contentType)
     {
