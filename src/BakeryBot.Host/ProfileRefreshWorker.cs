@@ -59,8 +59,10 @@ public sealed class ProfileRefreshWorker(
 
             await db.SaveChangesAsync(ct);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (!ct.IsCancellationRequested)
         {
+            // A lookup cancelled by its own timeout is a failed lookup too: were it to escape, the
+            // background service would fault and stop the whole bot.
             logger.LogWarning(ex, "Could not fetch the {Platform} profile of person {PersonId}", lookup.Platform, lookup.PersonId);
         }
     }

@@ -56,6 +56,9 @@ public sealed class FakeSlack : IAsyncDisposable
 
     public TimeSpan TimeoutDelay { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>How long users.info holds its answer (a slow profile lookup).</summary>
+    public TimeSpan UsersInfoDelay { get; set; }
+
     /// <summary>When set, views.open fails with this error (e.g. <c>trigger_expired</c>).</summary>
     public string? ViewsOpenError { get; set; }
 
@@ -181,6 +184,10 @@ public sealed class FakeSlack : IAsyncDisposable
             if (fault == SlackFault.TimeoutAfterWork)
             {
                 await Task.Delay(TimeoutDelay);
+            }
+            else if (method == "users.info" && UsersInfoDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(UsersInfoDelay);
             }
             else if (held is not null && PostAnswerDelay > TimeSpan.Zero)
             {

@@ -131,9 +131,10 @@ public sealed class OutboxDispatcher
                         {
                             await followUp.DeliveredAsync(row, sent.MessageId, CancellationToken.None);
                         }
-                        catch (Exception ex) when (ex is not OperationCanceledException)
+                        catch (Exception ex)
                         {
-                            // The delivery itself stands (it must not be repeated); what follows from it is logged.
+                            // The delivery itself stands (it must not be repeated), even when what follows from it
+                            // timed out: the rows below are saved as sent either way; the failure is logged.
                             _logger.LogError(ex, "Following up outbox row {Id} ({Subject}) failed", row.Id, row.Subject);
                         }
                     }
