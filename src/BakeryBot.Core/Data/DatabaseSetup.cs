@@ -43,8 +43,10 @@ public static class DatabaseSetup
 
     // Queries that include several collections at once (a change's CIs and its votes) load a handful of
     // rows each: one round trip beats one per collection, so single queries are the stated choice.
-    public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseSqlite(connectionString, o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery)).AddInterceptors(SqlitePragmas.Instance);
+    // Interceptors given as <paramref name="before"/> see a transaction begin before the write gate is taken.
+    public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString, params IInterceptor[] before) =>
+        options.UseSqlite(connectionString, o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
+            .AddInterceptors([.. before, SqlitePragmas.Instance, SqliteWriteGate.Instance]);
 
     public static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(connectionString, o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery));

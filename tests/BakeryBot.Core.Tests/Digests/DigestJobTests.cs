@@ -235,17 +235,7 @@ public abstract class DigestJobTests(DbProvider provider)
         // the other instance runs the whole job.
         List<string>? fast = null;
         var hook = new BeforeClaim(async () => fast = await RunAsync(app));
-        await using var slow = app.AnotherInstance(s =>
-        {
-            if (provider == DbProvider.Sqlite)
-            {
-                s.ConfigureDbContext<SqliteBakeryDbContext>((_, o) => o.AddInterceptors(hook));
-            }
-            else
-            {
-                s.ConfigureDbContext<PostgresBakeryDbContext>((_, o) => o.AddInterceptors(hook));
-            }
-        });
+        await using var slow = app.AnotherInstanceWithTransactionHook(hook);
         slow.Clock.SetUtcNow(monday);
         var slowPosted = await RunAsync(slow);
 

@@ -95,17 +95,7 @@ public abstract class DrillRaceTests(DbProvider provider)
     {
         ChatReply? fastReply = null;
         var hook = new BeforeDrillTransaction(async () => fastReply = await fast());
-        await using var hooked = app.AnotherInstance(s =>
-        {
-            if (provider == DbProvider.Sqlite)
-            {
-                s.ConfigureDbContext<SqliteBakeryDbContext>((_, o) => o.AddInterceptors(hook));
-            }
-            else
-            {
-                s.ConfigureDbContext<PostgresBakeryDbContext>((_, o) => o.AddInterceptors(hook));
-            }
-        });
+        await using var hooked = app.AnotherInstanceWithTransactionHook(hook);
         hooked.Clock.SetUtcNow(app.Clock.GetUtcNow());
 
         var slowReply = await slow(hooked);

@@ -2,7 +2,10 @@ using BakeryBot.Core.Chat;
 using BakeryBot.Core.Data;
 using BakeryBot.Core.People;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
@@ -39,6 +42,23 @@ public sealed class CoreTestApp : IAsyncDisposable
     /// database: its own services, singletons and caches. The database stays this app's.
     /// </summary>
     public CoreTestApp AnotherInstance(Action<IServiceCollection>? configure = null) => Build(Database, configure, ownsDatabase: false);
+
+    /// <summary>
+    /// Another instance whose units of work call <paramref name="hook"/> as a transaction begins, before
+    /// anything of the bot's own: on SQLite before the write gate, so that what the hook runs can write.
+    /// </summary>
+    public CoreTestApp AnotherInstanceWithTransactionHook(IInterceptor hook) => AnotherInstance(s =>
+    {
+        if (Database.Provider == DbProvider.Sqlite)
+        {
+            s.RemoveAll<IDbContextOptionsConfiguration<SqliteBakeryDbContext>>();
+            s.ConfigureDbContext<SqliteBakeryDbContext>((_, o) => DatabaseSetup.ConfigureSqlite(o, DatabaseSetup.SqliteConnectionString(Database.ConnectionString), hook));
+        }
+        else
+        {
+            s.ConfigureDbContext<PostgresBakeryDbContext>((_, o) => o.AddInterceptors(hook));
+        }
+    });
 
     private static CoreTestApp Build(TestDatabase database, Action<IServiceCollection>? configure, bool ownsDatabase)
     {

@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace BakeryBot.Core.Data;
+
+/// <summary>
+/// Lets one transaction at a time write to a SQLite file from this process, the others waiting their
+/// turn without a thread. SQLite has one writer anyway: without the gate, every concurrent
+/// <c>BEGIN IMMEDIATE</c> blocks a thread-pool thread in SQLite's busy handler, which polls with
+/// growing sleeps (up to 100 ms), so the lock stays idle while waiters sleep and the pool runs out of
+/// threads. The gate is taken when a transaction begins and given back when it commits, rolls back,
+/// fails, or its connection closes (a transaction disposed unfinished rolls back). Writers in other
+/// processes (the CLI) still meet SQLite's busy timeout.
+/// </summary>
+public sealed class SqliteWriteGate : DbConnectionInterceptor, IDbTransactionInterceptor
+{
+    /// <summary>As long as SQLite's own busy timeout: a transaction that waits longer fails as SQLite would.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
+
+    /// <summary>The connections that hold their file's gate now.</summary>
+    private readonly ConditionalWeakTable<DbConnection, SemaphoreSlim> _held = new();
+
+    public static readonly SqliteWriteGate Instance = new();
+
+    private SqliteWriteGate()
+    {
+    }
+
+    /// <summary>One gate per database file (an in-memory database is one per connection string).</summary>
+    internal static SemaphoreSlim GateFor(DbConnection connection)
+    {
+        var builder = new SqliteConnectionStringBuilder(connection.ConnectionString);
+        var inMemory = builder.Mode == SqliteOpenMode.Memory || builder.DataSource is "" or ":memory:";
+        var key = inMemory ? connection.ConnectionString : Path.GetFullPath(builder.DataSource);
+        return Gates.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
+    }
+
+    public InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
+    {
+        Release(connection);
+        var gate = GateFor(connection);
+        if (!gate.Wait(Timeout))
+        {
+            throw Busy();
+        }
+
+        _held.AddOrUpdate(connection, gate);
+        return result;
+    }
+
+    public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
+    {
+        Release(connection);
+        var gate = GateFor(connection);
+        if (!await gate.WaitAsync(Timeout, cancellationToken))
+        {
+            throw Busy();
+        }
+
+        _held.AddOrUpdate(connection, gate);
+        return result;
+    }
+
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Release(ConnectionOf(transaction, eventData));
+
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Release(ConnectionOf(transaction, eventData));
+        return Task.CompletedTask;
+    }
+
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Release(ConnectionOf(transaction, eventData));
+
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Release(ConnectionOf(transaction, eventData));
+        return Task.CompletedTask;
+    }
+
+    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData)
+    {
+        // A failed savepoint leaves the transaction going; a failed begin, commit or rollback ends it.
+        if (eventData.Action is "Begin" or "Commit" or "Rollback")
+        {
+            Release(ConnectionOf(transaction, eventData));
+        }
+    }
+
+    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        TransactionFailed(transaction, eventData);
+        return Task.CompletedTask;
+    }
+
+    // A transaction disposed without commit or rollback (an exception on the way) has rolled back by
+    // the time its connection closes; EF Core closes the connection it opened for the transaction.
+    public override InterceptionResult ConnectionClosing(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    {
+        Release(connection);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult> ConnectionClosingAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    {
+        Release(connection);
+        return ValueTask.FromResult(result);
+    }
+
+    public override InterceptionResult ConnectionDisposing(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    {
+        Release(connection);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult> ConnectionDisposingAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    {
+        Release(connection);
+        return ValueTask.FromResult(result);
+    }
+
+    // A finished SqliteTransaction has let go of its connection; the context still has it.
+    private static DbConnection? ConnectionOf(DbTransaction transaction, TransactionEventData eventData) =>
+        eventData.Context?.Database.GetDbConnection() ?? transaction.Connection;
+
+    private void Release(DbConnection? connection)
+    {
+        if (connection is null)
+        {
+            return;
+        }
+
+        if (_held.TryGetValue(connection, out var gate) && _held.Remove(connection))
+        {
+            gate.Release();
+        }
+    }
+
+    private static SqliteException Busy() =>
+        new($"The database stayed locked by another write for {Timeout.TotalSeconds:0} s.", 5 /* SQLITE_BUSY */);
+}
