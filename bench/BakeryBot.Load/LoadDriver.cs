@@ -22,9 +22,9 @@ public static class LoadDriver
         output.WriteLine($"# BakeryBot load run, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC");
         output.WriteLine($"Machine: {Report.Machine()}");
         var root = HostBuild.RepositoryRoot();
-        var hostDll = await HostBuild.ReleaseHostAsync(root, output);
+        var hostDll = options.Bot ?? await HostBuild.ReleaseHostAsync(root, output);
 
-        var scenarios = options.Scenarios.Select(Create).ToList();
+        var scenarios = options.RequestScenarios.Select(Create).ToList();
         await using var fakes = await FakePlatforms.StartAsync(AppId);
         await using var database = options.Postgres is { } server
             ? await BotDatabase.PostgresAsync(server)
@@ -56,7 +56,8 @@ public static class LoadDriver
         }
 
         output.WriteLine($"Bot: {Path.GetRelativePath(root, hostDll)} on {database.Describe()}; phases of {options.Seconds} s after a {options.WarmupSeconds} s warm-up; closed loop with {options.Connections} connections; open loop at {options.Rate:N0}/s");
-        await using var bot = await ChildProcess.StartAsync(hostDll, [], port, environment, "readyz", TimeSpan.FromSeconds(120), options.BotLog);
+        var bot = await ChildProcess.StartAsync(hostDll, [], port, environment, "readyz", TimeSpan.FromSeconds(120), options.BotLog);
+        await using var stopBot = new Disposer(() => bot.DisposeAsync());
         await Task.Delay(TimeSpan.FromSeconds(2));
         var idle = await IdleCoresAsync(bot);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Bot ready (/readyz 200) {bot.ReadyAfter.TotalSeconds:0.0} s after start, migrating a new database; idle: resident memory {bot.Meter.ResidentBytes() / 1048576.0:0} MB, CPU {idle:0.00} cores"));
@@ -83,6 +84,11 @@ public static class LoadDriver
             }
         }
 
+        if (options.Scenarios.Contains(OutboxRun.Name))
+        {
+            failed |= !await OutboxRun.RunAsync(ctx);
+        }
+
         if (closedThroughput.TryGetValue("yardstick", out var yardstick) && yardstick > 0)
         {
             output.WriteLine();
@@ -104,6 +110,19 @@ public static class LoadDriver
             {
                 output.WriteLine($"  {count:N0} × {message}");
             }
+        }
+
+        if (options.Scenarios.Contains("cold-start"))
+        {
+            // Stopped as a supervisor stops it, then started again on the database the run filled.
+            await bot.StopAsync(TimeSpan.FromSeconds(30));
+            var incidents = await database.CountAsync("Incidents");
+            var outboxRows = await database.CountAsync("Outbox");
+            bot = await ChildProcess.StartAsync(hostDll, [], port, environment, "readyz", TimeSpan.FromSeconds(120), options.BotLog is { } log ? log + ".restart" : null);
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            output.WriteLine();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"## cold-start: the bot stopped (SIGTERM) and started again on this run's database ({incidents:N0} incidents, {outboxRows:N0} outbox rows): ready (/readyz 200) {bot.ReadyAfter.TotalSeconds:0.00} s after start; idle 2 s later: resident memory {bot.Meter.ResidentBytes() / 1048576.0:0} MB"));
         }
 
         output.WriteLine();
@@ -226,6 +245,12 @@ public static class LoadDriver
         var row = new PhaseRow("", outcome, LatencySummary.FromTicks(outcome.LatencyTicks), serverWindow.Cores(), serverWindow.PeakMegabytes(), serverWindow.PeakIsForTheWindow, driverWindow.Cores());
         return row;
     }
+}
+
+/// <summary>Runs an action when disposed (the bot, whichever process it is by then).</summary>
+internal sealed class Disposer(Func<ValueTask> dispose) : IAsyncDisposable
+{
+    public ValueTask DisposeAsync() => dispose();
 }
 
 internal static class DictionaryExtensions

@@ -2,10 +2,13 @@ using System.Globalization;
 
 namespace BakeryBot.Load;
 
-/// <summary>The driver's command line: <c>[scenario...] [--seconds N] [--rate R] [--connections C] [--warmup N] [--open-changes N] [--postgres "&lt;connection string&gt;"] [--bot-log &lt;file&gt;]</c>.</summary>
+/// <summary>The driver's command line: <c>[scenario...] [--seconds N] [--rate R] [--connections C] [--warmup N] [--open-changes N] [--postgres "&lt;connection string&gt;"] [--bot-log &lt;file&gt;] [--bot &lt;bakerybot.dll&gt;]</c>.</summary>
 public sealed record LoadOptions
 {
-    public static readonly string[] AllScenarios = ["slack-incident", "teams-message", "slack-cab-click", "teams-cab-click", "yardstick"];
+    public static readonly string[] AllScenarios = ["slack-incident", "teams-message", "slack-cab-click", "teams-cab-click", "yardstick", "outbox", "cold-start"];
+
+    /// <summary>The scenarios that send requests (the others measure the outbox and a restart).</summary>
+    public IEnumerable<string> RequestScenarios => Scenarios.Where(s => s is not ("outbox" or "cold-start"));
 
     public IReadOnlyList<string> Scenarios { get; init; } = AllScenarios;
 
@@ -30,9 +33,12 @@ public sealed record LoadOptions
     /// <summary>A file to write everything the bot logs to.</summary>
     public string? BotLog { get; init; }
 
+    /// <summary>The bot to run instead of the repository's Release build (a published one, say).</summary>
+    public string? Bot { get; init; }
+
     public const string Usage = """
-        dotnet run -c Release --project bench/BakeryBot.Load -- [scenario...] [--seconds N] [--rate R] [--connections C] [--warmup N] [--open-changes N] [--postgres "<connection string>"] [--bot-log <file>]
-          scenarios: slack-incident teams-message slack-cab-click teams-cab-click yardstick (default: all)
+        dotnet run -c Release --project bench/BakeryBot.Load -- [scenario...] [--seconds N] [--rate R] [--connections C] [--warmup N] [--open-changes N] [--postgres "<connection string>"] [--bot-log <file>] [--bot <bakerybot.dll>]
+          scenarios: slack-incident teams-message slack-cab-click teams-cab-click yardstick outbox cold-start (default: all)
           --seconds       length of each measured phase (default 10, at most 240: Slack signatures last 5 minutes)
           --rate          the open loop's requests per second (default 1000)
           --connections   the closed loop's concurrent connections (default 32)
@@ -40,6 +46,7 @@ public sealed record LoadOptions
           --open-changes  pending changes per workspace in the CAB click scenarios (default 50)
           --postgres      run the bot on a throwaway database on this PostgreSQL server instead of a new SQLite file
           --bot-log       write everything the bot logs to this file
+          --bot           run this build of the bot (e.g. one published with ReadyToRun) instead of the repository's Release build
         """;
 
     /// <summary>Parses the command line; the problem instead when it is wrong.</summary>
@@ -77,6 +84,7 @@ public sealed record LoadOptions
                 "--open-changes" when number is >= 1 and <= 10_000 => options with { OpenChanges = (int)number },
                 "--postgres" => options with { Postgres = value },
                 "--bot-log" => options with { BotLog = Path.GetFullPath(value) },
+                "--bot" when File.Exists(value) => options with { Bot = Path.GetFullPath(value) },
                 _ => null!,
             };
             if (options is null)

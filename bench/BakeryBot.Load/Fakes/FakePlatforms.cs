@@ -21,6 +21,8 @@ namespace BakeryBot.Load.Fakes;
 /// </summary>
 public sealed partial class FakePlatforms : IAsyncDisposable
 {
+    private const string OutboxIdField = "metadata.event_payload.outbox_id";
+
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, int> _calls = new();
     private readonly ConcurrentDictionary<string, int> _answers = new();
@@ -47,6 +49,9 @@ public sealed partial class FakePlatforms : IAsyncDisposable
     public string ServiceUrl => $"{BaseUrl}/connector/";
 
     public BotFrameworkKeys Keys { get; }
+
+    /// <summary>Slack's limit of about one message a second in a channel, held for the channels the outbox run posts to.</summary>
+    public PacedChannels Paced { get; } = new();
 
     /// <summary>Calls by Slack method or Bot Connector operation.</summary>
     public IReadOnlyDictionary<string, int> Calls => _calls;
@@ -85,6 +90,15 @@ public sealed partial class FakePlatforms : IAsyncDisposable
         _calls.AddOrUpdate(method, 1, (_, n) => n + 1);
         var fields = await FieldsAsync(context.Request);
         var channel = fields.GetValueOrDefault("channel") ?? "";
+        if (method == "chat.postMessage" && !Paced.Accept(channel, fields.GetValueOrDefault(OutboxIdField)))
+        {
+            _calls.AddOrUpdate("chat.postMessage refused (429)", 1, (_, n) => n + 1);
+            context.Response.StatusCode = 429;
+            context.Response.Headers.RetryAfter = "1";
+            await context.Response.WriteAsync("""{"ok":false,"error":"ratelimited"}""");
+            return;
+        }
+
         var answer = method switch
         {
             "chat.postMessage" => $$"""{"ok":true,"channel":"{{channel}}","ts":"{{NextTs()}}"}""",
@@ -216,6 +230,15 @@ public sealed partial class FakePlatforms : IAsyncDisposable
         }
 
         using var document = await JsonDocument.ParseAsync(request.Body);
+        if (document.RootElement.ValueKind == JsonValueKind.Object
+            && document.RootElement.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
+            && metadata.TryGetProperty("event_payload", out var payload) && payload.ValueKind == JsonValueKind.Object
+            && payload.TryGetProperty("outbox_id", out var outboxId))
+        {
+            // The outbox row a post carries (its message metadata), to tell a repeat from a new message.
+            fields[OutboxIdField] = outboxId.ToString();
+        }
+
         if (document.RootElement.ValueKind == JsonValueKind.Object)
         {
             foreach (var property in document.RootElement.EnumerateObject())

@@ -151,6 +151,27 @@ public sealed partial class ChildProcess : IAsyncDisposable
     [GeneratedRegex("[0-9A-Fa-f]*[0-9][0-9A-Fa-f]*")]
     private static partial Regex Numbers();
 
+    /// <summary>Asks the process to stop (SIGTERM, as a supervisor does) and waits for it; killed after <paramref name="grace"/>.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        if (!_process.HasExited)
+        {
+            using var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await term.WaitForExitAsync();
+            using var timeout = new CancellationTokenSource(grace);
+            try
+            {
+                await _process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Did not stop in time: killed below.
+            }
+        }
+
+        await DisposeAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
