@@ -62,11 +62,13 @@ public static class BakeryHostSetup
         builder.AddBakeryJobs();
         builder.AddBakeryTelemetry();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RawBody.MaxBytes);
+        builder.AddBakeryAdmission();
         return builder;
     }
 
     public static WebApplication MapBakeryBot(this WebApplication app)
     {
+        app.UseRateLimiter();
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", ReadyAsync);
         app.MapBakeryTelemetry();

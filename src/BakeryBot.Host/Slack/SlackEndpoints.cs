@@ -102,8 +102,8 @@ public static class SlackRoutes
     public static void MapSlack(this WebApplication app)
     {
         var slack = app.Services.GetRequiredService<SlackEndpoints>();
-        app.MapPost("/slack/commands", slack.CommandAsync);
-        app.MapPost("/slack/interactions", slack.InteractionAsync);
-        app.MapPost("/slack/events", slack.EventAsync);
+        app.MapPost("/slack/commands", slack.CommandAsync).RequireRateLimiting(Admission.Policy);
+        app.MapPost("/slack/interactions", slack.InteractionAsync).RequireRateLimiting(Admission.Policy);
+        app.MapPost("/slack/events", slack.EventAsync).RequireRateLimiting(Admission.Policy);
     }
 }

@@ -44,7 +44,7 @@ public static class TeamsSetup
     public static void MapTeams(this WebApplication app)
     {
         var teams = app.Services.GetRequiredService<TeamsEndpoints>();
-        app.MapPost("/api/messages", teams.MessagesAsync);
+        app.MapPost("/api/messages", teams.MessagesAsync).RequireRateLimiting(Admission.Policy);
     }
 
     private static HttpClient LongLivedClient() =>
