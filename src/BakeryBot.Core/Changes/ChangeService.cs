@@ -512,9 +512,14 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
     /// </summary>
     public async Task<List<ChangeConflict>> ConflictsAsync(Change change, CancellationToken ct)
     {
-        var others = (await OpenChangesAsync(change.TenantId, ct))
-            .Where(o => o.Id != change.Id && o.WindowStart < change.WindowEnd && change.WindowStart < o.WindowEnd)
-            .ToList();
+        // Only the open changes whose windows overlap, chosen in SQL: a vote re-renders the card, and a
+        // workspace may have many open changes on other days.
+        var (id, start, end) = (change.Id, change.WindowStart, change.WindowEnd);
+        var others = await db.Changes.AsNoTracking().Include(c => c.Cis).ThenInclude(c => c.Ci)
+            .Where(c => c.TenantId == change.TenantId && c.Id != id && c.WindowStart < end && start < c.WindowEnd
+                        && (c.State == ChangeState.Pending || c.State == ChangeState.Approved || c.State == ChangeState.InRelease))
+            .OrderBy(c => c.WindowStart).ThenBy(c => c.Number)
+            .ToListAsync(ct);
         if (others.Count == 0)
         {
             return [];
