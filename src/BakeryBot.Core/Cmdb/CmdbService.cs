@@ -29,6 +29,12 @@ public sealed class CmdbService(BakeryDbContext db, CmdbGraph graph, TimeProvide
     public async Task<(List<ConfigurationItem> Found, List<string> Unknown)> FindManyAsync(int tenantId, IEnumerable<string> names, CancellationToken ct)
     {
         var wanted = names.Select(n => n.Trim()).Where(n => n.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (wanted.Count == 0)
+        {
+            // Most incidents name no CI: nothing to look up.
+            return ([], []);
+        }
+
         var keys = wanted.Select(ConfigurationItem.KeyOf).ToList();
         var found = await db.ConfigurationItems.Where(c => c.TenantId == tenantId && keys.Contains(c.Key)).ToListAsync(ct);
         var unknown = wanted.Where(n => found.All(c => c.Key != ConfigurationItem.KeyOf(n))).ToList();

@@ -115,7 +115,24 @@ public abstract class BakeryDbContext(DbContextOptions options, OutboxSignal? ou
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        // Changes are looked for once, here. The entries below, the saves and the audit rows' save
+        // after them go by that (the version bumps are made through their entries, the audit rows are
+        // added): looking again would find nothing more, with the write transaction held.
         ChangeTracker.DetectChanges();
+        var autoDetect = ChangeTracker.AutoDetectChangesEnabled;
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return await SaveDetectedChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = autoDetect;
+        }
+    }
+
+    private async Task<int> SaveDetectedChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
+    {
         var now = _clock.GetUtcNow();
         var outboxAdded = false;
         var pendingAudits = new List<(EntityEntry Entry, string Action, Dictionary<string, object?[]> Changes)>();
@@ -134,7 +151,7 @@ public abstract class BakeryDbContext(DbContextOptions options, OutboxSignal? ou
 
             if (entry.Entity is IVersioned versioned && entry.State == EntityState.Modified)
             {
-                versioned.Version++;
+                entry.Property(nameof(IVersioned.Version)).CurrentValue = versioned.Version + 1;
             }
 
             if (entry.Entity is IAudited && entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)

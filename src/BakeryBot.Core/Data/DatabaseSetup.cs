@@ -106,10 +106,19 @@ public static class DatabaseSetup
         }
     }
 
-    /// <summary>Per-connection SQLite settings: wait on a busy database, and fsync less often under WAL (still durable across a process crash).</summary>
+    /// <summary>
+    /// Per-connection SQLite settings: wait on a busy database, and fsync less often under WAL (still
+    /// durable across a process crash). They belong to the native connection and stay with it while the
+    /// pool keeps it, so each gets them once, on its first open, rather than on every query's open.
+    /// </summary>
     private sealed class SqlitePragmas : DbConnectionInterceptor
     {
         public static readonly SqlitePragmas Instance = new();
+
+        private static readonly object Applied = new();
+
+        /// <summary>The native connections that have the settings; one the pool lets go of leaves with it.</summary>
+        private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> _applied = new();
 
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
@@ -119,11 +128,21 @@ public static class DatabaseSetup
             return Task.CompletedTask;
         }
 
-        private static void Apply(DbConnection connection)
+        private void Apply(DbConnection connection)
         {
+            var handle = ((SqliteConnection)connection).Handle;
+            if (handle is not null && _applied.TryGetValue(handle, out _))
+            {
+                return;
+            }
+
             using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL;";
             command.ExecuteNonQuery();
+            if (handle is not null)
+            {
+                _applied.AddOrUpdate(handle, Applied);
+            }
         }
     }
 }

@@ -67,14 +67,9 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, Knowle
         assumptions.AddRange(unknown.Select(n => $"`{n}` is not in the CMDB, so it is not linked (add it with `/cmdb add asset {n}`)"));
 
         var now = clock.GetUtcNow();
-        // Inside the caller's transaction when there is one (a synthetic check commits the incident
-        // with its own state); the caller then looks for a problem behind it once committed.
-        var joined = db.Database.CurrentTransaction is not null;
-        await using var tx = joined ? null : await db.Database.BeginTransactionAsync(ct);
         var incident = new Incident
         {
             TenantId = tenant.Id,
-            Number = await db.NextNumberAsync(tenant.Id, RecordId.Incident, ct),
             Title = title,
             Severity = request.Severity ?? Severity.Default,
             State = IncidentState.Declared,
@@ -92,8 +87,18 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, Knowle
             incident.AddEvent(now, actor.Id, "note", request.Note);
         }
 
+        // Read before the transaction, as none of it depends on the incident's number: on SQLite one
+        // transaction writes at a time, so what runs inside it holds up every other writer.
+        var view = await ViewAsync(incident, ct, known: actor);
+        var knownErrors = await KnownErrorsAsync(tenant.Id, cis.Select(c => c.Id).ToList(), ct);
+        var clocks = await slaClocks.PlanNewAsync(incident, ct);
+
+        // Inside the caller's transaction when there is one (a synthetic check commits the incident
+        // with its own state); the caller then looks for a problem behind it once committed.
+        var joined = db.Database.CurrentTransaction is not null;
+        await using var tx = joined ? null : await db.Database.BeginTransactionAsync(ct);
+        incident.Number = await db.NextNumberAsync(tenant.Id, RecordId.Incident, ct);
         db.Incidents.Add(incident);
-        var view = await ViewAsync(incident, ct);
         publisher.Post(tenant.Id, request.Platform, request.ChannelId, null, RecordType, incident.RecordId.ToString(), ChannelCard(view, tenant, now),
             $"{actor.DisplayName} declared {incident.RecordId} (SEV{incident.Severity}).");
         if (options.Value.CreateChannel && posters.Any(p => p.Platform == request.Platform && p.OpensChannels))
@@ -102,16 +107,19 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, Knowle
             publisher.OpenChannel(tenant.Id, request.Platform, request.ChannelId, IncidentChannels.ChannelName(incident), invite, IncidentChannels.Subject(incident));
         }
 
-        foreach (var known in await KnownErrorsAsync(tenant.Id, cis.Select(c => c.Id).ToList(), ct))
+        foreach (var known in knownErrors)
         {
             publisher.PostText(tenant.Id, request.Platform, request.ChannelId, null,
                 $"{known.RecordId} is a known error on {string.Join(", ", cis.Select(c => c.Name))}: {known.Title}. Workaround: {known.Workaround}");
         }
 
         await db.SaveChangesAsync(ct);
-        // Its SLA clocks start with it.
-        await slaClocks.PlanAsync(incident, ct);
-        await db.SaveChangesAsync(ct);
+        // Its SLA clocks start with it, once it has its id.
+        if (slaClocks.Start(incident, clocks))
+        {
+            await db.SaveChangesAsync(ct);
+        }
+
         if (tx is not null)
         {
             await db.CommitAsync(tx, ct);
@@ -338,12 +346,20 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, Knowle
         return (incidents, count);
     }
 
-    /// <summary>The names a card shows, looked up in one go.</summary>
-    public async Task<IncidentView> ViewAsync(Incident incident, CancellationToken ct)
+    /// <summary>
+    /// The names a card shows, looked up in one go; a <paramref name="known"/> person (the one acting,
+    /// loaded already) is not read again.
+    /// </summary>
+    public async Task<IncidentView> ViewAsync(Incident incident, CancellationToken ct, Person? known = null)
     {
         int?[] wanted = [incident.DeclaredById, incident.CommanderId, incident.ScribeId, incident.CommunicationsId];
-        var ids = wanted.OfType<int>().Distinct().ToList();
-        var names = await db.People.Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.DisplayName, ct);
+        var ids = wanted.OfType<int>().Distinct().Where(id => id != known?.Id).ToList();
+        var names = ids.Count == 0 ? [] : await db.People.Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.DisplayName, ct);
+        if (known is not null)
+        {
+            names[known.Id] = known.DisplayName;
+        }
+
         var problem = incident.ProblemId is { } problemId
             ? await db.Set<Problem>().Where(p => p.Id == problemId).Select(p => new { p.Number, p.Title }).FirstOrDefaultAsync(ct)
             : null;

@@ -158,11 +158,12 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
 
     private async Task<Person?> FindPersonAsync(int tenantId, List<string> ids, CancellationToken ct)
     {
+        // One statement: a person has a handful of roles and ids, so their product is a few rows.
         var candidates = await db.People
             .Include(p => p.Roles)
             .Include(p => p.Identities)
             .Where(p => p.TenantId == tenantId && p.Identities.Any(i => ids.Contains(i.ExternalId)))
-            .AsSplitQuery()
+            .AsSingleQuery()
             .ToListAsync(ct);
         // The one known by the main id wins over one known only by an alias.
         return candidates.FirstOrDefault(p => p.Identities.Any(i => i.ExternalId == ids[0])) ?? candidates.FirstOrDefault();

@@ -13,6 +13,9 @@ namespace BakeryBot.Core.Sla;
 /// <summary>What a round of the SLA clocks did: the warnings and breaches posted (<c>INC-42 acknowledge 75%</c>) and the reminders dropped.</summary>
 public sealed record SlaClockRound(IReadOnlyList<string> Warned, IReadOnlyList<string> Breached, IReadOnlyList<string> Dropped);
 
+/// <summary>The clocks a new incident needs, by kind: when each is due and the target it comes from (<see cref="SlaClocks.PlanNewAsync"/>).</summary>
+public sealed record SlaClockPlan(IReadOnlyDictionary<ReminderKind, (DateTimeOffset Due, string Detail)> Wanted);
+
 /// <summary>Whether this instance has planned, since it started, the clocks of open incidents that had none (<see cref="SlaClocks.PlanUnplannedAsync"/>).</summary>
 public sealed class SlaClockStart
 {
@@ -55,6 +58,29 @@ public sealed class SlaClocks(BakeryDbContext db, CmdbGraph graph, CardPublisher
     {
         var wanted = await WantedAsync(incident, ct);
         var existing = await db.Reminders.Where(r => r.RecordId == incident.Id && Kinds.Contains(r.Kind)).ToListAsync(ct);
+        Apply(incident, wanted, existing);
+    }
+
+    /// <summary>
+    /// The clocks a new incident starts with, read from the targets and the CMDB as they are now: before
+    /// its transaction begins, as nothing here depends on its number. <see cref="Start"/> adds them.
+    /// </summary>
+    public async Task<SlaClockPlan> PlanNewAsync(Incident incident, CancellationToken ct) =>
+        new(await WantedAsync(incident, ct));
+
+    /// <summary>
+    /// Adds the clocks planned for a new incident (<see cref="PlanNewAsync"/>), as <see cref="PlanAsync"/>
+    /// would: call with the incident saved once (it needs its id), before saving them. An incident only
+    /// just added has no clocks to move, so none are read. False when it needs none.
+    /// </summary>
+    public bool Start(Incident incident, SlaClockPlan plan)
+    {
+        Apply(incident, plan.Wanted, []);
+        return plan.Wanted.Count > 0;
+    }
+
+    private void Apply(Incident incident, IReadOnlyDictionary<ReminderKind, (DateTimeOffset Due, string Detail)> wanted, List<Reminder> existing)
+    {
         var now = clock.GetUtcNow();
         foreach (var kind in Kinds)
         {

@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using BakeryBot.Core.Chat;
+using BakeryBot.Core.Data;
+using BakeryBot.Core.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BakeryBot.Core.Tests.Incidents;
+
+/// <summary>
+/// What one <c>/incident</c> costs the database on SQLite, where writers take turns: the statements it
+/// runs in all, and those it runs while it holds the write transaction. A new statement on this path
+/// shows here first; when one is added on purpose, change the figures with it.
+/// </summary>
+public sealed class DeclareStatementTests
+{
+    [Fact]
+    public async Task A_typed_incident_from_a_known_person_runs_few_statements_and_fewer_inside_its_transaction()
+    {
+        await using var app = await CoreTestApp.CreateAsync(DbProvider.Sqlite);
+        await app.SendAsync("incident", "first one sev3");
+        var counter = new StatementCounter();
+        await using var counted = app.AnotherInstance(s => s.ConfigureDbContext<SqliteBakeryDbContext>((_, o) => o.AddInterceptors(counter)));
+
+        var reply = await counted.Router.HandleAsync(
+            CoreTestApp.Request("alice") with { Command = "incident", Text = "burnt-cookie sev2", DeliveryId = "cmd:trigger-1" }, CancellationToken.None);
+
+        Assert.Equal("INC-2 declared; its card is posted in this channel.", reply.Text);
+        // Outside: the tenant, the person with their roles and ids, the delivery seen before. Inside: the
+        // number, then the delivery, the incident, its card, its timeline line, the post and the audit row.
+        Assert.True(counter.All.Count == 10, counter.Describe());
+        Assert.True(counter.InTransaction.Count == 7, counter.Describe());
+        Assert.StartsWith("INSERT INTO \"RecordCounters\"", counter.InTransaction[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_incident_on_a_ci_with_service_levels_reads_them_before_its_transaction_and_only_writes_inside()
+    {
+        await using var app = await CoreTestApp.CreateAsync(DbProvider.Sqlite);
+        foreach (var line in new[] { "add service web tier:1", "add asset oven-2", "link web runs-on oven-2" })
+        {
+            await app.SendAsync("cmdb", line, user: "admin");
+        }
+
+        await app.SendAsync("sla", "set web sev2 ack:20m resolve:4h", user: "admin");
+        await app.SendAsync("incident", "first one sev3");
+        var counter = new StatementCounter();
+        await using var counted = app.AnotherInstance(s => s.ConfigureDbContext<SqliteBakeryDbContext>((_, o) => o.AddInterceptors(counter)));
+
+        var reply = await counted.SendAsync("incident", "oven cold sev2 ci:oven-2");
+
+        Assert.Equal("INC-2 declared; its card is posted in this channel.", reply.Text);
+        Assert.Equal(4, await app.QueryAsync(db => db.Reminders.CountAsync(r => r.RecordId == db.Incidents.Single(i => i.Number == 2).Id)));
+        // The view, the known errors and the service levels were read before; inside, the number and the rows.
+        Assert.True(counter.InTransaction.Skip(1).All(sql => sql.StartsWith("INSERT", StringComparison.Ordinal)), counter.Describe());
+        Assert.True(counter.InTransaction.Count == 12, counter.Describe());
+    }
+
+    /// <summary>Every command EF Core runs, and the transaction it ran in.</summary>
+    private sealed class StatementCounter : DbCommandInterceptor
+    {
+        private readonly ConcurrentQueue<(string Sql, DbTransaction? Transaction)> _seen = new();
+
+        public List<string> All => _seen.Select(s => s.Sql).ToList();
+
+        /// <summary>The statements of the first transaction (the declare's; looking for a problem behind it takes another).</summary>
+        public List<string> InTransaction => _seen.Where(s => s.Transaction is not null && s.Transaction == First).Select(s => s.Sql).ToList();
+
+        private DbTransaction? First => _seen.Select(s => s.Transaction).FirstOrDefault(t => t is not null);
+
+        public string Describe() =>
+            $"{_seen.Count} statements, {InTransaction.Count} in the first transaction:\n" +
+            string.Join("\n", _seen.Select(s => (s.Transaction is null ? "     " : s.Transaction == First ? "[tx] " : "[tx2]") + FirstLine(s.Sql)));
+
+        public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result) =>
+            Note(command, result);
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(Note(command, result));
+
+        public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result) =>
+            Note(command, result);
+
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(Note(command, result));
+
+        public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result) =>
+            Note(command, result);
+
+        public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(Note(command, result));
+
+        private T Note<T>(DbCommand command, T result)
+        {
+            _seen.Enqueue((command.CommandText, command.Transaction));
+            return result;
+        }
+
+        private static string FirstLine(string sql)
+        {
+            var lines = sql.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            return string.Join(" ", lines.Take(2));
+        }
+    }
+}
