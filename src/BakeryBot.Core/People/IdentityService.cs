@@ -93,35 +93,24 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
             var missing = ids.Where(id => person.Identities.All(i => i.ExternalId != id)).ToList();
             if (missing.Count > 0)
             {
-                var taken = await db.PersonIdentities.Where(i => i.TenantId == tenant.Id && missing.Contains(i.ExternalId)).Select(i => i.ExternalId).ToListAsync(ct);
-                foreach (var id in missing.Except(taken))
+                // Conditional inserts: an id another person has already stands (theirs), and so does one
+                // a concurrent request of the same person adds at the same moment (their first clicks
+                // often arrive together), without a failed statement.
+                foreach (var id in missing)
                 {
-                    person.Identities.Add(new PersonIdentity { TenantId = tenant.Id, Platform = request.Platform, ExternalId = id });
-                    changed = true;
+                    await db.Database.ExecuteSqlAsync($"""
+                        INSERT INTO "PersonIdentities" ("TenantId", "Platform", "ExternalId", "PersonId")
+                        VALUES ({tenant.Id}, {request.Platform}, {id}, {person.Id})
+                        ON CONFLICT ("TenantId", "ExternalId") DO NOTHING
+                        """, ct);
                 }
+
+                await db.Entry(person).Collection(p => p.Identities).LoadAsync(ct);
             }
 
             if (changed)
             {
-                try
-                {
-                    await db.SaveChangesAsync(ct);
-                }
-                catch (DbUpdateException)
-                {
-                    // Another request of the same person added the same id at the same moment: theirs stands.
-                    // The ids it was to add are dropped from this unit of work; a new name is saved with what follows.
-                    foreach (var added in person.Identities.Where(i => db.Entry(i).State == EntityState.Added).ToList())
-                    {
-                        db.Entry(added).State = EntityState.Detached;
-                        person.Identities.Remove(added);
-                    }
-
-                    if (db.Entry(person).State == EntityState.Modified)
-                    {
-                        await db.SaveChangesAsync(ct);
-                    }
-                }
+                await db.SaveChangesAsync(ct);
             }
 
             return (person, false);
