@@ -28,7 +28,8 @@ public static class Admission
 {
     public const string Policy = "platform";
 
-    public const string BusyText = "⚠️ BakeryBot is very busy right now and did not run that; nothing was changed. Try again in a few seconds.";
+    /// <summary>The private answer to a slash command turned away (Slack's shortcode, as the bot's other Slack warnings).</summary>
+    public const string BusyText = ":warning: BakeryBot is very busy right now and did not run that; nothing was changed. Try again in a few seconds.";
 
     private static readonly Counter<long> Shed = BakeryBot.Core.Telemetry.BakeryTelemetry.Meter.CreateCounter<long>(
         "bakerybot.requests.shed", description: "Platform requests turned away because the bot was at its limit of requests handled and waiting");

@@ -55,6 +55,11 @@ public class SlackIncidentScenario : Scenario
             return "200 late: answer budget passed";
         }
 
+        if (text.Contains("BakeryBot is very busy", StringComparison.Ordinal))
+        {
+            return "200 turned away: the bot was at its limit of requests handled and waiting";
+        }
+
         return text.Contains(":warning:", StringComparison.Ordinal) ? "200 with a warning" : null;
     }
 
