@@ -213,8 +213,9 @@ public static class LoadDriver
         return (closed.Outcome.Throughput, ok);
     }
 
-    /// <summary>Requests answered 200 but judged wrong by the scenario (late, a warning): the work may still have been done.</summary>
-    private static long Count200(PhaseOutcome outcome) => outcome.Errors.Where(e => e.Key.StartsWith("200", StringComparison.Ordinal)).Sum(e => (long)e.Value);
+    /// <summary>Requests answered 200 but judged wrong by the scenario (late, a warning): the work may still have been done (not when turned away at the bot's limit).</summary>
+    private static long Count200(PhaseOutcome outcome) =>
+        outcome.Errors.Where(e => e.Key.StartsWith("200", StringComparison.Ordinal) && !e.Key.StartsWith("200 turned away", StringComparison.Ordinal)).Sum(e => (long)e.Value);
 
     private static string Drained((TimeSpan Took, long Pending)? drained) => drained switch
     {

@@ -59,6 +59,8 @@ public static class BakeryHostSetup
 
         services.AddHostedService<OutboxWorker>();
         services.AddHostedService<ProfileRefreshWorker>();
+        services.AddSingleton<SqliteCheckpointWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<SqliteCheckpointWorker>());
         builder.AddBakeryJobs();
         builder.AddBakeryTelemetry();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RawBody.MaxBytes);

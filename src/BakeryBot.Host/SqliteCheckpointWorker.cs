@@ -1,0 +1,76 @@
+using BakeryBot.Core.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace BakeryBot.Host;
+
+/// <summary>
+/// Copies the SQLite write-ahead log into the database file every second, beside the requests. SQLite
+/// would otherwise do it inside the commit that crosses its threshold (1,000 pages), with an fsync of the
+/// database file, while that commit still holds the one write turn: every other writer waited for it.
+/// The bot's connections have automatic checkpoints off (<see cref="DatabaseSetup"/>); a passive
+/// checkpoint waits for no one and blocks no one. The last one, at shutdown, empties the log.
+/// </summary>
+public sealed class SqliteCheckpointWorker(IServiceScopeFactory scopes, ILogger<SqliteCheckpointWorker> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        string connectionString;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<BakeryDbContext>();
+            if (!db.Database.IsSqlite())
+            {
+                return;
+            }
+
+            connectionString = db.Database.GetConnectionString()!;
+        }
+
+        using var timer = new PeriodicTimer(Interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                Checkpoint(connectionString, "PASSIVE");
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the log is emptied below.
+        }
+
+        Checkpoint(connectionString, "TRUNCATE");
+    }
+
+    /// <summary>Runs one checkpoint; returns the log's frames and how many of them are now in the database file.</summary>
+    public (long Frames, long Copied)? Checkpoint(string connectionString, string mode)
+    {
+        try
+        {
+            using var connection = new SqliteConnection(connectionString);
+            connection.Open();
+            using var command = connection.CreateCommand();
+            // The emptying one waits a moment for writers to finish; the passive one waits for no one.
+            command.CommandText = "PRAGMA busy_timeout=5000;";
+            command.ExecuteNonQuery();
+            // One of SQLite's modes, never the caller's text.
+            command.CommandText = mode switch
+            {
+                "PASSIVE" => "PRAGMA wal_checkpoint(PASSIVE);",
+                "TRUNCATE" => "PRAGMA wal_checkpoint(TRUNCATE);",
+                _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "PASSIVE or TRUNCATE"),
+            };
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? (reader.GetInt64(1), reader.GetInt64(2)) : null;
+        }
+        catch (SqliteException ex)
+        {
+            // Another process (the CLI) may hold the file for a moment: the next round copies what this one did not.
+            logger.LogWarning(ex, "A {Mode} checkpoint of the SQLite log failed; the next one tries again", mode);
+            return null;
+        }
+    }
+}
