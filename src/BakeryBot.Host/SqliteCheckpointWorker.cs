@@ -26,7 +26,8 @@ public sealed class SqliteCheckpointWorker(IServiceScopeFactory scopes, ILogger<
                 return;
             }
 
-            connectionString = db.Database.GetConnectionString()!;
+            // A connection of its own, not one of the pool's: its settings stay out of the bot's connections.
+            connectionString = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ToString();
         }
 
         using var timer = new PeriodicTimer(Interval);
