@@ -4,6 +4,7 @@ using BakeryBot.Core.Data;
 using BakeryBot.Core.Data.Outbox;
 using BakeryBot.Core.People;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BakeryBot.Load.Scenarios;
 
@@ -80,7 +81,10 @@ public static class OutboxRun
     /// <summary>Writes the rows with the bot's own publisher, round-robin over the channels, in one transaction.</summary>
     private static async Task WriteAsync(LoadContext ctx, string prefix, int messages, int channels)
     {
-        await using var db = Context(ctx.Database.Provider, ctx.Database.ConnectionString);
+        // The bot's own registration of its database, for the provider the run is on.
+        await using var services = new ServiceCollection().AddBakeryDatabase(ctx.Database.Provider, ctx.Database.ConnectionString).BuildServiceProvider();
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BakeryDbContext>();
         var tenant = await db.Tenants.FirstOrDefaultAsync(t => t.Platform == "slack" && t.ExternalId == Tenant);
         if (tenant is null)
         {
@@ -97,19 +101,5 @@ public static class OutboxRun
         }
 
         await db.SaveChangesAsync();
-    }
-
-    private static BakeryDbContext Context(string provider, string connectionString)
-    {
-        if (provider == DatabaseOptions.Sqlite)
-        {
-            var sqlite = new DbContextOptionsBuilder<SqliteBakeryDbContext>();
-            DatabaseSetup.ConfigureSqlite(sqlite, DatabaseSetup.SqliteConnectionString(connectionString));
-            return new SqliteBakeryDbContext(sqlite.Options);
-        }
-
-        var postgres = new DbContextOptionsBuilder<PostgresBakeryDbContext>();
-        DatabaseSetup.ConfigurePostgres(postgres, connectionString);
-        return new PostgresBakeryDbContext(postgres.Options);
     }
 }

@@ -23,6 +23,9 @@ public sealed class SqliteWriteGate : DbConnectionInterceptor, IDbTransactionInt
 
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
 
+    /// <summary>The gates by connection string as given, so that a transaction does not parse it again.</summary>
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> GatesByConnectionString = new(StringComparer.Ordinal);
+
     /// <summary>The connections that hold their file's gate now.</summary>
     private readonly ConditionalWeakTable<DbConnection, SemaphoreSlim> _held = new();
 
@@ -33,7 +36,10 @@ public sealed class SqliteWriteGate : DbConnectionInterceptor, IDbTransactionInt
     }
 
     /// <summary>One gate per database file (an in-memory database is one per connection string).</summary>
-    internal static SemaphoreSlim GateFor(DbConnection connection)
+    internal static SemaphoreSlim GateFor(DbConnection connection) =>
+        GatesByConnectionString.GetOrAdd(connection.ConnectionString, _ => FileGate(connection));
+
+    private static SemaphoreSlim FileGate(DbConnection connection)
     {
         var builder = new SqliteConnectionStringBuilder(connection.ConnectionString);
         var inMemory = builder.Mode == SqliteOpenMode.Memory || builder.DataSource is "" or ":memory:";
@@ -41,30 +47,58 @@ public sealed class SqliteWriteGate : DbConnectionInterceptor, IDbTransactionInt
         return Gates.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
     }
 
+    // The transaction is begun here, once it is this connection's turn, rather than by EF Core after the
+    // interceptors: a BEGIN that fails (another process holding the file past the busy timeout) then
+    // gives the turn back at once.
     public InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
-        Release(connection);
-        var gate = GateFor(connection);
+        var gate = Enter(connection);
         if (!gate.Wait(Timeout))
         {
             throw Busy();
         }
 
-        _held.AddOrUpdate(connection, gate);
-        return result;
+        try
+        {
+            return Held(connection, gate, result.HasResult ? result.Result : connection.BeginTransaction(eventData.IsolationLevel));
+        }
+        catch
+        {
+            gate.Release();
+            throw;
+        }
     }
 
     public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
     {
-        Release(connection);
-        var gate = GateFor(connection);
+        var gate = Enter(connection);
         if (!await gate.WaitAsync(Timeout, cancellationToken))
         {
             throw Busy();
         }
 
+        try
+        {
+            return Held(connection, gate, result.HasResult ? result.Result : await connection.BeginTransactionAsync(eventData.IsolationLevel, cancellationToken));
+        }
+        catch
+        {
+            gate.Release();
+            throw;
+        }
+    }
+
+    /// <summary>The gate of the connection's file; a turn the connection still held (its last transaction was dropped unfinished) is given back first.</summary>
+    private SemaphoreSlim Enter(DbConnection connection)
+    {
+        Release(connection);
+        return GateFor(connection);
+    }
+
+    private InterceptionResult<DbTransaction> Held(DbConnection connection, SemaphoreSlim gate, DbTransaction transaction)
+    {
         _held.AddOrUpdate(connection, gate);
-        return result;
+        return InterceptionResult<DbTransaction>.SuppressWithResult(transaction);
     }
 
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Release(ConnectionOf(transaction, eventData));
@@ -85,8 +119,8 @@ public sealed class SqliteWriteGate : DbConnectionInterceptor, IDbTransactionInt
 
     public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData)
     {
-        // A failed savepoint leaves the transaction going; a failed begin, commit or rollback ends it.
-        if (eventData.Action is "Begin" or "Commit" or "Rollback")
+        // A failed savepoint leaves the transaction going; a failed commit or rollback ends it.
+        if (eventData.Action is "Commit" or "Rollback")
         {
             Release(ConnectionOf(transaction, eventData));
         }

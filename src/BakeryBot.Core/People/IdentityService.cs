@@ -83,13 +83,6 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
         var person = await FindPersonAsync(tenant.Id, ids, ct);
         if (person is not null)
         {
-            var changed = false;
-            if (request.UserName is { Length: > 0 } name && ids.Contains(person.DisplayName))
-            {
-                person.DisplayName = name;
-                changed = true;
-            }
-
             var missing = ids.Where(id => person.Identities.All(i => i.ExternalId != id)).ToList();
             if (missing.Count > 0)
             {
@@ -108,8 +101,10 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
                 await db.Entry(person).Collection(p => p.Identities).LoadAsync(ct);
             }
 
-            if (changed)
+            if (request.UserName is { Length: > 0 } name && ids.Contains(person.DisplayName))
             {
+                // Known so far only by an id: the name the platform gives now.
+                person.DisplayName = name;
                 await db.SaveChangesAsync(ct);
             }
 
