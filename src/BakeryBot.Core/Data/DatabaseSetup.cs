@@ -109,8 +109,11 @@ public static class DatabaseSetup
     /// <summary>
     /// Per-connection SQLite settings: wait on a busy database, fsync less often under WAL (still
     /// durable across a process crash), and leave copying the log into the database to the host's
-    /// checkpoint worker rather than to whichever commit crosses the threshold. They belong to the native connection and stay with it while the
-    /// pool keeps it, so each gets them once, on its first open, rather than on every query's open.
+    /// checkpoint worker rather than to whichever commit crosses the threshold. Temporary tables and
+    /// indexes (a RETURNING clause's rows, a sort) stay in memory: as files, every such statement
+    /// created, wrote and deleted one in the temp folder, inside the write transaction. They belong to
+    /// the native connection and stay with it while the pool keeps it, so each gets them once, on its
+    /// first open, rather than on every query's open.
     /// </summary>
     private sealed class SqlitePragmas : DbConnectionInterceptor
     {
@@ -138,7 +141,7 @@ public static class DatabaseSetup
             }
 
             using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0;";
+            command.CommandText = "PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0; PRAGMA temp_store=MEMORY;";
             command.ExecuteNonQuery();
             if (handle is not null)
             {
