@@ -1,3 +1,5 @@
+using System.Data.Common;
+using System.Globalization;
 using System.Text.Json;
 using BakeryBot.Core.Cmdb;
 using BakeryBot.Core.Data.Outbox;
@@ -77,19 +79,32 @@ public abstract class BakeryDbContext(DbContextOptions options, OutboxSignal? ou
     /// <summary>Hands out the next number of a record kind in a tenant, inside the caller's transaction.</summary>
     public async Task<int> NextNumberAsync(int tenantId, string kind, CancellationToken ct)
     {
-        if (Database.CurrentTransaction is null)
-        {
-            throw new InvalidOperationException("Record numbers are taken inside the transaction that stores the record.");
-        }
+        var transaction = Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("Record numbers are taken inside the transaction that stores the record.");
 
         // One statement that both creates and bumps the counter row: the row lock (PostgreSQL) or the
         // write lock (SQLite) serialises concurrent declares, so numbers are distinct and consecutive.
-        var numbers = await Database.SqlQuery<int>($"""
-            INSERT INTO "RecordCounters" ("TenantId", "Kind", "Last") VALUES ({tenantId}, {kind}, 1)
+        // A plain command rather than a query: on SQLite every writer waits while this one holds the
+        // write lock, and EF Core's query pipeline (parameter extraction, materialisation) cost several
+        // times the statement itself.
+        await using var command = transaction.Connection!.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO "RecordCounters" ("TenantId", "Kind", "Last") VALUES (@tenant, @kind, 1)
             ON CONFLICT ("TenantId", "Kind") DO UPDATE SET "Last" = "RecordCounters"."Last" + 1
-            RETURNING "Last" AS "Value"
-            """).ToListAsync(ct);
-        return numbers.Single();
+            RETURNING "Last"
+            """;
+        AddParameter(command, "@tenant", tenantId);
+        AddParameter(command, "@kind", kind);
+        return Convert.ToInt32(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+    }
+
+    private static void AddParameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 
     /// <summary>

@@ -29,10 +29,12 @@ public sealed class DeclareStatementTests
 
         Assert.Equal("INC-2 declared; its card is posted in this channel.", reply.Text);
         // Outside: the tenant, the person with their roles and ids, the delivery seen before. Inside: the
-        // number, then the delivery, the incident, its card, its timeline line, the post and the audit row.
-        Assert.True(counter.All.Count == 10, counter.Describe());
-        Assert.True(counter.InTransaction.Count == 7, counter.Describe());
-        Assert.StartsWith("INSERT INTO \"RecordCounters\"", counter.InTransaction[0], StringComparison.Ordinal);
+        // number (a plain command, which EF Core's interceptors do not see), then the delivery, the
+        // incident, its card, its timeline line, the post and the audit row.
+        Assert.True(counter.All.Count == 9, counter.Describe());
+        Assert.True(counter.InTransaction.Count == 6, counter.Describe());
+        Assert.All(counter.InTransaction, sql => Assert.StartsWith("INSERT INTO", sql, StringComparison.Ordinal));
+        Assert.Equal(2, await app.QueryAsync(db => db.RecordCounters.Where(c => c.Kind == RecordId.Incident).Select(c => c.Last).SingleAsync()));
     }
 
     [Fact]
@@ -53,9 +55,10 @@ public sealed class DeclareStatementTests
 
         Assert.Equal("INC-2 declared; its card is posted in this channel.", reply.Text);
         Assert.Equal(4, await app.QueryAsync(db => db.Reminders.CountAsync(r => r.RecordId == db.Incidents.Single(i => i.Number == 2).Id)));
-        // The view, the known errors and the service levels were read before; inside, the number and the rows.
-        Assert.True(counter.InTransaction.Skip(1).All(sql => sql.StartsWith("INSERT", StringComparison.Ordinal)), counter.Describe());
-        Assert.True(counter.InTransaction.Count == 12, counter.Describe());
+        // The view, the known errors and the service levels were read before; inside, the number (not
+        // seen here) and the rows.
+        Assert.True(counter.InTransaction.All(sql => sql.StartsWith("INSERT", StringComparison.Ordinal)), counter.Describe());
+        Assert.True(counter.InTransaction.Count == 11, counter.Describe());
     }
 
     /// <summary>Every command EF Core runs, and the transaction it ran in.</summary>
