@@ -56,9 +56,13 @@ internal sealed class OutboxMessageMapping : IEntityTypeConfiguration<OutboxMess
         b.Property(m => m.LeaseOwner).HasMaxLength(64).IsConcurrencyToken();
         b.Property(m => m.LastError).HasMaxLength(1000);
         b.HasOne(m => m.PostedCard).WithMany().HasForeignKey(m => m.PostedCardId).OnDelete(DeleteBehavior.SetNull);
-        // The dispatcher's query: what is pending and due, oldest first.
-        b.HasIndex(m => new { m.Status, m.NextAttemptAt });
-        b.HasIndex(m => new { m.CoalesceKey, m.Status });
+        // The dispatcher's queries, whose cost must follow what is pending, not everything ever sent:
+        // what is pending, oldest first (read in order, up to the round's size, without sorting the
+        // backlog), and the claim of chosen ids. (On SQLite an index on the status and the due time
+        // sent both the claim and the oldest-first read through every pending row.)
+        b.HasIndex(m => new { m.Status, m.Id });
+        // The waiting updates of a card, to send only the newest.
+        b.HasIndex(m => new { m.Status, m.CoalesceKey });
     }
 }
 

@@ -29,6 +29,9 @@ public sealed class OutboxDispatcher
     private readonly ConcurrentDictionary<(string Platform, string Channel), DateTimeOffset> _channelFreeAt = new();
     private readonly string _owner = $"{Environment.ProcessId}:{Guid.NewGuid():N}";
     private long _round;
+    private DateTimeOffset _nextDelayCheck = DateTimeOffset.MinValue;
+
+    private static readonly TimeSpan DelayCheckInterval = TimeSpan.FromSeconds(1);
 
     public OutboxDispatcher(IServiceScopeFactory scopes, IEnumerable<IChatPoster> posters, TimeProvider clock, IOptions<OutboxOptions> options, IMeterFactory meters, ILogger<OutboxDispatcher> logger)
     {
@@ -48,6 +51,7 @@ public sealed class OutboxDispatcher
     {
         var now = _clock.GetUtcNow();
         var lease = $"{_owner}:{Interlocked.Increment(ref _round)}";
+        List<long> pick;
         await using (var scope = _scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<BakeryDbContext>();
@@ -64,7 +68,7 @@ public sealed class OutboxDispatcher
 
             // One row per channel per round, oldest first: a busy channel can't hold up the others,
             // and it is excluded next round while its pace says so.
-            var pick = candidates.GroupBy(c => (c.Platform, c.ChannelId)).Select(g => g.First().Id).Take(_options.BatchSize).ToList();
+            pick = candidates.GroupBy(c => (c.Platform, c.ChannelId)).Select(g => g.First().Id).Take(_options.BatchSize).ToList();
             if (pick.Count == 0)
             {
                 return 0;
@@ -89,7 +93,8 @@ public sealed class OutboxDispatcher
 
         await using var work = _scopes.CreateAsyncScope();
         var wdb = work.ServiceProvider.GetRequiredService<BakeryDbContext>();
-        var rows = await wdb.Outbox.Include(m => m.PostedCard).Where(m => m.LeaseOwner == lease).ToListAsync(ct);
+        // By id, as claimed: the lease alone would be looked for in every row ever written.
+        var rows = await wdb.Outbox.Include(m => m.PostedCard).Where(m => pick.Contains(m.Id) && m.LeaseOwner == lease).ToListAsync(ct);
         if (rows.Count == 0)
         {
             return 0;
@@ -187,6 +192,14 @@ public sealed class OutboxDispatcher
                         && db.Outbox.Any(n => n.CoalesceKey == m.CoalesceKey && n.Id > m.Id && n.Status == OutboxStatus.Pending))
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, OutboxStatus.Superseded), ct);
 
+        // Every pending row is looked at for this, so not on every round: a delay is noted within a
+        // second of passing the limit.
+        if (now < _nextDelayCheck)
+        {
+            return;
+        }
+
+        _nextDelayCheck = now + DelayCheckInterval;
         var late = now - _options.DelayedAfter;
         var delayed = await db.Outbox
             .Where(m => m.Status == OutboxStatus.Pending && !m.DelayNoted && m.CreatedAt < late)

@@ -792,9 +792,9 @@ namespace BakeryBot.Core.Data.Migrations.Postgres
 
                     b.HasIndex("PostedCardId");
 
-                    b.HasIndex("CoalesceKey", "Status");
+                    b.HasIndex("Status", "CoalesceKey");
 
-                    b.HasIndex("Status", "NextAttemptAt");
+                    b.HasIndex("Status", "Id");
 
                     b.ToTable("Outbox", (string)null);
                 });

@@ -765,9 +765,9 @@ namespace BakeryBot.Core.Data.Migrations.Sqlite
 
                     b.HasIndex("PostedCardId");
 
-                    b.HasIndex("CoalesceKey", "Status");
+                    b.HasIndex("Status", "CoalesceKey");
 
-                    b.HasIndex("Status", "NextAttemptAt");
+                    b.HasIndex("Status", "Id");
 
                     b.ToTable("Outbox", (string)null);
                 });

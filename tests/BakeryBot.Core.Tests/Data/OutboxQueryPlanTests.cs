@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using BakeryBot.Core.Chat;
+using BakeryBot.Core.Data;
+using BakeryBot.Core.Data.Outbox;
+using BakeryBot.Core.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BakeryBot.Core.Tests.Data;
+
+/// <summary>
+/// The outbox keeps every message it ever sent, so a dispatcher round must find its work through
+/// what is pending, never by reading the whole table or sorting the backlog: each statement a round
+/// runs is asked of SQLite's planner (EXPLAIN QUERY PLAN, with the round's own parameters).
+/// </summary>
+public sealed class OutboxQueryPlanTests
+{
+    [Fact]
+    public async Task A_round_reads_the_outbox_through_its_indexes_without_scanning_or_sorting_it()
+    {
+        var poster = new CountingPoster();
+        await using var app = await CoreTestApp.CreateAsync(DbProvider.Sqlite, s => s.AddSingleton<IChatPoster>(poster));
+        // Sent history, then pending work of each kind: posts in several channels, and card updates
+        // waiting behind each other (the older one is superseded).
+        for (var i = 0; i < 3; i++)
+        {
+            await app.SendAsync("incident", $"history {i} sev3", channel: $"C{i}");
+        }
+
+        await app.Services.GetRequiredService<OutboxDispatcher>().DispatchOnceAsync(CancellationToken.None);
+        await app.ClickAsync("incident.ack", "INC-1");
+        await app.SendAsync("incident", "resolve INC-1");
+        for (var i = 0; i < 4; i++)
+        {
+            await app.SendAsync("incident", $"pending {i} sev3", channel: $"C{i}");
+        }
+
+        var plans = new PlanRecorder();
+        await using var observed = app.AnotherInstance(s =>
+        {
+            s.AddSingleton<IChatPoster>(poster);
+            s.ConfigureDbContext<SqliteBakeryDbContext>((_, o) => o.AddInterceptors(plans));
+        });
+        var sentBefore = poster.Sent;
+        Assert.True(await observed.Services.GetRequiredService<OutboxDispatcher>().DispatchOnceAsync(CancellationToken.None) > 0);
+
+        Assert.True(poster.Sent > sentBefore);
+        var outbox = plans.Seen.Where(p => p.Sql.Contains("\"Outbox\"", StringComparison.Ordinal)).ToList();
+        // The coalescing of updates, the candidates, the claim, the claimed rows, and the outcomes.
+        Assert.True(outbox.Count >= 5, plans.Describe());
+        Assert.Contains(outbox, p => p.Sql.StartsWith("UPDATE \"Outbox\" AS \"o\" SET \"Status\"", StringComparison.Ordinal));
+        Assert.Contains(outbox, p => p.Sql.StartsWith("UPDATE \"Outbox\" AS \"o\" SET \"LeaseOwner\"", StringComparison.Ordinal));
+        Assert.All(outbox, p =>
+        {
+            Assert.False(p.Plan.Any(step => step.StartsWith("SCAN o", StringComparison.Ordinal) || step.StartsWith("SCAN Outbox", StringComparison.Ordinal)), p.Describe());
+            Assert.False(p.Plan.Any(step => step.Contains("TEMP B-TREE", StringComparison.Ordinal)), p.Describe());
+        });
+        // The claim looks up the chosen ids, not every pending row.
+        var claim = outbox.Single(p => p.Sql.StartsWith("UPDATE \"Outbox\" AS \"o\" SET \"LeaseOwner\"", StringComparison.Ordinal));
+        Assert.Contains(claim.Plan, step => step.Contains("Id=?", StringComparison.Ordinal) || step.Contains("rowid=?", StringComparison.Ordinal));
+    }
+
+    private sealed record PlannedStatement(string Sql, IReadOnlyList<string> Plan)
+    {
+        public string Describe() => $"{Sql}\n  plan: {string.Join(" | ", Plan)}";
+    }
+
+    /// <summary>Asks SQLite how it would run each statement, with its parameters, just before it runs.</summary>
+    private sealed class PlanRecorder : DbCommandInterceptor
+    {
+        private readonly ConcurrentQueue<PlannedStatement> _seen = new();
+
+        public IReadOnlyList<PlannedStatement> Seen => [.. _seen];
+
+        public string Describe() => string.Join("\n", _seen.Select(p => p.Describe()));
+
+        public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+        {
+            Record(command);
+            return result;
+        }
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Record(command);
+            return ValueTask.FromResult(result);
+        }
+
+        public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
+        {
+            Record(command);
+            return result;
+        }
+
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            Record(command);
+            return ValueTask.FromResult(result);
+        }
+
+        private void Record(DbCommand command)
+        {
+            if (!command.CommandText.TrimStart().StartsWith("SELECT", StringComparison.Ordinal) && !command.CommandText.TrimStart().StartsWith("UPDATE", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            using var explain = (SqliteCommand)command.Connection!.CreateCommand();
+            explain.Transaction = (SqliteTransaction?)command.Transaction;
+            explain.CommandText = "EXPLAIN QUERY PLAN " + command.CommandText;
+            foreach (SqliteParameter parameter in command.Parameters)
+            {
+                explain.Parameters.AddWithValue(parameter.ParameterName, parameter.Value ?? DBNull.Value);
+            }
+
+            var plan = new List<string>();
+            using (var reader = explain.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    plan.Add(reader.GetString(3));
+                }
+            }
+
+            _seen.Enqueue(new PlannedStatement(string.Join(' ', command.CommandText.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)), plan));
+        }
+    }
+
+    private sealed class CountingPoster : IChatPoster
+    {
+        private int _sent;
+
+        public int Sent => Volatile.Read(ref _sent);
+
+        public string Platform => "test";
+
+        public TimeSpan ChannelInterval => TimeSpan.Zero;
+
+        public Task<PostOutcome> SendAsync(OutboundMessage message, CancellationToken ct) =>
+            Task.FromResult<PostOutcome>(new PostOutcome.Sent($"ts-{Interlocked.Increment(ref _sent)}"));
+
+        public Task<string?> FindDeliveredAsync(OutboundMessage message, CancellationToken ct) => Task.FromResult<string?>(null);
+    }
+}
