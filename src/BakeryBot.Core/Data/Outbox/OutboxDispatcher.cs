@@ -55,6 +55,12 @@ public sealed class OutboxDispatcher
         await using (var scope = _scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<BakeryDbContext>();
+            // On SQLite the round's writes take their turn with the others (SqliteWriteGate) in one
+            // transaction: as statements on their own they would meet the requests' transactions in
+            // SQLite's busy handler, which sleeps and retries, and fall behind under load. PostgreSQL
+            // locks rows, so there each statement commits on its own and two instances' rounds never
+            // wait on each other's earlier statements.
+            await using var tx = db.Database.IsSqlite() ? await db.Database.BeginTransactionAsync(ct) : null;
             await HousekeepAsync(db, now, ct);
             var paced = _channelFreeAt.Where(c => c.Value > now).Select(c => c.Key.Channel).Distinct().ToList();
             var candidates = await db.Outbox
@@ -71,6 +77,11 @@ public sealed class OutboxDispatcher
             pick = candidates.GroupBy(c => (c.Platform, c.ChannelId)).Select(g => g.First().Id).Take(_options.BatchSize).ToList();
             if (pick.Count == 0)
             {
+                if (tx is not null)
+                {
+                    await tx.CommitAsync(ct);
+                }
+
                 return 0;
             }
 
@@ -89,6 +100,10 @@ public sealed class OutboxDispatcher
                         .SetProperty(m => m.AttemptInFlight, true)
                         .SetProperty(m => m.FirstAttemptAt, m => m.FirstAttemptAt ?? now),
                     ct);
+            if (tx is not null)
+            {
+                await tx.CommitAsync(ct);
+            }
         }
 
         await using var work = _scopes.CreateAsyncScope();
