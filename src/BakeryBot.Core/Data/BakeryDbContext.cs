@@ -181,9 +181,30 @@ public abstract class BakeryDbContext(DbContextOptions options, OutboxSignal? ou
 
         if (pendingAudits.Count == 0 && graphTenants.Count == 0)
         {
-            var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-            NoteOutbox(outboxAdded);
-            return saved;
+            // On SQLite even a save of one row outside a transaction takes its turn at SqliteWriteGate,
+            // in a transaction of its own: as a lone statement it would meet the other writers'
+            // transactions in SQLite's busy handler, which sleeps and retries, and wait far longer.
+            var turn = Database.CurrentTransaction is null && ChangeTracker.HasChanges() && Database.IsSqlite()
+                ? await Database.BeginTransactionAsync(cancellationToken)
+                : null;
+            try
+            {
+                var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+                if (turn is not null)
+                {
+                    await turn.CommitAsync(cancellationToken);
+                }
+
+                NoteOutbox(outboxAdded);
+                return saved;
+            }
+            finally
+            {
+                if (turn is not null)
+                {
+                    await turn.DisposeAsync();
+                }
+            }
         }
 
         // The audit rows are written after the records so that generated keys are known, and in the
