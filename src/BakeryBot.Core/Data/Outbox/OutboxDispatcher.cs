@@ -55,13 +55,7 @@ public sealed class OutboxDispatcher
         await using (var scope = _scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<BakeryDbContext>();
-            // On SQLite the round's writes take their turn with the others (SqliteWriteGate) in one
-            // transaction: as statements on their own they would meet the requests' transactions in
-            // SQLite's busy handler, which sleeps and retries, and fall behind under load. PostgreSQL
-            // locks rows, so there each statement commits on its own and two instances' rounds never
-            // wait on each other's earlier statements.
-            await using var tx = db.Database.IsSqlite() ? await db.Database.BeginTransactionAsync(ct) : null;
-            await HousekeepAsync(db, now, ct);
+            ForgetIdleChannels(now);
             var paced = _channelFreeAt.Where(c => c.Value > now).Select(c => c.Key.Channel).Distinct().ToList();
             var candidates = await db.Outbox
                 .Where(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now && (m.LeaseUntil == null || m.LeaseUntil < now)
@@ -75,34 +69,58 @@ public sealed class OutboxDispatcher
             // One row per channel per round, oldest first: a busy channel can't hold up the others,
             // and it is excluded next round while its pace says so.
             pick = candidates.GroupBy(c => (c.Platform, c.ChannelId)).Select(g => g.First().Id).Take(_options.BatchSize).ToList();
-            if (pick.Count == 0)
+            var noteDelays = now >= _nextDelayCheck;
+            if (pick.Count == 0 && !noteDelays)
             {
-                if (tx is not null)
-                {
-                    await tx.CommitAsync(ct);
-                }
-
                 return 0;
             }
 
-            // The claim: a conditional update, so of two dispatchers only one gets each row. A row
-            // whose previous attempt never recorded its outcome (a crash, a shutdown) is marked as
-            // maybe sent, so the platform is asked before it is sent again. The first attempt's time
-            // is written with the claim, before anything is sent: the platform is asked about what
-            // was sent since then, and a process killed mid-round records nothing afterwards.
-            var leaseUntil = now + _options.Lease;
+            // The round's writes, after its reads. On SQLite they take their turn with the others
+            // (SqliteWriteGate) in one transaction: as statements on their own they would meet the
+            // requests' transactions in SQLite's busy handler, which sleeps and retries, and fall
+            // behind under load. PostgreSQL locks rows, so there each statement commits on its own
+            // and two instances' rounds never hold each other's rows across statements.
+            await using var tx = db.Database.IsSqlite() ? await db.Database.BeginTransactionAsync(ct) : null;
+            // Only the newest waiting update of a card is sent: a chosen one that a newer one
+            // supersedes is no longer pending, so the claim below passes over it, and the newer one
+            // goes in a later round.
             await db.Outbox
-                .Where(m => pick.Contains(m.Id) && m.Status == OutboxStatus.Pending && (m.LeaseUntil == null || m.LeaseUntil < now))
-                .ExecuteUpdateAsync(
-                    s => s.SetProperty(m => m.LeaseOwner, lease)
-                        .SetProperty(m => m.LeaseUntil, leaseUntil)
-                        .SetProperty(m => m.MaybeSent, m => m.MaybeSent || m.AttemptInFlight)
-                        .SetProperty(m => m.AttemptInFlight, true)
-                        .SetProperty(m => m.FirstAttemptAt, m => m.FirstAttemptAt ?? now),
-                    ct);
+                .Where(m => m.Status == OutboxStatus.Pending && m.Kind == OutboxKind.Update && m.CoalesceKey != null
+                            && (m.LeaseUntil == null || m.LeaseUntil < now)
+                            && db.Outbox.Any(n => n.CoalesceKey == m.CoalesceKey && n.Id > m.Id && n.Status == OutboxStatus.Pending))
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, OutboxStatus.Superseded), ct);
+            if (noteDelays)
+            {
+                await NoteDelaysAsync(db, now, ct);
+            }
+
+            if (pick.Count > 0)
+            {
+                // The claim: a conditional update, so of two dispatchers only one gets each row. A row
+                // whose previous attempt never recorded its outcome (a crash, a shutdown) is marked as
+                // maybe sent, so the platform is asked before it is sent again. The first attempt's time
+                // is written with the claim, before anything is sent: the platform is asked about what
+                // was sent since then, and a process killed mid-round records nothing afterwards.
+                var leaseUntil = now + _options.Lease;
+                await db.Outbox
+                    .Where(m => pick.Contains(m.Id) && m.Status == OutboxStatus.Pending && (m.LeaseUntil == null || m.LeaseUntil < now))
+                    .ExecuteUpdateAsync(
+                        s => s.SetProperty(m => m.LeaseOwner, lease)
+                            .SetProperty(m => m.LeaseUntil, leaseUntil)
+                            .SetProperty(m => m.MaybeSent, m => m.MaybeSent || m.AttemptInFlight)
+                            .SetProperty(m => m.AttemptInFlight, true)
+                            .SetProperty(m => m.FirstAttemptAt, m => m.FirstAttemptAt ?? now),
+                        ct);
+            }
+
             if (tx is not null)
             {
                 await tx.CommitAsync(ct);
+            }
+
+            if (pick.Count == 0)
+            {
+                return 0;
             }
         }
 
@@ -190,8 +208,8 @@ public sealed class OutboxDispatcher
         }
     }
 
-    /// <summary>Only the newest waiting update of a card is sent; rows waiting too long are reported once.</summary>
-    private async Task HousekeepAsync(BakeryDbContext db, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Forgets the pace of channels that have been quiet for a minute.</summary>
+    private void ForgetIdleChannels(DateTimeOffset now)
     {
         foreach (var (channel, free) in _channelFreeAt)
         {
@@ -200,20 +218,14 @@ public sealed class OutboxDispatcher
                 _channelFreeAt.TryRemove(channel, out _);
             }
         }
+    }
 
-        await db.Outbox
-            .Where(m => m.Status == OutboxStatus.Pending && m.Kind == OutboxKind.Update && m.CoalesceKey != null
-                        && (m.LeaseUntil == null || m.LeaseUntil < now)
-                        && db.Outbox.Any(n => n.CoalesceKey == m.CoalesceKey && n.Id > m.Id && n.Status == OutboxStatus.Pending))
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, OutboxStatus.Superseded), ct);
-
-        // Every pending row is looked at for this, so not on every round: a delay is noted within a
-        // second of passing the limit.
-        if (now < _nextDelayCheck)
-        {
-            return;
-        }
-
+    /// <summary>
+    /// Reports, once, the rows that have waited longer than the limit. Every pending row is looked at
+    /// for this, so it runs at most once a second: a delay is noted within a second of passing the limit.
+    /// </summary>
+    private async Task NoteDelaysAsync(BakeryDbContext db, DateTimeOffset now, CancellationToken ct)
+    {
         _nextDelayCheck = now + DelayCheckInterval;
         var late = now - _options.DelayedAfter;
         var delayed = await db.Outbox
