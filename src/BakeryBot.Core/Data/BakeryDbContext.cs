@@ -179,63 +179,45 @@ public abstract class BakeryDbContext(DbContextOptions options, OutboxSignal? ou
             }
         }
 
-        if (pendingAudits.Count == 0 && graphTenants.Count == 0)
-        {
-            // On SQLite even a save of one row outside a transaction takes its turn at SqliteWriteGate,
-            // in a transaction of its own: as a lone statement it would meet the other writers'
-            // transactions in SQLite's busy handler, which sleeps and retries, and wait far longer.
-            var turn = Database.CurrentTransaction is null && ChangeTracker.HasChanges() && Database.IsSqlite()
-                ? await Database.BeginTransactionAsync(cancellationToken)
-                : null;
-            try
-            {
-                var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-                if (turn is not null)
-                {
-                    await turn.CommitAsync(cancellationToken);
-                }
-
-                NoteOutbox(outboxAdded);
-                return saved;
-            }
-            finally
-            {
-                if (turn is not null)
-                {
-                    await turn.DisposeAsync();
-                }
-            }
-        }
-
         // The audit rows are written after the records so that generated keys are known, and in the
-        // same transaction so that a record never commits without its audit.
-        var ownTransaction = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(cancellationToken) : null;
+        // same transaction so that a record never commits without its audit. On SQLite even a save of
+        // one row outside a transaction takes its turn at SqliteWriteGate, in a transaction of its own:
+        // as a lone statement it would meet the other writers' transactions in SQLite's busy handler,
+        // which sleeps and retries, and wait far longer.
+        var followUps = pendingAudits.Count > 0 || graphTenants.Count > 0;
+        var ownTransaction = Database.CurrentTransaction is null && (followUps || (ChangeTracker.HasChanges() && Database.IsSqlite()))
+            ? await Database.BeginTransactionAsync(cancellationToken)
+            : null;
         try
         {
-            // Accepted at once: the second save below must not insert these rows again.
-            var result = await base.SaveChangesAsync(acceptAllChangesOnSuccess: true, cancellationToken);
-            foreach (var tenantId in graphTenants)
+            // With follow-ups, accepted at once: the second save below must not insert these rows again.
+            var result = await base.SaveChangesAsync(followUps || acceptAllChangesOnSuccess, cancellationToken);
+            if (followUps)
             {
-                await TouchCmdbGraphAsync(tenantId, cancellationToken);
-            }
-
-            foreach (var (entry, action, changes) in pendingAudits)
-            {
-                var audited = (IAudited)entry.Entity;
-                AuditEntries.Add(new AuditEntry
+                foreach (var tenantId in graphTenants)
                 {
-                    TenantId = audited.TenantId,
-                    At = now,
-                    ActorId = Actor?.PersonId,
-                    Platform = Actor?.Platform,
-                    RecordType = audited.AuditType,
-                    RecordKey = audited.AuditKey,
-                    Action = action switch { "added" => "created", "modified" => "updated", _ => action },
-                    Changes = JsonSerializer.Serialize(changes, AuditJson),
-                });
+                    await TouchCmdbGraphAsync(tenantId, cancellationToken);
+                }
+
+                foreach (var (entry, action, changes) in pendingAudits)
+                {
+                    var audited = (IAudited)entry.Entity;
+                    AuditEntries.Add(new AuditEntry
+                    {
+                        TenantId = audited.TenantId,
+                        At = now,
+                        ActorId = Actor?.PersonId,
+                        Platform = Actor?.Platform,
+                        RecordType = audited.AuditType,
+                        RecordKey = audited.AuditKey,
+                        Action = action switch { "added" => "created", "modified" => "updated", _ => action },
+                        Changes = JsonSerializer.Serialize(changes, AuditJson),
+                    });
+                }
+
+                result += await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
             }
 
-            result += await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
             if (ownTransaction is not null)
             {
                 await ownTransaction.CommitAsync(cancellationToken);
