@@ -35,7 +35,7 @@ public sealed class SqliteCheckpointWorker(IServiceScopeFactory scopes, ILogger<
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                Checkpoint(connectionString, "PASSIVE");
+                Checkpoint(connectionString, CheckpointMode.Passive);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -43,11 +43,11 @@ public sealed class SqliteCheckpointWorker(IServiceScopeFactory scopes, ILogger<
             // Stopping: the log is emptied below.
         }
 
-        Checkpoint(connectionString, "TRUNCATE");
+        Checkpoint(connectionString, CheckpointMode.Truncate);
     }
 
     /// <summary>Runs one checkpoint; returns the log's frames and how many of them are now in the database file.</summary>
-    public (long Frames, long Copied)? Checkpoint(string connectionString, string mode)
+    public (long Frames, long Copied)? Checkpoint(string connectionString, CheckpointMode mode)
     {
         try
         {
@@ -57,13 +57,7 @@ public sealed class SqliteCheckpointWorker(IServiceScopeFactory scopes, ILogger<
             // The emptying one waits a moment for writers to finish; the passive one waits for no one.
             command.CommandText = "PRAGMA busy_timeout=5000;";
             command.ExecuteNonQuery();
-            // One of SQLite's modes, never the caller's text.
-            command.CommandText = mode switch
-            {
-                "PASSIVE" => "PRAGMA wal_checkpoint(PASSIVE);",
-                "TRUNCATE" => "PRAGMA wal_checkpoint(TRUNCATE);",
-                _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "PASSIVE or TRUNCATE"),
-            };
+            command.CommandText = mode == CheckpointMode.Truncate ? "PRAGMA wal_checkpoint(TRUNCATE);" : "PRAGMA wal_checkpoint(PASSIVE);";
             using var reader = command.ExecuteReader();
             return reader.Read() ? (reader.GetInt64(1), reader.GetInt64(2)) : null;
         }
@@ -74,4 +68,14 @@ public sealed class SqliteCheckpointWorker(IServiceScopeFactory scopes, ILogger<
             return null;
         }
     }
+}
+
+/// <summary>The SQLite checkpoints the worker runs.</summary>
+public enum CheckpointMode
+{
+    /// <summary>Copies what it can without waiting for or blocking anyone.</summary>
+    Passive,
+
+    /// <summary>Waits for writers, copies all of the log and empties its file.</summary>
+    Truncate,
 }

@@ -133,10 +133,7 @@ public sealed class CmdbGraphIndex
         var command = db.Database.GetDbConnection().CreateCommand();
         command.CommandText = sql;
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        var tenant = command.CreateParameter();
-        tenant.ParameterName = "@tenant";
-        tenant.Value = tenantId;
-        command.Parameters.Add(tenant);
+        command.AddParameter("@tenant", tenantId);
         return command;
     }
 

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using BakeryBot.Core.Cmdb;
@@ -94,17 +93,9 @@ public abstract class BakeryDbContext(DbContextOptions options, OutboxSignal? ou
             ON CONFLICT ("TenantId", "Kind") DO UPDATE SET "Last" = "RecordCounters"."Last" + 1
             RETURNING "Last"
             """;
-        AddParameter(command, "@tenant", tenantId);
-        AddParameter(command, "@kind", kind);
+        command.AddParameter("@tenant", tenantId);
+        command.AddParameter("@kind", kind);
         return Convert.ToInt32(await command.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
-    }
-
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 
     /// <summary>

@@ -8,9 +8,13 @@ namespace BakeryBot.Core.Tests.Infrastructure;
 public sealed class LogLines : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _lines = new();
+    private readonly ConcurrentQueue<string> _errors = new();
     private readonly ConcurrentQueue<IReadOnlyDictionary<string, object?>> _scopes = new();
 
     public IReadOnlyList<string> Lines => [.. _lines];
+
+    /// <summary>The lines logged as errors (or worse).</summary>
+    public IReadOnlyList<string> Errors => [.. _errors];
 
     /// <summary>The scopes begun with key-value state (what structured log lines carry), in order.</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, object?>> Scopes => [.. _scopes];
@@ -40,7 +44,14 @@ public sealed class LogLines : ILoggerProvider
 
         public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner._lines.Enqueue(formatter(state, exception));
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            var line = formatter(state, exception);
+            owner._lines.Enqueue(line);
+            if (logLevel >= LogLevel.Error)
+            {
+                owner._errors.Enqueue(line);
+            }
+        }
     }
 }

@@ -17,19 +17,19 @@ public sealed class SqliteCheckpointTests
         var worker = bot.Services.GetRequiredService<SqliteCheckpointWorker>();
         var connectionString = bot.Database.ConnectionString;
         // The worker may have run a round already: start from an empty log.
-        worker.Checkpoint(connectionString, "TRUNCATE");
+        worker.Checkpoint(connectionString, CheckpointMode.Truncate);
 
         for (var i = 0; i < 5; i++)
         {
             await http.SendAsync(BotFactory.Signed("/slack/commands", bot.CommandBody("incident", $"oven {i} runs cold sev2")));
         }
 
-        var checkpoint = worker.Checkpoint(connectionString, "PASSIVE");
+        var checkpoint = worker.Checkpoint(connectionString, CheckpointMode.Passive);
         Assert.NotNull(checkpoint);
         Assert.True(checkpoint.Value.Frames > 0, "The commits wrote nothing to the log.");
         Assert.Equal(checkpoint.Value.Frames, checkpoint.Value.Copied);
 
-        worker.Checkpoint(connectionString, "TRUNCATE");
+        worker.Checkpoint(connectionString, CheckpointMode.Truncate);
         Assert.Equal(0, new FileInfo(new SqliteConnectionStringBuilder(connectionString).DataSource + "-wal").Length);
         Assert.Equal(5, await bot.QueryAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Incidents)));
     }

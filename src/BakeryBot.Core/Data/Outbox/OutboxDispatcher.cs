@@ -29,7 +29,7 @@ public sealed class OutboxDispatcher
     private readonly ConcurrentDictionary<(string Platform, string Channel), DateTimeOffset> _channelFreeAt = new();
     private readonly string _owner = $"{Environment.ProcessId}:{Guid.NewGuid():N}";
     private long _round;
-    private DateTimeOffset _nextDelayCheck = DateTimeOffset.MinValue;
+    private DateTimeOffset _nextDelayCheck;
 
     private static readonly TimeSpan DelayCheckInterval = TimeSpan.FromSeconds(1);
 
