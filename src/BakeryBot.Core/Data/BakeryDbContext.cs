@@ -6,7 +6,9 @@ using BakeryBot.Core.Incidents;
 using BakeryBot.Core.People;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BakeryBot.Core.Data;
 
@@ -14,14 +16,46 @@ namespace BakeryBot.Core.Data;
 /// The one database: the CMDB, the ITSM records, the audit trail and the outbox. Each provider has a
 /// subclass with its own migrations (<see cref="SqliteBakeryDbContext"/>, <see cref="PostgresBakeryDbContext"/>).
 /// </summary>
-public abstract class BakeryDbContext(DbContextOptions options, OutboxSignal? outboxSignal, TimeProvider? clock) : DbContext(options)
+public abstract class BakeryDbContext : DbContext
 {
     private static readonly JsonSerializerOptions AuditJson = new() { WriteIndented = false };
-    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
-    private bool _outboxWaitingForCommit;
+    private readonly TimeProvider _clock;
+    private readonly OutboxSignal? _outboxSignal;
+    private AuditActor? _actor;
+    private int _actorLease;
+    private int _outboxWaitingLease = -1;
+
+    /// <summary>
+    /// The bot's contexts come from a pool (<see cref="DatabaseSetup"/>): one is built once and then
+    /// lent to one unit of work after another. What a unit of work sets here (<see cref="Actor"/>, an
+    /// outbox row waiting for its commit) is kept with the lease it was set in
+    /// (<see cref="DbContext.ContextId"/>), so the next unit of work never sees it. The outbox signal
+    /// and the clock are the application's (a pooled context's only constructor argument is its options).
+    /// </summary>
+    protected BakeryDbContext(DbContextOptions options)
+        : base(options)
+    {
+        var services = options.FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider;
+        _outboxSignal = services?.GetService<OutboxSignal>();
+        _clock = services?.GetService<TimeProvider>() ?? TimeProvider.System;
+    }
 
     /// <summary>Who the changes of this unit of work are by; written to the audit trail.</summary>
-    public AuditActor? Actor { get; set; }
+    public AuditActor? Actor
+    {
+        get => _actorLease == ContextId.Lease ? _actor : null;
+        set
+        {
+            _actor = value;
+            _actorLease = ContextId.Lease;
+        }
+    }
+
+    private bool OutboxWaitingForCommit
+    {
+        get => _outboxWaitingLease == ContextId.Lease;
+        set => _outboxWaitingLease = value ? ContextId.Lease : -1;
+    }
 
     public DbSet<Tenant> Tenants => Set<Tenant>();
 
@@ -246,10 +280,10 @@ public abstract class BakeryDbContext(DbContextOptions options, OutboxSignal? ou
     public async Task CommitAsync(IDbContextTransaction transaction, CancellationToken ct)
     {
         await transaction.CommitAsync(ct);
-        if (_outboxWaitingForCommit)
+        if (OutboxWaitingForCommit)
         {
-            _outboxWaitingForCommit = false;
-            outboxSignal?.Notify();
+            OutboxWaitingForCommit = false;
+            _outboxSignal?.Notify();
         }
     }
 
@@ -262,11 +296,11 @@ public abstract class BakeryDbContext(DbContextOptions options, OutboxSignal? ou
 
         if (Database.CurrentTransaction is null)
         {
-            outboxSignal?.Notify();
+            _outboxSignal?.Notify();
         }
         else
         {
-            _outboxWaitingForCommit = true;
+            OutboxWaitingForCommit = true;
         }
     }
 

@@ -20,17 +20,25 @@ public sealed class DatabaseOptions
 /// <summary>Chooses the provider at start and registers <see cref="BakeryDbContext"/> for it.</summary>
 public static class DatabaseSetup
 {
+    /// <summary>
+    /// Contexts kept for reuse. Building a context (its own scope of EF Core's services) cost more than
+    /// most of the queries a request makes with it; a pooled one is reset and lent again. More than this
+    /// many at once are built as needed and dropped afterwards (the admission limit keeps requests in
+    /// flight to 64).
+    /// </summary>
+    public const int PoolSize = 128;
+
     public static IServiceCollection AddBakeryDatabase(this IServiceCollection services, string provider, string connectionString)
     {
         if (string.Equals(provider, DatabaseOptions.Sqlite, StringComparison.OrdinalIgnoreCase))
         {
             var sqlite = SqliteConnectionString(connectionString);
-            services.AddDbContext<SqliteBakeryDbContext>(o => ConfigureSqlite(o, sqlite));
+            services.AddDbContextPool<SqliteBakeryDbContext>(o => ConfigureSqlite(o, sqlite), PoolSize);
             services.AddScoped<BakeryDbContext>(sp => sp.GetRequiredService<SqliteBakeryDbContext>());
         }
         else if (string.Equals(provider, DatabaseOptions.Postgres, StringComparison.OrdinalIgnoreCase))
         {
-            services.AddDbContext<PostgresBakeryDbContext>(o => ConfigurePostgres(o, connectionString));
+            services.AddDbContextPool<PostgresBakeryDbContext>(o => ConfigurePostgres(o, connectionString), PoolSize);
             services.AddScoped<BakeryDbContext>(sp => sp.GetRequiredService<PostgresBakeryDbContext>());
         }
         else

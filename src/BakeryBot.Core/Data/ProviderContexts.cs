@@ -1,13 +1,16 @@
-using BakeryBot.Core.Data.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace BakeryBot.Core.Data;
 
 /// <summary>The SQLite flavour (the embedded default), with its own migrations.</summary>
-public sealed class SqliteBakeryDbContext(DbContextOptions<SqliteBakeryDbContext> options, OutboxSignal? outboxSignal = null, TimeProvider? clock = null)
-    : BakeryDbContext(options, outboxSignal, clock)
+public sealed class SqliteBakeryDbContext : BakeryDbContext
 {
+    public SqliteBakeryDbContext(DbContextOptions<SqliteBakeryDbContext> options)
+        : base(options)
+    {
+    }
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite has no time type: stored as sortable integers so that due-time queries compare in SQL.
@@ -16,5 +19,10 @@ public sealed class SqliteBakeryDbContext(DbContextOptions<SqliteBakeryDbContext
 }
 
 /// <summary>The PostgreSQL flavour (several instances on one database), with its own migrations.</summary>
-public sealed class PostgresBakeryDbContext(DbContextOptions<PostgresBakeryDbContext> options, OutboxSignal? outboxSignal = null, TimeProvider? clock = null)
-    : BakeryDbContext(options, outboxSignal, clock);
+public sealed class PostgresBakeryDbContext : BakeryDbContext
+{
+    public PostgresBakeryDbContext(DbContextOptions<PostgresBakeryDbContext> options)
+        : base(options)
+    {
+    }
+}

@@ -1,5 +1,6 @@
 using BakeryBot.Core.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BakeryBot.Core.Tests.Infrastructure;
 
@@ -58,9 +59,14 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase(provider, connectionString, name, admin);
     }
 
-    public BakeryDbContext NewContext(TimeProvider? clock = null) => Provider == DbProvider.Sqlite
-        ? new SqliteBakeryDbContext(Options<SqliteBakeryDbContext>(o => DatabaseSetup.ConfigureSqlite(o, DatabaseSetup.SqliteConnectionString(ConnectionString))), null, clock)
-        : new PostgresBakeryDbContext(Options<PostgresBakeryDbContext>(o => DatabaseSetup.ConfigurePostgres(o, ConnectionString)), null, clock);
+    /// <summary>A context of its own; <paramref name="clock"/> is given to it as the bot's contexts get theirs, from the application's services.</summary>
+    public BakeryDbContext NewContext(TimeProvider? clock = null)
+    {
+        var services = clock is null ? null : new ServiceCollection().AddSingleton(clock).BuildServiceProvider();
+        return Provider == DbProvider.Sqlite
+            ? new SqliteBakeryDbContext(Options<SqliteBakeryDbContext>(o => DatabaseSetup.ConfigureSqlite(o.UseApplicationServiceProvider(services), DatabaseSetup.SqliteConnectionString(ConnectionString))))
+            : new PostgresBakeryDbContext(Options<PostgresBakeryDbContext>(o => DatabaseSetup.ConfigurePostgres(o.UseApplicationServiceProvider(services), ConnectionString)));
+    }
 
     public async ValueTask DisposeAsync()
     {
