@@ -63,6 +63,56 @@ public sealed class OutboxQueryPlanTests
         Assert.Contains(claim.Plan, step => step.Contains("Id=?", StringComparison.Ordinal) || step.Contains("rowid=?", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task An_idle_round_reads_one_index_and_writes_nothing()
+    {
+        var poster = new CountingPoster();
+        await using var app = await CoreTestApp.CreateAsync(DbProvider.Sqlite, s => s.AddSingleton<IChatPoster>(poster));
+        await app.SendAsync("incident", "history sev3");
+        var dispatcher = app.Services.GetRequiredService<OutboxDispatcher>();
+        Assert.Equal(1, await dispatcher.DispatchOnceAsync(CancellationToken.None));
+
+        var plans = new PlanRecorder();
+        await using var observed = app.AnotherInstance(s =>
+        {
+            s.AddSingleton<IChatPoster>(poster);
+            s.ConfigureDbContext<SqliteBakeryDbContext>((_, o) => o.AddInterceptors(plans));
+        });
+        var idle = observed.Services.GetRequiredService<OutboxDispatcher>();
+        // Rounds a second apart, so that a round that would note delays does.
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(0, await idle.DispatchOnceAsync(CancellationToken.None));
+            observed.Clock.Advance(TimeSpan.FromSeconds(1.5));
+        }
+
+        // Nothing pending: no query of the outbox through EF Core, no update, nothing sent.
+        Assert.DoesNotContain(plans.Seen, p => p.Sql.Contains("\"Outbox\"", StringComparison.Ordinal));
+        Assert.Equal(1, poster.Sent);
+
+        // The one read it makes goes through the (Status, Id) index.
+        await using var connection = new SqliteConnection(app.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var explain = connection.CreateCommand();
+        explain.CommandText = "EXPLAIN QUERY PLAN " + OutboxDispatcher.AnyPendingSql;
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        Assert.Contains(plan, step => step.Contains("SEARCH Outbox USING COVERING INDEX", StringComparison.Ordinal) && step.Contains("(Status=?)", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN Outbox", StringComparison.Ordinal));
+
+        // And pending work is still found.
+        await app.SendAsync("incident", "new one sev3");
+        Assert.Equal(1, await idle.DispatchOnceAsync(CancellationToken.None));
+        Assert.Equal(2, poster.Sent);
+    }
+
     private sealed record PlannedStatement(string Sql, IReadOnlyList<string> Plan)
     {
         public string Describe() => $"{Sql}\n  plan: {string.Join(" | ", Plan)}";
