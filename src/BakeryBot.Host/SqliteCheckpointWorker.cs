@@ -15,6 +15,9 @@ public sealed class SqliteCheckpointWorker(IServiceScopeFactory scopes, ILogger<
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
+    /// <summary>The passive checkpoints the worker has run.</summary>
+    public int Rounds { get; private set; }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         string connectionString;
@@ -30,11 +33,25 @@ public sealed class SqliteCheckpointWorker(IServiceScopeFactory scopes, ILogger<
             connectionString = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false }.ToString();
         }
 
+        // A round when the log has been written since the last one: an idle bot's log does not change,
+        // and opening a connection to learn that cost more than looking at the file.
+        var log = new FileInfo(new SqliteConnectionStringBuilder(connectionString).DataSource + "-wal");
+        (DateTime Written, long Length)? checkpointed = null;
         using var timer = new PeriodicTimer(Interval);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
+                log.Refresh();
+                var seen = log.Exists ? (log.LastWriteTimeUtc, log.Length) : default;
+                if (seen == checkpointed)
+                {
+                    continue;
+                }
+
+                // As seen before the checkpoint: a commit during it is checkpointed next round.
+                checkpointed = seen;
+                Rounds++;
                 Checkpoint(connectionString, CheckpointMode.Passive);
             }
         }

@@ -33,4 +33,52 @@ public sealed class SqliteCheckpointTests
         Assert.Equal(0, new FileInfo(new SqliteConnectionStringBuilder(connectionString).DataSource + "-wal").Length);
         Assert.Equal(5, await bot.QueryAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Incidents)));
     }
+
+    [Fact]
+    public async Task An_idle_bot_s_log_is_left_alone_and_the_next_commit_is_checkpointed()
+    {
+        await using var slack = await FakeSlack.StartAsync();
+        await using var bot = await BotFactory.CreateAsync(DbProvider.Sqlite, slack);
+        using var http = bot.CreateClient();
+        var worker = bot.Services.GetRequiredService<SqliteCheckpointWorker>();
+        await http.SendAsync(BotFactory.Signed("/slack/commands", bot.CommandBody("incident", "oven 1 runs cold sev2")));
+
+        // Once the command and its delivery are written, rounds stop: nothing new in the log. (A worker
+        // that checkpointed every second regardless would never be still for three.)
+        var still = await StillForAsync(worker, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(30));
+        Assert.True(still, $"The worker kept checkpointing an unchanged log ({worker.Rounds} rounds).");
+
+        var rounds = worker.Rounds;
+        await http.SendAsync(BotFactory.Signed("/slack/commands", bot.CommandBody("incident", "oven 2 runs cold sev2")));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (worker.Rounds == rounds && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(worker.Rounds > rounds, "The commit was not checkpointed.");
+    }
+
+    /// <summary>Waits until the worker has run no round for <paramref name="still"/>; false if that never happens within <paramref name="within"/>.</summary>
+    private static async Task<bool> StillForAsync(SqliteCheckpointWorker worker, TimeSpan still, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        var rounds = worker.Rounds;
+        var since = DateTime.UtcNow;
+        while (DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            if (worker.Rounds != rounds)
+            {
+                rounds = worker.Rounds;
+                since = DateTime.UtcNow;
+            }
+            else if (DateTime.UtcNow - since >= still)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
