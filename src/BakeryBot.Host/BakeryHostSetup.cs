@@ -61,6 +61,12 @@ public static class BakeryHostSetup
         services.AddHostedService<ProfileRefreshWorker>();
         services.AddSingleton<SqliteCheckpointWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<SqliteCheckpointWorker>());
+        services.AddOptions<MemoryOptions>().Bind(configuration.GetSection(MemoryOptions.Section))
+            .Validate(o => o.CheckEvery > TimeSpan.Zero && o.QuietBytes >= 0 && o.TrimAfterBytes >= 0 && o.TrimAfterGrowthBytes >= 0, $"{MemoryOptions.Section}:{nameof(MemoryOptions.CheckEvery)} must be a positive duration (5 seconds: 00:00:05), and its byte counts (QuietBytes, TrimAfterBytes, TrimAfterGrowthBytes) not negative.")
+            .ValidateOnStart();
+        services.AddSingleton<MemoryGauge>();
+        services.AddSingleton<MemoryTrimWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<MemoryTrimWorker>());
         builder.AddBakeryJobs();
         builder.AddBakeryTelemetry();
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RawBody.MaxBytes);

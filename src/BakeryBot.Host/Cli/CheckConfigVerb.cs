@@ -183,6 +183,7 @@ public static class CheckConfigVerb
         await OptionAsync<DrillOptions>(report, services);
         await OptionAsync<TimerOptions>(report, services);
         await OptionAsync<SyntheticOptions>(report, services);
+        await OptionAsync<MemoryOptions>(report, services);
     }
 
     private static async Task OptionAsync<T>(Report report, IServiceProvider services)
