@@ -61,6 +61,7 @@ public static class LoadDriver
         await Task.Delay(TimeSpan.FromSeconds(2));
         var idle = await IdleCoresAsync(bot);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Bot ready (/readyz 200) {bot.ReadyAfter.TotalSeconds:0.0} s after start, migrating a new database; idle: resident memory {bot.Meter.ResidentBytes() / 1048576.0:0} MB, CPU {idle:0.00} cores"));
+        await SettledAsync(bot, options, "  after start", output);
 
         var slack = new SlackPayloads(LoadContext.SigningSecret, fakes.ResponseUrl);
         var teams = new TeamsPayloads(AppId, fakes.ServiceUrl, fakes.Keys.MintToken(fakes.ServiceUrl, TimeSpan.FromHours(2)));
@@ -102,6 +103,7 @@ public static class LoadDriver
         output.WriteLine();
         var idleAfter = await IdleCoresAsync(bot);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Bot idle after the run: resident memory {bot.Meter.ResidentBytes() / 1048576.0:0} MB, CPU {idleAfter:0.00} cores"));
+        await SettledAsync(bot, options, "  after the run", output);
         output.WriteLine($"Calls to the fakes: {string.Join(", ", fakes.Calls.OrderByDescending(c => c.Value).Select(c => $"{c.Key} {c.Value:N0}"))}");
         if (!bot.Problems.IsEmpty())
         {
@@ -123,11 +125,37 @@ public static class LoadDriver
             output.WriteLine();
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"## cold-start: the bot stopped (SIGTERM) and started again on this run's database ({incidents:N0} incidents, {outboxRows:N0} outbox rows): ready (/readyz 200) {bot.ReadyAfter.TotalSeconds:0.00} s after start; idle 2 s later: resident memory {bot.Meter.ResidentBytes() / 1048576.0:0} MB"));
+            await SettledAsync(bot, options, "  after the restart", output);
         }
 
         output.WriteLine();
         output.WriteLine(failed ? "!! THE RUN HAD ERRORS: see the lines marked !! above." : "No errors: every request was answered 200 as asked, and the work landed.");
         return failed ? 1 : 0;
+    }
+
+    /// <summary>
+    /// Resident memory once the bot has been left idle for <see cref="LoadOptions.SettleSeconds"/>: read
+    /// each second over the last third of them (the bot gives memory back when it goes quiet, and its
+    /// JIT keeps compiling for a while), lowest and highest.
+    /// </summary>
+    private static async Task SettledAsync(ChildProcess bot, LoadOptions options, string when, TextWriter output)
+    {
+        if (options.SettleSeconds == 0)
+        {
+            return;
+        }
+
+        var readings = new List<double>();
+        for (var second = 1; second <= options.SettleSeconds; second++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            if (second > options.SettleSeconds * 2 / 3)
+            {
+                readings.Add(bot.Meter.ResidentBytes() / 1048576.0);
+            }
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{when}, settled (idle {options.SettleSeconds} s, read each second over the last {readings.Count}): resident memory {readings.Min():0}–{readings.Max():0} MB"));
     }
 
     /// <summary>CPU the bot uses over a few seconds with no requests (its background work: the outbox, scheduled jobs, the JIT).</summary>

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace BakeryBot.Load;
 
-/// <summary>The driver's command line: <c>[scenario...] [--seconds N] [--rate R] [--connections C] [--warmup N] [--open-changes N] [--postgres "&lt;connection string&gt;"] [--bot-log &lt;file&gt;] [--bot &lt;bakerybot.dll&gt;]</c>.</summary>
+/// <summary>The driver's command line: <c>[scenario...] [--seconds N] [--rate R] [--connections C] [--warmup N] [--open-changes N] [--postgres "&lt;connection string&gt;"] [--bot-log &lt;file&gt;] [--bot &lt;bakerybot.dll&gt;] [--settle N]</c>.</summary>
 public sealed record LoadOptions
 {
     public static readonly string[] AllScenarios = ["slack-incident", "teams-message", "slack-cab-click", "teams-cab-click", "yardstick", "outbox", "cold-start"];
@@ -36,8 +36,11 @@ public sealed record LoadOptions
     /// <summary>The bot to run instead of the repository's Release build (a published one, say).</summary>
     public string? Bot { get; init; }
 
+    /// <summary>Seconds the bot is left idle (after start, after the run, after the restart) before its settled resident memory is read; 0 leaves that out.</summary>
+    public int SettleSeconds { get; init; } = 30;
+
     public const string Usage = """
-        dotnet run -c Release --project bench/BakeryBot.Load -- [scenario...] [--seconds N] [--rate R] [--connections C] [--warmup N] [--open-changes N] [--postgres "<connection string>"] [--bot-log <file>] [--bot <bakerybot.dll>]
+        dotnet run -c Release --project bench/BakeryBot.Load -- [scenario...] [--seconds N] [--rate R] [--connections C] [--warmup N] [--open-changes N] [--postgres "<connection string>"] [--bot-log <file>] [--bot <bakerybot.dll>] [--settle N]
           scenarios: slack-incident teams-message slack-cab-click teams-cab-click yardstick outbox cold-start (default: all)
           --seconds       length of each measured phase (default 10, at most 240: Slack signatures last 5 minutes)
           --rate          the open loop's requests per second (default 1000)
@@ -47,6 +50,7 @@ public sealed record LoadOptions
           --postgres      run the bot on a throwaway database on this PostgreSQL server instead of a new SQLite file
           --bot-log       write everything the bot logs to this file
           --bot           run this build of the bot (e.g. one published with ReadyToRun) instead of the repository's Release build
+          --settle        leave the bot idle this many seconds after start, after the run and after the restart, and report its resident memory over the last third of them (default 30; 0 leaves it out)
         """;
 
     /// <summary>Parses the command line; the problem instead when it is wrong.</summary>
@@ -85,6 +89,7 @@ public sealed record LoadOptions
                 "--postgres" => options with { Postgres = value },
                 "--bot-log" => options with { BotLog = Path.GetFullPath(value) },
                 "--bot" when File.Exists(value) => options with { Bot = Path.GetFullPath(value) },
+                "--settle" when number is >= 0 and <= 600 => options with { SettleSeconds = (int)number },
                 _ => null!,
             };
             if (options is null)

@@ -34,6 +34,16 @@ public sealed class LoadOptionsTests
     }
 
     [Fact]
+    public void The_settling_time_defaults_to_half_a_minute_can_be_left_out_and_is_bounded()
+    {
+        Assert.Equal(30, LoadOptions.Parse([]).Options!.SettleSeconds);
+        Assert.Equal(0, LoadOptions.Parse(["--settle", "0"]).Options!.SettleSeconds);
+        Assert.Equal(90, LoadOptions.Parse(["slack-incident", "--settle", "90"]).Options!.SettleSeconds);
+        Assert.Equal("`--settle -1` is not understood.", LoadOptions.Parse(["--settle", "-1"]).Problem);
+        Assert.Equal("`--settle 601` is not understood.", LoadOptions.Parse(["--settle", "601"]).Problem);
+    }
+
+    [Fact]
     public void An_unknown_scenario_is_named()
     {
         Assert.Equal("Unknown scenario `outboxes`.", LoadOptions.Parse(["outboxes"]).Problem);
