@@ -43,6 +43,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<CommandRouter>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<OutboxDispatcher>();
+        services.AddOptions<OutboxOptions>()
+            .Validate(o => o.KeepFinishedFor > TimeSpan.Zero, $"{OutboxOptions.Section}:{nameof(OutboxOptions.KeepFinishedFor)} must be a positive duration (7 days: 7.00:00:00).")
+            .ValidateOnStart();
+        services.AddScoped<RetentionSweep>();
         services.AddSingleton<ProfileRefreshQueue>();
         services.AddScoped<IdentityService>();
         services.AddScoped<CardPublisher>();

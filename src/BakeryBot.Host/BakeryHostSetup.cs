@@ -64,6 +64,8 @@ public static class BakeryHostSetup
         services.AddOptions<MemoryOptions>().Bind(configuration.GetSection(MemoryOptions.Section))
             .Validate(o => o.CheckEvery > TimeSpan.Zero && o.QuietBytes >= 0 && o.TrimAfterBytes >= 0 && o.TrimAfterGrowthBytes >= 0, $"{MemoryOptions.Section}:{nameof(MemoryOptions.CheckEvery)} must be a positive duration (5 seconds: 00:00:05), and its byte counts (QuietBytes, TrimAfterBytes, TrimAfterGrowthBytes) not negative.")
             .ValidateOnStart();
+        services.AddSingleton<RetentionWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<RetentionWorker>());
         services.AddSingleton<MemoryGauge>();
         services.AddSingleton<MemoryTrimWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<MemoryTrimWorker>());

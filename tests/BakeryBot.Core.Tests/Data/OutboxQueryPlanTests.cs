@@ -12,9 +12,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BakeryBot.Core.Tests.Data;
 
 /// <summary>
-/// The outbox keeps every message it ever sent, so a dispatcher round must find its work through
-/// what is pending, never by reading the whole table or sorting the backlog: each statement a round
-/// runs is asked of SQLite's planner (EXPLAIN QUERY PLAN, with the round's own parameters).
+/// The outbox keeps what it sent for a week (Outbox:KeepFinishedFor), so a dispatcher round must find
+/// its work through what is pending, never by reading the whole table or sorting the backlog: each
+/// statement a round runs is asked of SQLite's planner (EXPLAIN QUERY PLAN, with the round's own parameters).
 /// </summary>
 public sealed class OutboxQueryPlanTests
 {

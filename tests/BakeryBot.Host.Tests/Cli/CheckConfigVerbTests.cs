@@ -72,6 +72,7 @@ public sealed class CheckConfigVerbTests : IAsyncLifetime
     [InlineData("Slack:AppToken", "xapp-1-revoked", "PROBLEM  Slack:AppToken: apps.connections.open refused it (invalid_auth). Generate an app-level token with the connections:write scope under Basic Information → App-Level Tokens, and turn Socket Mode on in the app's settings.")]
     [InlineData("Releases:CheckEvery", "00:00:00", "PROBLEM  Releases:CheckEvery must be a positive duration (1 minute: 00:01:00).")]
     [InlineData("Releases:CheckEvery", "soon", "PROBLEM  Failed to convert configuration value 'soon' at 'Releases:CheckEvery' to type 'System.TimeSpan'. Write durations like 00:01:00 (1 minute) or 3.00:00:00 (3 days), numbers as digits, switches as true or false.")]
+    [InlineData("Outbox:KeepFinishedFor", "00:00:00", "PROBLEM  Outbox:KeepFinishedFor must be a positive duration (7 days: 7.00:00:00).")]
     [InlineData("Memory:CheckEvery", "00:00:00", "PROBLEM  Memory:CheckEvery must be a positive duration (5 seconds: 00:00:05), and its byte counts (QuietBytes, TrimAfterBytes, TrimAfterGrowthBytes) not negative.")]
     [InlineData("Synthetic:Timeout", "00:05:00", "PROBLEM  Synthetic:Timeout must be a positive duration shorter than Synthetic:CheckEvery (10 seconds: 00:00:10).")]
     [InlineData("PublicUrl", "bakerybot.example.com", "PROBLEM  PublicUrl is bakerybot.example.com, not an absolute http(s) URL. Set it to the address people reach the bot at, such as https://bakerybot.example.com.")]

@@ -22,6 +22,9 @@ public sealed class OutboxOptions
     /// <summary>After this many failed attempts a row is given up and logged (about a day at the longest backoff).</summary>
     public int MaxAttempts { get; set; } = 300;
 
+    /// <summary>How long a finished message (sent, superseded, refused for good) is kept before <see cref="RetentionSweep"/> deletes it.</summary>
+    public TimeSpan KeepFinishedFor { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>A row sent later than this after it was written is logged and counted as delayed.</summary>
     public TimeSpan DelayedAfter { get; set; } = TimeSpan.FromMinutes(1);
 }
