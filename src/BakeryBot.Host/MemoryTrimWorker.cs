@@ -40,10 +40,12 @@ public sealed class IdleTrimPolicy(long quietBytes, long trimAfterBytes, long tr
     /// <summary>Takes a reading of the total bytes allocated and of resident memory; true when now is the time to trim.</summary>
     public bool ShouldTrim(long allocatedBytes, long residentBytes)
     {
-        var since = allocatedBytes - (_lastReading ?? long.MinValue / 2);
+        var previous = _lastReading;
         _lastReading = allocatedBytes;
-        return since <= quietBytes
-            && (allocatedBytes - _allocatedAtTrim >= trimAfterBytes || residentBytes - (_residentAfterTrim ?? long.MaxValue / 2) >= trimAfterGrowthBytes);
+        // The first reading has nothing to compare with: quiet is only known from the second on.
+        var quiet = previous is { } last && allocatedBytes - last <= quietBytes;
+        var grown = _residentAfterTrim is { } after && residentBytes - after >= trimAfterGrowthBytes;
+        return quiet && (allocatedBytes - _allocatedAtTrim >= trimAfterBytes || grown);
     }
 
     /// <summary>Notes a trim, with the readings after it.</summary>

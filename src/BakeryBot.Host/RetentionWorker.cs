@@ -9,26 +9,21 @@ public sealed class RetentionWorker(IServiceScopeFactory scopes, TimeProvider cl
 
     public static readonly TimeSpan Every = TimeSpan.FromHours(1);
 
-    private ITimer? _first;
     private PeriodicTimer? _timer;
-    private readonly SemaphoreSlim _due = new(0);
 
-    /// <summary>Sweeps done (for tests).</summary>
+    /// <summary>Sweeps run, failed ones included (for tests).</summary>
     public int Sweeps { get; private set; }
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         // The clock starts here, as the host starts, not whenever the background loop gets going.
-        _first = clock.CreateTimer(_ => _due.Release(), null, FirstAfter, Timeout.InfiniteTimeSpan);
-        _timer = new PeriodicTimer(Every, clock);
+        _timer = new PeriodicTimer(FirstAfter, clock);
         return base.StartAsync(cancellationToken);
     }
 
     public override void Dispose()
     {
-        _first?.Dispose();
         _timer?.Dispose();
-        _due.Dispose();
         base.Dispose();
     }
 
@@ -36,12 +31,12 @@ public sealed class RetentionWorker(IServiceScopeFactory scopes, TimeProvider cl
     {
         try
         {
-            await _due.WaitAsync(stoppingToken);
-            do
+            while (await _timer!.WaitForNextTickAsync(stoppingToken))
             {
+                // The first tick comes a minute after start; from it on, one an hour.
+                _timer.Period = Every;
                 await SweepAsync(stoppingToken);
             }
-            while (await _timer!.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
