@@ -204,6 +204,7 @@ public static class LoadDriver
         var closed = await MeasureAsync(server, driver, () => runner.ClosedLoopAsync(closedRequests, options.Connections, TimeSpan.FromSeconds(options.Seconds)));
         rows.Add(closed with { Phase = $"closed loop, {options.Connections} connections" });
         answered200 += closed.Outcome.Succeeded + Count200(closed.Outcome);
+        var logAfterClosed = scenario.IsBot ? ctx.Database.LogFileBytes() : null;
         closedRequests = [];
         if (scenario.IsBot)
         {
@@ -216,6 +217,7 @@ public static class LoadDriver
         var open = await MeasureAsync(server, driver, () => runner.OpenLoopAsync(openRequests, options.Rate));
         rows.Add(open with { Phase = string.Create(CultureInfo.InvariantCulture, $"open loop, {options.Rate:N0}/s") });
         answered200 += open.Outcome.Succeeded + Count200(open.Outcome);
+        var logAfterOpen = scenario.IsBot ? ctx.Database.LogFileBytes() : null;
         openRequests = [];
         var drainedAfterOpen = await SettleAsync(ctx, scenario);
 
@@ -230,6 +232,10 @@ public static class LoadDriver
         if (scenario.IsBot)
         {
             output.WriteLine($"  Outbox: {Drained(drained)} after the closed loop, {Drained(drainedAfterOpen)} after the open loop.");
+            if (logAfterClosed is { } closedLog && logAfterOpen is { } openLog)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  SQLite log file: {closedLog / 1048576.0:N1} MB at the end of the closed loop, {openLog / 1048576.0:N1} MB at the end of the open loop."));
+            }
         }
 
         if (!ctx.Fakes.PrivateAnswers.IsEmpty())

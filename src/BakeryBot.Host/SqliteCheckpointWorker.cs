@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using BakeryBot.Core.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -9,14 +10,24 @@ namespace BakeryBot.Host;
 /// would otherwise do it inside the commit that crosses its threshold (1,000 pages), with an fsync of the
 /// database file, while that commit still holds the one write turn: every other writer waited for it.
 /// The bot's connections have automatic checkpoints off (<see cref="DatabaseSetup"/>); a passive
-/// checkpoint waits for no one and blocks no one. The last one, at shutdown, empties the log.
+/// checkpoint waits for no one and blocks no one. Once the log is long, a round also starts it again
+/// from the front, in the write turn (<see cref="RoundAsync"/>). The last one, at shutdown, empties the log.
 /// </summary>
 public sealed class SqliteCheckpointWorker(IServiceScopeFactory scopes, ILogger<SqliteCheckpointWorker> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
-    /// <summary>The passive checkpoints the worker has run.</summary>
+    /// <summary>The log's size, in pages, past which a round starts it again from the front: SQLite's own checkpoint threshold.</summary>
+    public const long RestartAfterFrames = 1_000;
+
+    /// <summary>How long a restarting checkpoint waits, in the write turn, for readers to finish with the log before it leaves the restart to the next round.</summary>
+    public TimeSpan RestartWait { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The rounds the worker has run.</summary>
     public int Rounds { get; private set; }
+
+    /// <summary>The rounds that started the log again from the front.</summary>
+    public int Restarts { get; private set; }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -51,8 +62,7 @@ public sealed class SqliteCheckpointWorker(IServiceScopeFactory scopes, ILogger<
 
                 // As seen before the checkpoint: a commit during it is checkpointed next round.
                 checkpointed = seen;
-                Rounds++;
-                Checkpoint(connectionString, CheckpointMode.Passive);
+                await RoundAsync(connectionString, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -63,20 +73,75 @@ public sealed class SqliteCheckpointWorker(IServiceScopeFactory scopes, ILogger<
         Checkpoint(connectionString, CheckpointMode.Truncate);
     }
 
-    /// <summary>Runs one checkpoint; returns the log's frames and how many of them are now in the database file.</summary>
-    public (long Frames, long Copied)? Checkpoint(string connectionString, CheckpointMode mode)
+    /// <summary>
+    /// One round: a passive checkpoint beside the writers, then, once the log has grown past
+    /// <see cref="RestartAfterFrames"/>, a restarting one in the write turn. Under steady load some
+    /// request is always reading, and a log that readers still use is never started again from the
+    /// front: without the restart it grows by every commit's pages for as long as the load lasts
+    /// (gigabytes in a minute at a thousand commits a second), and each commit extends the file.
+    /// </summary>
+    public async Task RoundAsync(string connectionString, CancellationToken cancellationToken = default)
+    {
+        Rounds++;
+        var passive = Checkpoint(connectionString, CheckpointMode.Passive);
+        if (passive is not { Frames: var frames } || frames < RestartAfterFrames)
+        {
+            return;
+        }
+
+        // In the turn no writer of this process waits in SQLite's busy handler for the checkpoint's
+        // lock; the passive round has copied nearly all of it, so the turn is short.
+        IDisposable turn;
+        try
+        {
+            turn = await SqliteWriteGate.TakeTurnAsync(connectionString, cancellationToken);
+        }
+        catch (SqliteException ex)
+        {
+            logger.LogWarning(ex, "The write turn stayed taken; the log is started again from the front in a later round");
+            return;
+        }
+
+        using (turn)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var restart = Checkpoint(connectionString, CheckpointMode.Restart);
+            if (restart is { Busy: false })
+            {
+                Restarts++;
+            }
+
+            logger.LogDebug(
+                "Restart of the log after {Frames} pages: {Outcome} in {Milliseconds:0.0} ms of the write turn",
+                frames,
+                restart is { Busy: false } ? "done" : "left to the next round",
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+    }
+
+    /// <summary>
+    /// Runs one checkpoint; returns whether it could not finish (a restart that readers held up), the
+    /// log's frames and how many of them are now in the database file.
+    /// </summary>
+    public (bool Busy, long Frames, long Copied)? Checkpoint(string connectionString, CheckpointMode mode)
     {
         try
         {
             using var connection = new SqliteConnection(connectionString);
             connection.Open();
             using var command = connection.CreateCommand();
-            // The emptying one waits a moment for writers to finish; the passive one waits for no one.
-            command.CommandText = "PRAGMA busy_timeout=5000;";
+            // The emptying one waits a moment for writers to finish; the restarting one, which holds
+            // the write turn, only briefly for readers; the passive one waits for no one.
+            command.CommandText = $"PRAGMA busy_timeout={(mode == CheckpointMode.Restart ? (int)RestartWait.TotalMilliseconds : 5000)};";
             command.ExecuteNonQuery();
-            command.CommandText = mode == CheckpointMode.Truncate ? "PRAGMA wal_checkpoint(TRUNCATE);" : "PRAGMA wal_checkpoint(PASSIVE);";
+            command.CommandText = mode switch
+            {
+                CheckpointMode.Truncate => "PRAGMA wal_checkpoint(TRUNCATE);",
+                CheckpointMode.Restart => "PRAGMA wal_checkpoint(RESTART);",
+                _ => "PRAGMA wal_checkpoint(PASSIVE);",
+            };
             using var reader = command.ExecuteReader();
-            return reader.Read() ? (reader.GetInt64(1), reader.GetInt64(2)) : null;
+            return reader.Read() ? (reader.GetInt64(0) != 0, reader.GetInt64(1), reader.GetInt64(2)) : null;
         }
         catch (SqliteException ex)
         {
@@ -92,6 +157,9 @@ public enum CheckpointMode
 {
     /// <summary>Copies what it can without waiting for or blocking anyone.</summary>
     Passive,
+
+    /// <summary>Waits for writers, copies all of the log and waits for readers to finish with it, so that the next commit writes the log from the front.</summary>
+    Restart,
 
     /// <summary>Waits for writers, copies all of the log and empties its file.</summary>
     Truncate,

@@ -48,6 +48,18 @@ public sealed class BotDatabase : IAsyncDisposable
         return new BotDatabase("Postgres", bot, null, serverConnectionString, name);
     }
 
+    /// <summary>The size of the SQLite write-ahead log file now, in bytes; null on PostgreSQL.</summary>
+    public long? LogFileBytes()
+    {
+        if (_folder is null)
+        {
+            return null;
+        }
+
+        var log = new FileInfo(Path.Combine(_folder, "bakerybot.db-wal"));
+        return log.Exists ? log.Length : 0;
+    }
+
     /// <summary>Rows in a table of the bot's (quoted as EF Core names them), optionally filtered by a condition in SQL.</summary>
     public async Task<long> CountAsync(string table, string? where = null)
     {

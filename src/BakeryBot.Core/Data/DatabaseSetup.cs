@@ -119,7 +119,8 @@ public static class DatabaseSetup
     /// durable across a process crash), and leave copying the log into the database to the host's
     /// checkpoint worker rather than to whichever commit crosses the threshold. Temporary tables and
     /// indexes (a RETURNING clause's rows, a sort) stay in memory: as files, every such statement
-    /// created, wrote and deleted one in the temp folder, inside the write transaction. They belong to
+    /// created, wrote and deleted one in the temp folder, inside the write transaction. A log that a
+    /// burst grew past 64 MB is cut back to that when it next starts from the front. They belong to
     /// the native connection and stay with it while the pool keeps it, so each gets them once, on its
     /// first open, rather than on every query's open.
     /// </summary>
@@ -149,7 +150,7 @@ public static class DatabaseSetup
             }
 
             using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0; PRAGMA temp_store=MEMORY;";
+            command.CommandText = "PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0; PRAGMA temp_store=MEMORY; PRAGMA journal_size_limit=67108864;";
             command.ExecuteNonQuery();
             if (handle is not null)
             {

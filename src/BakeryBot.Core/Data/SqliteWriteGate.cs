@@ -39,12 +39,42 @@ public sealed class SqliteWriteGate : DbConnectionInterceptor, IDbTransactionInt
     internal static SemaphoreSlim GateFor(DbConnection connection) =>
         GatesByConnectionString.GetOrAdd(connection.ConnectionString, _ => FileGate(connection));
 
-    private static SemaphoreSlim FileGate(DbConnection connection)
+    private static SemaphoreSlim FileGate(DbConnection connection) => FileGate(connection.ConnectionString);
+
+    private static SemaphoreSlim FileGate(string connectionString)
     {
-        var builder = new SqliteConnectionStringBuilder(connection.ConnectionString);
+        var builder = new SqliteConnectionStringBuilder(connectionString);
         var inMemory = builder.Mode == SqliteOpenMode.Memory || builder.DataSource is "" or ":memory:";
-        var key = inMemory ? connection.ConnectionString : Path.GetFullPath(builder.DataSource);
+        var key = inMemory ? connectionString : Path.GetFullPath(builder.DataSource);
         return Gates.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
+    }
+
+    /// <summary>
+    /// Waits for the write turn of the file <paramref name="connectionString"/> names, for work that is
+    /// not an EF Core transaction (the checkpoint that restarts the log); disposing the result gives it back.
+    /// </summary>
+    public static async Task<IDisposable> TakeTurnAsync(string connectionString, CancellationToken cancellationToken = default)
+    {
+        var gate = FileGate(connectionString);
+        if (!await gate.WaitAsync(Timeout, cancellationToken))
+        {
+            throw Busy();
+        }
+
+        return new Turn(gate);
+    }
+
+    private sealed class Turn(SemaphoreSlim gate) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                gate.Release();
+            }
+        }
     }
 
     // The transaction is begun here, once it is this connection's turn, rather than by EF Core after the

@@ -6,7 +6,7 @@ namespace BakeryBot.Core.Tests.Data;
 
 /// <summary>
 /// Every SQLite connection the bot opens waits on a busy database, syncs as WAL allows, leaves checkpoints
-/// to the bot's checkpoint worker and keeps temporary tables in memory, whether the
+/// to the bot's checkpoint worker, keeps temporary tables in memory and cuts a grown log back to 64 MB, whether the
 /// pool hands out a connection it kept or a new one; the settings are given once to each native connection.
 /// </summary>
 public sealed class SqlitePragmaTests
@@ -20,7 +20,7 @@ public sealed class SqlitePragmaTests
             for (var open = 0; open < 3; open++)
             {
                 await using var context = database.NewContext();
-                Assert.Equal((10000L, 1L, 0L, 2L), await SettingsAsync(context));
+                Assert.Equal((10000L, 1L, 0L, 2L, 64L << 20), await SettingsAsync(context));
             }
 
             // The pool lets go of its connections: the next open is a new native connection.
@@ -45,11 +45,11 @@ public sealed class SqlitePragmaTests
         {
             await context.Database.OpenConnectionAsync();
             Assert.Same(first, ((SqliteConnection)context.Database.GetDbConnection()).Handle);
-            Assert.Equal((10000L, 2L, 0L, 2L), await SettingsAsync(context));
+            Assert.Equal((10000L, 2L, 0L, 2L, 64L << 20), await SettingsAsync(context));
         }
     }
 
-    private static async Task<(long BusyTimeout, long Synchronous, long AutoCheckpoint, long TempStore)> SettingsAsync(BakeryBot.Core.Data.BakeryDbContext context)
+    private static async Task<(long BusyTimeout, long Synchronous, long AutoCheckpoint, long TempStore, long LogLimit)> SettingsAsync(BakeryBot.Core.Data.BakeryDbContext context)
     {
         await context.Database.OpenConnectionAsync();
         try
@@ -64,7 +64,9 @@ public sealed class SqlitePragmaTests
             var autoCheckpoint = (long)(await command.ExecuteScalarAsync())!;
             command.CommandText = "PRAGMA temp_store;";
             var tempStore = (long)(await command.ExecuteScalarAsync())!;
-            return (busy, synchronous, autoCheckpoint, tempStore);
+            command.CommandText = "PRAGMA journal_size_limit;";
+            var logLimit = (long)(await command.ExecuteScalarAsync())!;
+            return (busy, synchronous, autoCheckpoint, tempStore, logLimit);
         }
         finally
         {

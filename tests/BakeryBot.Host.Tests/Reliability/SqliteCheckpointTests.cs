@@ -1,7 +1,9 @@
+using BakeryBot.Core.Data;
 using BakeryBot.Core.Tests.Infrastructure;
 using BakeryBot.Host.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BakeryBot.Host.Tests.Reliability;
 
@@ -57,6 +59,159 @@ public sealed class SqliteCheckpointTests
         }
 
         Assert.True(worker.Rounds > rounds, "The commit was not checkpointed.");
+    }
+
+    [Fact]
+    public async Task A_round_starts_a_long_log_again_from_the_front_once_its_readers_finish()
+    {
+        using var file = new LogFile();
+        var worker = Worker(TimeSpan.FromSeconds(10));
+        file.Fill(SqliteCheckpointWorker.RestartAfterFrames + 100);
+
+        // A request reading while the round runs, as under steady load there always is one: a log
+        // in use is never started again from the front by a commit, only appended to.
+        using var reader = file.Reading();
+        var finished = Task.Run(async () =>
+        {
+            await Task.Delay(200);
+            reader.Dispose();
+        });
+
+        await worker.RoundAsync(file.ConnectionString);
+        file.Write();
+        await finished;
+
+        var log = worker.Checkpoint(file.ConnectionString, CheckpointMode.Passive);
+        Assert.NotNull(log);
+        Assert.True(log.Value.Frames < 10, $"The commit after the round was appended to the log at frame {log.Value.Frames}: the log was not started again.");
+        Assert.Equal(1, worker.Restarts);
+        Assert.True(await file.TurnIsFreeAsync(), "The round kept the write turn.");
+    }
+
+    [Fact]
+    public async Task A_reader_that_stays_leaves_the_restart_to_the_next_round_and_the_write_turn_free()
+    {
+        using var file = new LogFile();
+        var worker = Worker(TimeSpan.FromMilliseconds(50));
+        file.Fill(SqliteCheckpointWorker.RestartAfterFrames + 100);
+        using (file.Reading())
+        {
+            await worker.RoundAsync(file.ConnectionString);
+            Assert.Equal(0, worker.Restarts);
+            Assert.True(await file.TurnIsFreeAsync(), "The round kept the write turn.");
+            file.Write();
+        }
+
+        // The reader gone, the next round restarts the log.
+        await worker.RoundAsync(file.ConnectionString);
+        Assert.Equal(1, worker.Restarts);
+    }
+
+    [Fact]
+    public async Task A_short_log_is_only_copied()
+    {
+        using var file = new LogFile();
+        var worker = Worker(TimeSpan.FromSeconds(10));
+        file.Fill(SqliteCheckpointWorker.RestartAfterFrames / 2);
+        using (file.Reading())
+        {
+            // Nothing waits for this reader: the round does not take the write turn for a short log.
+            await worker.RoundAsync(file.ConnectionString).WaitAsync(TimeSpan.FromSeconds(5));
+        }
+
+        Assert.Equal(0, worker.Restarts);
+        var log = worker.Checkpoint(file.ConnectionString, CheckpointMode.Passive);
+        Assert.Equal(log!.Value.Frames, log.Value.Copied);
+    }
+
+    private static SqliteCheckpointWorker Worker(TimeSpan restartWait) =>
+        new(new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>(), NullLogger<SqliteCheckpointWorker>.Instance)
+        {
+            RestartWait = restartWait,
+        };
+
+    /// <summary>A SQLite file in write-ahead-log mode with the bot's settings, written without the gate by a connection of its own.</summary>
+    private sealed class LogFile : IDisposable
+    {
+        private readonly string _folder = Directory.CreateTempSubdirectory("bakerybot-checkpoint-").FullName;
+        private readonly SqliteConnection _writer;
+
+        public LogFile()
+        {
+            ConnectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_folder, "log.db"), Pooling = false }.ToString();
+            _writer = new SqliteConnection(ConnectionString);
+            _writer.Open();
+            Execute(_writer, "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0; PRAGMA synchronous=NORMAL; CREATE TABLE Rows (Id INTEGER PRIMARY KEY, Body BLOB);");
+        }
+
+        public string ConnectionString { get; }
+
+        /// <summary>Commits about <paramref name="pages"/> pages to the log, one row of nearly a page each.</summary>
+        public void Fill(long pages)
+        {
+            using var transaction = _writer.BeginTransaction();
+            for (var i = 0; i < pages; i++)
+            {
+                Execute(_writer, "INSERT INTO Rows (Body) VALUES (zeroblob(3900));", transaction);
+            }
+
+            transaction.Commit();
+        }
+
+        public void Write() => Execute(_writer, "INSERT INTO Rows (Body) VALUES (zeroblob(10));");
+
+        /// <summary>A connection in a read transaction that sees the log as it is now, until disposed.</summary>
+        public IDisposable Reading()
+        {
+            var reader = new SqliteConnection(ConnectionString);
+            reader.Open();
+            var transaction = reader.BeginTransaction(deferred: true);
+            Execute(reader, "SELECT count(*) FROM Rows;", transaction);
+            return new Reader(reader, transaction);
+        }
+
+        /// <summary>Whether this file's write turn is free: taken within a second.</summary>
+        public async Task<bool> TurnIsFreeAsync()
+        {
+            using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            try
+            {
+                using var turn = await SqliteWriteGate.TakeTurnAsync(ConnectionString, cancel.Token);
+                return true;
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+
+        public void Dispose()
+        {
+            _writer.Dispose();
+            Directory.Delete(_folder, recursive: true);
+        }
+
+        private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+            command.ExecuteNonQuery();
+        }
+
+        private sealed class Reader(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
+        {
+            private int _done;
+
+            public void Dispose()
+            {
+                if (Interlocked.Exchange(ref _done, 1) == 0)
+                {
+                    transaction.Commit();
+                    connection.Dispose();
+                }
+            }
+        }
     }
 
     /// <summary>Waits until the worker has run no round for <paramref name="still"/>; false if that never happens within <paramref name="within"/>.</summary>
