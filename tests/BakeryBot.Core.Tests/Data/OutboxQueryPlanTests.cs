@@ -113,7 +113,42 @@ public sealed class OutboxQueryPlanTests
         Assert.Equal(2, poster.Sent);
     }
 
-    private sealed record PlannedStatement(string Sql, IReadOnlyList<string> Plan)
+    [Fact]
+    public async Task A_round_sends_the_paced_channels_as_one_parameter_however_many_there_are()
+    {
+        var poster = new CountingPoster(TimeSpan.FromMinutes(1));
+        await using var app = await CoreTestApp.CreateAsync(DbProvider.Sqlite, s => s.AddSingleton<IChatPoster>(poster));
+        var plans = new PlanRecorder();
+        await using var observed = app.AnotherInstance(s =>
+        {
+            s.AddSingleton<IChatPoster>(poster);
+            s.ConfigureDbContext<SqliteBakeryDbContext>((_, o) => o.AddInterceptors(plans));
+        });
+        var dispatcher = observed.Services.GetRequiredService<OutboxDispatcher>();
+        for (var i = 0; i < 150; i++)
+        {
+            await app.SendAsync("incident", $"oven {i} sev3", channel: $"C{i}");
+        }
+
+        // A round sends one message per channel, at most 64: three rounds, and every channel is paced.
+        while (await dispatcher.DispatchOnceAsync(CancellationToken.None) > 0)
+        {
+        }
+
+        Assert.Equal(150, poster.Sent);
+        await app.SendAsync("incident", "oven 0 again sev3", channel: "C0");
+        await app.SendAsync("incident", "fresh sev3", channel: "D1");
+        plans.Clear();
+
+        // The paced channel waits; the new one goes.
+        Assert.Equal(1, await dispatcher.DispatchOnceAsync(CancellationToken.None));
+        Assert.Equal(151, poster.Sent);
+        var candidates = plans.Seen.Single(p => p.Sql.StartsWith("SELECT", StringComparison.Ordinal) && p.Sql.Contains("\"ChannelId\" NOT IN", StringComparison.Ordinal));
+        Assert.True(candidates.Parameters <= 4, $"{candidates.Parameters} parameters: {candidates.Describe()}");
+        Assert.DoesNotContain(candidates.Plan, step => step.StartsWith("SCAN o", StringComparison.Ordinal));
+    }
+
+    private sealed record PlannedStatement(string Sql, IReadOnlyList<string> Plan, int Parameters)
     {
         public string Describe() => $"{Sql}\n  plan: {string.Join(" | ", Plan)}";
     }
@@ -126,6 +161,8 @@ public sealed class OutboxQueryPlanTests
         public IReadOnlyList<PlannedStatement> Seen => [.. _seen];
 
         public string Describe() => string.Join("\n", _seen.Select(p => p.Describe()));
+
+        public void Clear() => _seen.Clear();
 
         public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
         {
@@ -175,11 +212,11 @@ public sealed class OutboxQueryPlanTests
                 }
             }
 
-            _seen.Enqueue(new PlannedStatement(string.Join(' ', command.CommandText.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)), plan));
+            _seen.Enqueue(new PlannedStatement(string.Join(' ', command.CommandText.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)), plan, command.Parameters.Count));
         }
     }
 
-    private sealed class CountingPoster : IChatPoster
+    private sealed class CountingPoster(TimeSpan channelInterval = default) : IChatPoster
     {
         private int _sent;
 
@@ -187,7 +224,7 @@ public sealed class OutboxQueryPlanTests
 
         public string Platform => "test";
 
-        public TimeSpan ChannelInterval => TimeSpan.Zero;
+        public TimeSpan ChannelInterval => channelInterval;
 
         public Task<PostOutcome> SendAsync(OutboundMessage message, CancellationToken ct) =>
             Task.FromResult<PostOutcome>(new PostOutcome.Sent($"ts-{Interlocked.Increment(ref _sent)}"));

@@ -67,11 +67,15 @@ public sealed class OutboxDispatcher
                 return 0;
             }
 
+            // The channels still paced go as one parameter (a JSON array on SQLite, an array on
+            // PostgreSQL): one per channel, as EF Core sends a list by default, made a statement of
+            // hundreds of parameters under load, which SQLite parsed and bound by name, each name
+            // looked up among all of them, at every round.
             var paced = _channelFreeAt.Where(c => c.Value > now).Select(c => c.Key.Channel).Distinct().ToList();
             var candidates = await db.Outbox
                 .Where(m => m.Status == OutboxStatus.Pending && m.NextAttemptAt <= now && (m.LeaseUntil == null || m.LeaseUntil < now)
                             && (m.Kind != OutboxKind.Update || m.PostedCard!.MessageId != null)
-                            && !paced.Contains(m.ChannelId))
+                            && !EF.Parameter(paced).Contains(m.ChannelId))
                 .OrderBy(m => m.Id)
                 .Take(_options.BatchSize * 4)
                 .Select(m => new { m.Id, m.Platform, m.ChannelId })
