@@ -45,6 +45,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<OutboxDispatcher>();
         services.AddOptions<OutboxOptions>()
             .Validate(o => o.KeepFinishedFor > TimeSpan.Zero, $"{OutboxOptions.Section}:{nameof(OutboxOptions.KeepFinishedFor)} must be a positive duration (7 days: 7.00:00:00).")
+            .Validate(o => o.GatherFor >= TimeSpan.Zero && o.GatherFor <= TimeSpan.FromSeconds(1), $"{OutboxOptions.Section}:{nameof(OutboxOptions.GatherFor)} must be between 00:00:00 (no gathering) and 00:00:01 (50 ms: 00:00:00.050).")
             .ValidateOnStart();
         services.AddScoped<RetentionSweep>();
         services.AddSingleton<ProfileRefreshQueue>();

@@ -73,6 +73,7 @@ public sealed class CheckConfigVerbTests : IAsyncLifetime
     [InlineData("Releases:CheckEvery", "00:00:00", "PROBLEM  Releases:CheckEvery must be a positive duration (1 minute: 00:01:00).")]
     [InlineData("Releases:CheckEvery", "soon", "PROBLEM  Failed to convert configuration value 'soon' at 'Releases:CheckEvery' to type 'System.TimeSpan'. Write durations like 00:01:00 (1 minute) or 3.00:00:00 (3 days), numbers as digits, switches as true or false.")]
     [InlineData("Outbox:KeepFinishedFor", "00:00:00", "PROBLEM  Outbox:KeepFinishedFor must be a positive duration (7 days: 7.00:00:00).")]
+    [InlineData("Outbox:GatherFor", "00:00:05", "PROBLEM  Outbox:GatherFor must be between 00:00:00 (no gathering) and 00:00:01 (50 ms: 00:00:00.050).")]
     [InlineData("Memory:CheckEvery", "00:00:00", "PROBLEM  Memory:CheckEvery must be a positive duration (5 seconds: 00:00:05), and its byte counts (QuietBytes, TrimAfterBytes, TrimAfterGrowthBytes) not negative.")]
     [InlineData("Synthetic:Timeout", "00:05:00", "PROBLEM  Synthetic:Timeout must be a positive duration shorter than Synthetic:CheckEvery (10 seconds: 00:00:10).")]
     [InlineData("PublicUrl", "bakerybot.example.com", "PROBLEM  PublicUrl is bakerybot.example.com, not an absolute http(s) URL. Set it to the address people reach the bot at, such as https://bakerybot.example.com.")]

@@ -14,6 +14,12 @@ public sealed class OutboxOptions
     /// <summary>How long a claim holds a row before another dispatcher may take it over.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long a round that sent less than a batch leaves before the next, so that under load a round
+    /// carries the messages written meanwhile; a full round is followed at once.
+    /// </summary>
+    public TimeSpan GatherFor { get; set; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>How often to look for rows that other instances wrote.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
