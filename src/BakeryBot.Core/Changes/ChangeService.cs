@@ -33,12 +33,27 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
     /// <summary>The longest window a change may ask for.</summary>
     public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(30);
 
-    public async Task<CabSettings> SettingsAsync(int tenantId, CancellationToken ct) =>
-        await db.CabSettings.FirstOrDefaultAsync(s => s.TenantId == tenantId, ct) ?? new CabSettings { TenantId = tenantId };
+    // A click votes, decides and renders the change's card, and each step asks for the CAB's settings
+    // and the freezes over the change's window: read once per unit of work (this service lives as long
+    // as one), and forgotten when this service changes them.
+    private readonly Dictionary<int, CabSettings> _settings = [];
+    private readonly Dictionary<(int TenantId, DateTimeOffset Start, DateTimeOffset End), FreezeWindow?> _freezeAt = [];
+
+    public async Task<CabSettings> SettingsAsync(int tenantId, CancellationToken ct)
+    {
+        if (!_settings.TryGetValue(tenantId, out var settings))
+        {
+            settings = await db.CabSettings.FirstOrDefaultAsync(s => s.TenantId == tenantId, ct) ?? new CabSettings { TenantId = tenantId };
+            _settings[tenantId] = settings;
+        }
+
+        return settings;
+    }
 
     /// <summary>Sets the channel the CAB hears of requests in.</summary>
     public async Task<bool> SetCabChannelAsync(int tenantId, string platform, string channelId, CancellationToken ct)
     {
+        _settings.Remove(tenantId);
         var settings = await db.CabSettings.FirstOrDefaultAsync(s => s.TenantId == tenantId, ct);
         if (settings is null)
         {
@@ -62,6 +77,8 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
         {
             throw new UserException("A quorum is 1 to 20 approvals.");
         }
+
+        _settings.Remove(tenantId);
 
         var settings = await db.CabSettings.FirstOrDefaultAsync(s => s.TenantId == tenantId, ct);
         if (settings is null)
@@ -431,6 +448,7 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
         }
 
         var freeze = new FreezeWindow { TenantId = tenant.Id, From = from, To = to, Reason = reason, CreatedById = actor.Id, CreatedAt = clock.GetUtcNow() };
+        _freezeAt.Clear();
         db.FreezeWindows.Add(freeze);
         await db.SaveChangesAsync(ct);
         var affected = (await OpenChangesAsync(tenant.Id, ct)).Where(c => c.Type != ChangeType.Emergency && freeze.Overlaps(c.WindowStart, c.WindowEnd)).ToList();
@@ -454,6 +472,7 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
             return false;
         }
 
+        _freezeAt.Clear();
         db.FreezeWindows.Remove(freeze);
         await db.SaveChangesAsync(ct);
         return true;
@@ -462,9 +481,14 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
     /// <summary>The first freeze overlapping a window, if any.</summary>
     public async Task<FreezeWindow?> FreezeAtAsync(int tenantId, DateTimeOffset start, DateTimeOffset end, CancellationToken ct)
     {
+        if (_freezeAt.TryGetValue((tenantId, start, end), out var known))
+        {
+            return known;
+        }
+
         // Compared in SQL: SQLite stores these times as sortable integers.
         var freezes = await db.FreezeWindows.AsNoTracking().Where(f => f.TenantId == tenantId && f.From < end && start < f.To).ToListAsync(ct);
-        return freezes.OrderBy(f => f.From).FirstOrDefault();
+        return _freezeAt[(tenantId, start, end)] = freezes.OrderBy(f => f.From).FirstOrDefault();
     }
 
     /// <summary>
