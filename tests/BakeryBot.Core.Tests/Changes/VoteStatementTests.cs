@@ -1,9 +1,6 @@
-using System.Collections.Concurrent;
-using System.Data.Common;
 using BakeryBot.Core.Data;
 using BakeryBot.Core.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BakeryBot.Core.Tests.Changes;
@@ -44,30 +41,5 @@ public sealed class VoteStatementTests
         var reply = await counted.SendAsync("change", "cab quorum medium 3", user: "admin");
         Assert.Equal("Medium-risk changes need 3 approvals now.", reply.Text);
         Assert.Contains("medium 3", (await counted.SendAsync("change", "cab", user: "admin")).Text, StringComparison.Ordinal);
-    }
-
-    /// <summary>Every command EF Core runs.</summary>
-    private sealed class StatementCounter : DbCommandInterceptor
-    {
-        private readonly ConcurrentQueue<string> _seen = new();
-
-        public void Clear() => _seen.Clear();
-
-        /// <summary>The queries that read from a table (its quoted name after FROM).</summary>
-        public int Reading(string table) => _seen.Count(sql => sql.StartsWith("SELECT", StringComparison.Ordinal) && sql.Contains("FROM " + table, StringComparison.Ordinal));
-
-        public string Describe() => $"{_seen.Count} statements:\n" + string.Join("\n", _seen.Select(s => s.Split('\n')[0]));
-
-        public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
-        {
-            _seen.Enqueue(command.CommandText.TrimStart());
-            return result;
-        }
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            _seen.Enqueue(command.CommandText.TrimStart());
-            return ValueTask.FromResult(result);
-        }
     }
 }

@@ -215,20 +215,4 @@ public sealed class OutboxQueryPlanTests
             _seen.Enqueue(new PlannedStatement(string.Join(' ', command.CommandText.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)), plan, command.Parameters.Count));
         }
     }
-
-    private sealed class CountingPoster(TimeSpan channelInterval = default) : IChatPoster
-    {
-        private int _sent;
-
-        public int Sent => Volatile.Read(ref _sent);
-
-        public string Platform => "test";
-
-        public TimeSpan ChannelInterval => channelInterval;
-
-        public Task<PostOutcome> SendAsync(OutboundMessage message, CancellationToken ct) =>
-            Task.FromResult<PostOutcome>(new PostOutcome.Sent($"ts-{Interlocked.Increment(ref _sent)}"));
-
-        public Task<string?> FindDeliveredAsync(OutboundMessage message, CancellationToken ct) => Task.FromResult<string?>(null);
-    }
 }

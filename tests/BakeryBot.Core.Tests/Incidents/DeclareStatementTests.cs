@@ -1,10 +1,7 @@
-using System.Collections.Concurrent;
-using System.Data.Common;
 using BakeryBot.Core.Chat;
 using BakeryBot.Core.Data;
 using BakeryBot.Core.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BakeryBot.Core.Tests.Incidents;
@@ -59,52 +56,5 @@ public sealed class DeclareStatementTests
         // seen here) and the rows.
         Assert.True(counter.InTransaction.All(sql => sql.StartsWith("INSERT", StringComparison.Ordinal)), counter.Describe());
         Assert.True(counter.InTransaction.Count == 11, counter.Describe());
-    }
-
-    /// <summary>Every command EF Core runs, and the transaction it ran in.</summary>
-    private sealed class StatementCounter : DbCommandInterceptor
-    {
-        private readonly ConcurrentQueue<(string Sql, DbTransaction? Transaction)> _seen = new();
-
-        public List<string> All => _seen.Select(s => s.Sql).ToList();
-
-        /// <summary>The statements of the first transaction (the declare's; looking for a problem behind it takes another).</summary>
-        public List<string> InTransaction => _seen.Where(s => s.Transaction is not null && s.Transaction == First).Select(s => s.Sql).ToList();
-
-        private DbTransaction? First => _seen.Select(s => s.Transaction).FirstOrDefault(t => t is not null);
-
-        public string Describe() =>
-            $"{_seen.Count} statements, {InTransaction.Count} in the first transaction:\n" +
-            string.Join("\n", _seen.Select(s => (s.Transaction is null ? "     " : s.Transaction == First ? "[tx] " : "[tx2]") + FirstLine(s.Sql)));
-
-        public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result) =>
-            Note(command, result);
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(Note(command, result));
-
-        public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result) =>
-            Note(command, result);
-
-        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(Note(command, result));
-
-        public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result) =>
-            Note(command, result);
-
-        public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(Note(command, result));
-
-        private T Note<T>(DbCommand command, T result)
-        {
-            _seen.Enqueue((command.CommandText, command.Transaction));
-            return result;
-        }
-
-        private static string FirstLine(string sql)
-        {
-            var lines = sql.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-            return string.Join(" ", lines.Take(2));
-        }
     }
 }

@@ -79,20 +79,4 @@ public sealed class OutboxWorkerTests
 
         Assert.Equal(sent, poster.Sent);
     }
-
-    private sealed class CountingPoster : IChatPoster
-    {
-        private int _sent;
-
-        public int Sent => Volatile.Read(ref _sent);
-
-        public string Platform => "test";
-
-        public TimeSpan ChannelInterval => TimeSpan.Zero;
-
-        public Task<PostOutcome> SendAsync(OutboundMessage message, CancellationToken ct) =>
-            Task.FromResult<PostOutcome>(new PostOutcome.Sent($"ts-{Interlocked.Increment(ref _sent)}"));
-
-        public Task<string?> FindDeliveredAsync(OutboundMessage message, CancellationToken ct) => Task.FromResult<string?>(null);
-    }
 }
