@@ -31,23 +31,20 @@ public sealed class RetentionSweep(BakeryDbContext db, TimeProvider clock, IOpti
         // Ids follow the order messages were written in: the first one written since the cut-off bounds
         // the sweep, so each batch reads the table from its start by id, not every finished message.
         var bound = await db.Outbox.Where(m => m.CreatedAt >= before).OrderBy(m => m.Id).Select(m => (long?)m.Id).FirstOrDefaultAsync(ct) ?? long.MaxValue;
+        var finished = db.Outbox.Where(m => m.Id < bound && m.CreatedAt < before && m.Status != OutboxStatus.Pending);
         var deleted = 0;
         while (true)
         {
-            var ids = await db.Outbox.Where(m => m.Id < bound && m.CreatedAt < before && m.Status != OutboxStatus.Pending)
-                .OrderBy(m => m.Id).Select(m => m.Id).Take(BatchSize).ToListAsync(ct);
-            if (ids.Count == 0)
-            {
-                return deleted;
-            }
-
+            // Up to the batch's last id, as a range: every finished one before it went in the batches
+            // before (a list of a thousand ids would be a thousand parameters).
+            var last = await finished.OrderBy(m => m.Id).Select(m => (long?)m.Id).Skip(BatchSize - 1).FirstOrDefaultAsync(ct);
             await using (var transaction = await db.Database.BeginTransactionAsync(ct))
             {
-                deleted += await db.Outbox.Where(m => ids.Contains(m.Id) && m.Status != OutboxStatus.Pending).ExecuteDeleteAsync(ct);
+                deleted += await (last is { } upTo ? finished.Where(m => m.Id <= upTo) : finished).ExecuteDeleteAsync(ct);
                 await transaction.CommitAsync(ct);
             }
 
-            if (ids.Count < BatchSize)
+            if (last is null)
             {
                 return deleted;
             }
