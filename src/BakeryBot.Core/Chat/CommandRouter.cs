@@ -55,21 +55,20 @@ public sealed partial class CommandRouter(CommandMap map, IServiceScopeFactory s
     {
         CommandVerb? verb = null;
         string? usage = null;
-        await using var scope = scopes.CreateAsyncScope();
-        var services = scope.ServiceProvider;
-        var db = services.GetRequiredService<BakeryDbContext>();
         try
         {
             CheckStorable(request);
+            await using var scope = scopes.CreateAsyncScope();
+            var services = scope.ServiceProvider;
+            var db = services.GetRequiredService<BakeryDbContext>();
 
             // Who and where first: even a mistyped command tells where the conversation is served.
             db.Actor = new AuditActor(null, request.Platform);
             var identity = await services.GetRequiredService<IdentityService>().ResolveAsync(request, ct);
             if (request.Conversation is { } conversation)
             {
-                // Noted, to be written by the handler's first save in its transaction, ahead of what it posts
-                // there; whatever else comes of the request, once it is over (below).
-                await services.GetRequiredService<ConversationDirectory>().NoteAsync(identity.Tenant.Id, conversation, ct);
+                // Saves on its own, so before the delivery row below joins the unit of work.
+                await services.GetRequiredService<ConversationDirectory>().RememberAsync(identity.Tenant.Id, conversation, ct);
             }
 
             CommandArgs args;
@@ -144,27 +143,6 @@ public sealed partial class CommandRouter(CommandMap map, IServiceScopeFactory s
         catch (Exception ex)
         {
             return Unexpected(ex, request, verb);
-        }
-        finally
-        {
-            await SaveNotedConversationAsync(db, request);
-        }
-    }
-
-    /// <summary>
-    /// Writes the request's conversation when nothing the request saved has (a command that only reads, a
-    /// refusal, a failure), so that what is posted there later finds its way. A failure here is logged:
-    /// the request's answer stands, and the conversation is noted again on its next request.
-    /// </summary>
-    private async Task SaveNotedConversationAsync(BakeryDbContext db, ChatRequest request)
-    {
-        try
-        {
-            await db.SaveNotedConversationAsync(CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            logger.LogWarning(ex, "Could not record the {Platform} conversation {ConversationId}", request.Platform, request.Conversation?.ConversationId);
         }
     }
 
@@ -253,13 +231,6 @@ public sealed partial class CommandRouter(CommandMap map, IServiceScopeFactory s
         if (tenantId is not { } id)
         {
             return true;
-        }
-
-        if (request.Conversation is { } conversation)
-        {
-            // Known as a rule, the request having written it; but a command's transaction that held it may
-            // have rolled back after its save, and the reply must find its way.
-            await scope.ServiceProvider.GetRequiredService<ConversationDirectory>().NoteAsync(id, conversation, ct);
         }
 
         post(scope.ServiceProvider.GetRequiredService<CardPublisher>(), id, Marked(reply));

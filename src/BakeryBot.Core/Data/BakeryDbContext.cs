@@ -24,8 +24,6 @@ public abstract class BakeryDbContext : DbContext
     private AuditActor? _actor;
     private int _actorLease;
     private int _outboxWaitingLease = -1;
-    private NotedConversation? _conversation;
-    private int _conversationLease = -1;
 
     /// <summary>
     /// The bot's contexts come from a pool (<see cref="DatabaseSetup"/>): one is built once and then
@@ -50,59 +48,6 @@ public abstract class BakeryDbContext : DbContext
         {
             _actor = value;
             _actorLease = ContextId.Lease;
-        }
-    }
-
-    /// <summary>
-    /// A conversation this unit of work has seen and not yet written (<see cref="ConversationDirectory.NoteAsync"/>):
-    /// the next save writes it in its transaction, ahead of the rows that may post there.
-    /// </summary>
-    internal NotedConversation? NotedConversation
-    {
-        get => _conversationLease == ContextId.Lease ? _conversation : null;
-        set
-        {
-            _conversation = value;
-            _conversationLease = ContextId.Lease;
-        }
-    }
-
-    /// <summary>
-    /// Writes the conversation this unit of work has noted, if any, in a transaction of its own (or the
-    /// caller's), and nothing else: what else the unit of work has pending stays pending.
-    /// </summary>
-    public async Task SaveNotedConversationAsync(CancellationToken ct)
-    {
-        if (NotedConversation is not { } noted)
-        {
-            return;
-        }
-
-        var own = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(ct) : null;
-        try
-        {
-            await ConversationDirectory.WriteAsync(this, noted, ct);
-            if (own is not null)
-            {
-                await own.CommitAsync(ct);
-            }
-
-            ForgetNoted(noted);
-        }
-        finally
-        {
-            if (own is not null)
-            {
-                await own.DisposeAsync();
-            }
-        }
-    }
-
-    private void ForgetNoted(NotedConversation noted)
-    {
-        if (ReferenceEquals(NotedConversation, noted))
-        {
-            NotedConversation = null;
         }
     }
 
@@ -265,18 +210,11 @@ public abstract class BakeryDbContext : DbContext
         // as a lone statement it would meet the other writers' transactions in SQLite's busy handler,
         // which sleeps and retries, and wait far longer.
         var followUps = pendingAudits.Count > 0 || graphTenants.Count > 0;
-        var conversation = NotedConversation;
-        var ownTransaction = Database.CurrentTransaction is null && (followUps || conversation is not null || (ChangeTracker.HasChanges() && Database.IsSqlite()))
+        var ownTransaction = Database.CurrentTransaction is null && (followUps || (ChangeTracker.HasChanges() && Database.IsSqlite()))
             ? await Database.BeginTransactionAsync(cancellationToken)
             : null;
         try
         {
-            if (conversation is not null)
-            {
-                // First, so that the outbox rows of this save find where to post.
-                await ConversationDirectory.WriteAsync(this, conversation, cancellationToken);
-            }
-
             // With follow-ups, accepted at once: the second save below must not insert these rows again.
             var result = await base.SaveChangesAsync(followUps || acceptAllChangesOnSuccess, cancellationToken);
             if (followUps)
@@ -308,13 +246,6 @@ public abstract class BakeryDbContext : DbContext
             if (ownTransaction is not null)
             {
                 await ownTransaction.CommitAsync(cancellationToken);
-            }
-
-            if (conversation is not null)
-            {
-                // In the caller's transaction, it is written when that commits; should it roll back
-                // instead, the reply that follows a failure notes the conversation again.
-                ForgetNoted(conversation);
             }
 
             NoteOutbox(outboxAdded);

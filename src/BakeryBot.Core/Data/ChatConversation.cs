@@ -1,8 +1,6 @@
 using BakeryBot.Core.People;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace BakeryBot.Core.Data;
 
@@ -62,9 +60,6 @@ internal sealed class ChatConversationMapping : IEntityTypeConfiguration<ChatCon
 /// </summary>
 public sealed record ConversationSighting(string Platform, string TenantExternalId, string ConversationId, string? Endpoint, string? Kind, string? Name, string? TeamId, string? UserId = null);
 
-/// <summary>A conversation a unit of work has seen, to be written with its next save.</summary>
-internal sealed record NotedConversation(int TenantId, ConversationSighting Seen, DateTimeOffset At);
-
 /// <summary>A person's one-to-one conversation with the bot, and where the platform takes posts for it.</summary>
 public sealed record PersonalConversation(string ConversationId, string? Endpoint);
 
@@ -74,80 +69,59 @@ public sealed class ConversationDirectory(BakeryDbContext db, TimeProvider clock
     /// <summary>The <see cref="ChatConversation.Kind"/> of a one-to-one conversation with the bot.</summary>
     public const string PersonalKind = "personal";
 
-    /// <summary>Records a conversation, or what changed about it, at once. Returns true when it is new.</summary>
+    /// <summary>Records a conversation, or what changed about it. Returns true when it is new.</summary>
     public async Task<bool> RememberAsync(int tenantId, ConversationSighting seen, CancellationToken ct)
     {
-        var isNew = await NoteAsync(tenantId, seen, ct);
-        await db.SaveNotedConversationAsync(ct);
-        return isNew;
-    }
-
-    /// <summary>
-    /// Notes a conversation, or what changed about it, for the unit of work's next save to write in its
-    /// transaction (<see cref="BakeryDbContext.SaveNotedConversationAsync"/> writes it alone). Nothing is
-    /// noted when nothing is new: no write on the request path. Returns true when it is new.
-    /// </summary>
-    public async Task<bool> NoteAsync(int tenantId, ConversationSighting seen, CancellationToken ct)
-    {
         var now = clock.GetUtcNow();
-        var known = await db.Set<ChatConversation>().AsNoTracking().FirstOrDefaultAsync(c => c.TenantId == tenantId && c.ConversationId == seen.ConversationId, ct);
+        var known = await db.Set<ChatConversation>().FirstOrDefaultAsync(c => c.TenantId == tenantId && c.ConversationId == seen.ConversationId, ct);
         if (known is not null && (seen.Endpoint ?? known.Endpoint) == known.Endpoint && (seen.Name ?? known.Name) == known.Name
             && (seen.TeamId ?? known.TeamId) == known.TeamId && (seen.UserId ?? known.UserId) == known.UserId
             && now - known.LastSeenAt < TimeSpan.FromDays(1))
         {
+            // Nothing new: no write on the request path.
             return false;
         }
 
-        db.NotedConversation = new NotedConversation(tenantId, seen, now);
-        return known is null;
-    }
-
-    /// <summary>
-    /// Writes a noted conversation inside the context's transaction as one statement that inserts it or
-    /// updates what the platform told anew: two requests from a new conversation at once (a thread's
-    /// first messages) both stand, and neither fails the work it is saved with.
-    /// </summary>
-    internal static async Task WriteAsync(BakeryDbContext db, NotedConversation noted, CancellationToken ct)
-    {
-        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
-            ?? throw new InvalidOperationException("A conversation is written inside a transaction.");
-        var entity = db.Model.FindEntityType(typeof(ChatConversation))!;
-        var sql = db.GetService<ISqlGenerationHelper>();
-        var table = sql.DelimitIdentifier(entity.GetTableName()!);
-        await using var command = transaction.Connection!.CreateCommand();
-        command.Transaction = transaction;
-        var seen = noted.Seen;
-        var values = new (string Property, object? Value)[]
+        ChatConversation? added = null;
+        if (known is null)
         {
-            (nameof(ChatConversation.TenantId), noted.TenantId),
-            (nameof(ChatConversation.Platform), seen.Platform),
-            (nameof(ChatConversation.ConversationId), seen.ConversationId),
-            (nameof(ChatConversation.Endpoint), seen.Endpoint),
-            (nameof(ChatConversation.Kind), seen.Kind),
-            (nameof(ChatConversation.Name), seen.Name),
-            (nameof(ChatConversation.TeamId), seen.TeamId),
-            (nameof(ChatConversation.UserId), seen.UserId),
-            (nameof(ChatConversation.FirstSeenAt), noted.At),
-            (nameof(ChatConversation.LastSeenAt), noted.At),
-        };
-        string Column(string property) => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName());
-        for (var i = 0; i < values.Length; i++)
+            added = new ChatConversation
+            {
+                TenantId = tenantId,
+                Platform = seen.Platform,
+                ConversationId = seen.ConversationId,
+                Endpoint = seen.Endpoint,
+                Kind = seen.Kind,
+                Name = seen.Name,
+                TeamId = seen.TeamId,
+                UserId = seen.UserId,
+                FirstSeenAt = now,
+                LastSeenAt = now,
+            };
+            db.Set<ChatConversation>().Add(added);
+        }
+        else
         {
-            // The model's own mapping, so that a value is stored as EF Core stores it (a time as SQLite's integer).
-            var property = entity.FindProperty(values[i].Property)!;
-            command.Parameters.Add(property.GetRelationalTypeMapping().CreateParameter(command, $"@p{i}", values[i].Value, property.IsNullable));
+            known.Endpoint = seen.Endpoint ?? known.Endpoint;
+            known.Kind = seen.Kind ?? known.Kind;
+            known.Name = seen.Name ?? known.Name;
+            known.TeamId = seen.TeamId ?? known.TeamId;
+            known.UserId = seen.UserId ?? known.UserId;
+            known.LastSeenAt = now;
         }
 
-        // What the platform leaves out now stays as it was; the time seen moves on.
-        var kept = new[] { nameof(ChatConversation.Endpoint), nameof(ChatConversation.Kind), nameof(ChatConversation.Name), nameof(ChatConversation.TeamId), nameof(ChatConversation.UserId) }
-            .Select(p => $"{Column(p)} = COALESCE(excluded.{Column(p)}, {table}.{Column(p)})");
-        command.CommandText = $"""
-            INSERT INTO {table} ({string.Join(", ", values.Select(v => Column(v.Property)))})
-            VALUES ({string.Join(", ", values.Select((_, i) => $"@p{i}"))})
-            ON CONFLICT ({Column(nameof(ChatConversation.TenantId))}, {Column(nameof(ChatConversation.ConversationId))}) DO UPDATE SET
-            {string.Join(", ", kept)}, {Column(nameof(ChatConversation.LastSeenAt))} = excluded.{Column(nameof(ChatConversation.LastSeenAt))}
-            """;
-        await command.ExecuteNonQueryAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException) when (added is not null)
+        {
+            // Two requests from a new conversation at once: the other one recorded it.
+            db.Entry(added).State = EntityState.Detached;
+            return false;
+        }
+
+        return known is null;
     }
 
     /// <summary>
