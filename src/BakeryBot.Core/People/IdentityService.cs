@@ -60,19 +60,20 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
             return tenant;
         }
 
-        tenant = new Tenant { Platform = request.Platform, ExternalId = request.TenantId, Name = request.TenantName, CreatedAt = clock.GetUtcNow() };
-        db.Tenants.Add(tenant);
-        try
+        // A conditional insert: of a new workspace's first requests arriving together, one creates it and
+        // the others find it.
+        var created = new Tenant { Platform = request.Platform, ExternalId = request.TenantId, Name = request.TenantName, CreatedAt = clock.GetUtcNow() };
+        var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        await using (own)
         {
-            await db.SaveChangesAsync(ct);
-            return tenant;
+            await db.InsertUnlessPresentAsync(created, [nameof(Tenant.Platform), nameof(Tenant.ExternalId)], ct);
+            if (own is not null)
+            {
+                await own.CommitAsync(ct);
+            }
         }
-        catch (DbUpdateException)
-        {
-            // Another request created it at the same moment: use theirs.
-            db.Entry(tenant).State = EntityState.Detached;
-            return await db.Tenants.SingleAsync(t => t.Platform == request.Platform && t.ExternalId == request.TenantId, ct);
-        }
+
+        return await db.Tenants.SingleAsync(t => t.Platform == request.Platform && t.ExternalId == request.TenantId, ct);
     }
 
     private async Task<(Person Person, bool IsNew)> FindOrCreatePersonAsync(Tenant tenant, ChatRequest request, CancellationToken ct)
@@ -111,33 +112,71 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
             return (person, false);
         }
 
+        // None of the ids is known: a new person, their audit row, then each id by a conditional insert. An id
+        // taken meanwhile means a request of the same person arriving together created them: that person
+        // stands, and this one is undone (to a savepoint inside a caller's transaction).
         person = new Person
         {
             TenantId = tenant.Id,
             DisplayName = string.IsNullOrWhiteSpace(request.UserName) ? request.UserId : request.UserName,
             CreatedAt = clock.GetUtcNow(),
-            Identities = ids.Select(id => new PersonIdentity { TenantId = tenant.Id, Platform = request.Platform, ExternalId = id }).ToList(),
         };
-        db.People.Add(person);
-        try
+        const string Savepoint = "new_person";
+        var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        await using (own)
         {
-            await db.SaveChangesAsync(ct);
-            if (!request.UserId.StartsWith(SystemPrefix, StringComparison.Ordinal))
+            var transaction = db.Database.CurrentTransaction!;
+            if (own is null)
             {
-                profiles.Enqueue(new ProfileLookup(person.Id, request.Platform, request.TenantId, request.UserId));
-            }
-            return (person, true);
-        }
-        catch (DbUpdateException)
-        {
-            db.Entry(person).State = EntityState.Detached;
-            foreach (var identity in person.Identities)
-            {
-                db.Entry(identity).State = EntityState.Detached;
+                await transaction.CreateSavepointAsync(Savepoint, ct);
             }
 
-            return (await FindPersonAsync(tenant.Id, ids, ct) ?? throw new InvalidOperationException("Person vanished."), false);
+            db.People.Add(person);
+            await db.SaveChangesAsync(ct);
+            var allTheirs = true;
+            foreach (var id in ids)
+            {
+                allTheirs &= await db.InsertUnlessPresentAsync(new PersonIdentity { TenantId = tenant.Id, Platform = request.Platform, ExternalId = id, PersonId = person.Id }, [nameof(PersonIdentity.TenantId), nameof(PersonIdentity.ExternalId)], ct);
+            }
+
+            if (allTheirs)
+            {
+                if (own is not null)
+                {
+                    await own.CommitAsync(ct);
+                }
+                else
+                {
+                    await transaction.ReleaseSavepointAsync(Savepoint, ct);
+                }
+
+                await db.Entry(person).Collection(p => p.Identities).LoadAsync(ct);
+                if (!request.UserId.StartsWith(SystemPrefix, StringComparison.Ordinal))
+                {
+                    profiles.Enqueue(new ProfileLookup(person.Id, request.Platform, request.TenantId, request.UserId));
+                }
+
+                return (person, true);
+            }
+
+            if (own is not null)
+            {
+                await own.RollbackAsync(ct);
+            }
+            else
+            {
+                await transaction.RollbackToSavepointAsync(Savepoint, ct);
+            }
         }
+
+        // Forget what was undone: the person and its audit row.
+        var auditKey = ((IAudited)person).AuditKey;
+        foreach (var entry in db.ChangeTracker.Entries().Where(e => ReferenceEquals(e.Entity, person) || e.Entity is AuditEntry { RecordType: "person" } a && a.RecordKey == auditKey).ToList())
+        {
+            entry.State = EntityState.Detached;
+        }
+
+        return (await FindPersonAsync(tenant.Id, ids, ct) ?? throw new InvalidOperationException("Person vanished."), false);
     }
 
     private async Task<Person?> FindPersonAsync(int tenantId, List<string> ids, CancellationToken ct)

@@ -1,6 +1,13 @@
+using System.Data.Common;
 using BakeryBot.Core.Chat;
+using BakeryBot.Core.Data;
+using BakeryBot.Core.People;
 using BakeryBot.Core.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace BakeryBot.Core.Tests.People;
 
@@ -35,6 +42,109 @@ public abstract class IdentityRaceTests(DbProvider provider)
         Assert.Equal(1, await app.QueryAsync(db => db.People.CountAsync()));
         // The ids are added by conditional inserts: no statement failed on the way.
         Assert.Empty(log.Errors);
+    }
+
+    [SkippableFact]
+    public async Task A_new_workspaces_and_a_new_persons_first_requests_arriving_together_make_one_of_each_and_no_error()
+    {
+        await using var first = await CoreTestApp.CreateAsync(provider);
+        var log = new LogLines();
+        await using var app = first.AnotherInstance(log.AddTo);
+
+        for (var round = 0; round < 3; round++)
+        {
+            // Each round a workspace nobody has seen, and in it a person known by two ids (Teams: 29: and object id).
+            var (tenant, user) = ($"T-new-{round}", $"erin-{round}");
+            // Each on a thread of its own: on SQLite a request may otherwise run to its end before the next starts.
+            using var go = new ManualResetEventSlim();
+            var requests = Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+            {
+                go.Wait();
+                return app.Router.HandleAsync(
+                    CoreTestApp.Request(user, tenant) with { Command = "bakery", Text = "whoami", UserAliases = [$"{user}-aad"] },
+                    CancellationToken.None);
+            })).ToList();
+            go.Set();
+
+            var replies = await Task.WhenAll(requests);
+
+            Assert.All(replies, r => Assert.Equal(ReplyKind.Private, r.Kind));
+            Assert.Equal(1, await app.QueryAsync(db => db.Tenants.CountAsync(t => t.ExternalId == tenant)));
+            var people = await app.QueryAsync(db => db.People.Where(p => p.Identities.Any(i => i.ExternalId == user)).Select(p => new { p.Id, Ids = p.Identities.Count }).ToListAsync());
+            Assert.Single(people);
+            Assert.Equal(2, people[0].Ids);
+            // One person created, so one audit row for it.
+            Assert.Equal(1, await app.QueryAsync(db => db.AuditEntries.CountAsync(a => a.RecordType == "person" && a.RecordKey == $"person-{people[0].Id}")));
+        }
+
+        Assert.Equal(3, await app.QueryAsync(db => db.People.CountAsync()));
+        // First sight is taken with conditional inserts: no statement failed on the way, so nothing was logged as an error.
+        Assert.Empty(log.Errors);
+    }
+
+    [SkippableFact]
+    public async Task A_new_person_created_by_another_request_between_the_look_and_the_insert_is_the_one_that_stands()
+    {
+        await using var app = await CoreTestApp.CreateAsync(provider);
+        await app.SendAsync("bakery", "whoami");
+        var tenantId = await app.QueryAsync(db => db.Tenants.Select(t => t.Id).SingleAsync());
+        var log = new LogLines();
+        // When the request begins the transaction that creates frank, another request has just created him.
+        var hook = new BeforeFirstTransaction(() => app.QueryAsync(async db =>
+        {
+            db.People.Add(new Person
+            {
+                TenantId = tenantId,
+                DisplayName = "Frank (the other request)",
+                CreatedAt = app.Clock.GetUtcNow(),
+                Identities = [new PersonIdentity { TenantId = tenantId, Platform = "test", ExternalId = "frank" }],
+            });
+            return await db.SaveChangesAsync();
+        }));
+        // On SQLite the hook comes before the write gate, so that what it runs can write.
+        await using var logged = app.AnotherInstance(s =>
+        {
+            log.AddTo(s);
+            if (provider == DbProvider.Sqlite)
+            {
+                s.RemoveAll<IDbContextOptionsConfiguration<SqliteBakeryDbContext>>();
+                s.ConfigureDbContext<SqliteBakeryDbContext>((_, o) => DatabaseSetup.ConfigureSqlite(o, DatabaseSetup.SqliteConnectionString(app.Database.ConnectionString), hook));
+            }
+            else
+            {
+                s.ConfigureDbContext<PostgresBakeryDbContext>((_, o) => o.AddInterceptors(hook));
+            }
+        });
+
+        var reply = await logged.SendAsync("bakery", "whoami", user: "frank");
+
+        Assert.Equal(ReplyKind.Private, reply.Kind);
+        Assert.True(hook.Fired);
+        var franks = await app.QueryAsync(db => db.People.Where(p => p.Identities.Any(i => i.ExternalId == "frank")).Select(p => p.DisplayName).ToListAsync());
+        Assert.Equal(["Frank (the other request)"], franks);
+        // The person this request began was undone with its audit row: two people, two audit rows.
+        Assert.Equal(2, await app.QueryAsync(db => db.People.CountAsync()));
+        Assert.Equal(2, await app.QueryAsync(db => db.AuditEntries.CountAsync(a => a.RecordType == "person")));
+        Assert.Empty(log.Errors);
+    }
+
+    private sealed class BeforeFirstTransaction(Func<Task> action) : DbTransactionInterceptor
+    {
+        private Func<Task>? _action = action;
+
+        public bool Fired { get; private set; }
+
+        public override async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(
+            DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Exchange(ref _action, null) is { } act)
+            {
+                Fired = true;
+                await act();
+            }
+
+            return result;
+        }
     }
 }
 
