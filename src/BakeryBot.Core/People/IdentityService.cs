@@ -14,6 +14,9 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
     /// <summary>User ids of the bot's own sources; no platform knows them.</summary>
     private const string SystemPrefix = "bot:";
 
+    /// <summary>A person's id is unique in its tenant.</summary>
+    private static readonly string[] IdentityKey = [nameof(PersonIdentity.TenantId), nameof(PersonIdentity.ExternalId)];
+
     public async Task<Identity> ResolveAsync(ChatRequest request, CancellationToken ct)
     {
         var tenant = await FindOrCreateTenantAsync(request, ct);
@@ -89,14 +92,20 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
             {
                 // Conditional inserts: an id another person has already stands (theirs), and so does one
                 // a concurrent request of the same person adds at the same moment (their first clicks
-                // often arrive together), without a failed statement.
-                foreach (var id in missing)
+                // often arrive together), without a failed statement. In a transaction, so that on SQLite
+                // they take their turn at the write gate rather than wait in SQLite's busy handler.
+                var adding = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+                await using (adding)
                 {
-                    await db.Database.ExecuteSqlAsync($"""
-                        INSERT INTO "PersonIdentities" ("TenantId", "Platform", "ExternalId", "PersonId")
-                        VALUES ({tenant.Id}, {request.Platform}, {id}, {person.Id})
-                        ON CONFLICT ("TenantId", "ExternalId") DO NOTHING
-                        """, ct);
+                    foreach (var id in missing)
+                    {
+                        await db.InsertUnlessPresentAsync(new PersonIdentity { TenantId = tenant.Id, Platform = request.Platform, ExternalId = id, PersonId = person.Id }, IdentityKey, ct);
+                    }
+
+                    if (adding is not null)
+                    {
+                        await adding.CommitAsync(ct);
+                    }
                 }
 
                 await db.Entry(person).Collection(p => p.Identities).LoadAsync(ct);
@@ -136,7 +145,7 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
             var allTheirs = true;
             foreach (var id in ids)
             {
-                allTheirs &= await db.InsertUnlessPresentAsync(new PersonIdentity { TenantId = tenant.Id, Platform = request.Platform, ExternalId = id, PersonId = person.Id }, [nameof(PersonIdentity.TenantId), nameof(PersonIdentity.ExternalId)], ct);
+                allTheirs &= await db.InsertUnlessPresentAsync(new PersonIdentity { TenantId = tenant.Id, Platform = request.Platform, ExternalId = id, PersonId = person.Id }, IdentityKey, ct);
             }
 
             if (allTheirs)
