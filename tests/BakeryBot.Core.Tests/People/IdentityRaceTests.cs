@@ -150,4 +150,66 @@ public abstract class IdentityRaceTests(DbProvider provider)
 
 public sealed class SqliteIdentityRaceTests() : IdentityRaceTests(DbProvider.Sqlite);
 
-public sealed class PostgresIdentityRaceTests() : IdentityRaceTests(DbProvider.Postgres);
+public sealed class PostgresIdentityRaceTests() : IdentityRaceTests(DbProvider.Postgres)
+{
+    /// <summary>
+    /// Inside a caller's transaction (an import naming owners), another request can create the same new
+    /// person only on PostgreSQL (on SQLite the caller holds the one write turn): the person begun here is
+    /// undone to a savepoint, theirs stands, and the caller's transaction goes on to commit its own work.
+    /// </summary>
+    [SkippableFact]
+    public async Task Inside_a_callers_transaction_a_person_created_meanwhile_is_the_one_that_stands_and_the_rest_commits()
+    {
+        await using var app = await CoreTestApp.CreateAsync(DbProvider.Postgres);
+        await app.SendAsync("bakery", "whoami");
+        var tenant = await app.QueryAsync(db => db.Tenants.AsNoTracking().SingleAsync());
+        var competitor = new BeforePersonInsert(() => app.QueryAsync(async db =>
+        {
+            db.People.Add(new Person
+            {
+                TenantId = tenant.Id,
+                DisplayName = "Gina (the other request)",
+                CreatedAt = app.Clock.GetUtcNow(),
+                Identities = [new PersonIdentity { TenantId = tenant.Id, Platform = "test", ExternalId = "gina" }],
+            });
+            return await db.SaveChangesAsync();
+        }));
+        await using var hooked = app.AnotherInstance(s => s.ConfigureDbContext<PostgresBakeryDbContext>((_, o) => o.AddInterceptors(competitor)));
+
+        string name;
+        await using (var scope = hooked.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<BakeryDbContext>();
+            await using var tx = await db.Database.BeginTransactionAsync();
+            var gina = await scope.ServiceProvider.GetRequiredService<IdentityService>().FindOrCreateAsync(await db.Tenants.SingleAsync(), "gina", CancellationToken.None);
+            name = gina.DisplayName;
+            db.InboundDeliveries.Add(new InboundDelivery { Platform = "test", DeliveryId = "import-1", ReceivedAt = app.Clock.GetUtcNow() });
+            await db.SaveChangesAsync();
+            await tx.CommitAsync();
+        }
+
+        Assert.True(competitor.Fired);
+        Assert.Equal("Gina (the other request)", name);
+        Assert.Equal(["Gina (the other request)"], await app.QueryAsync(db => db.People.Where(p => p.DisplayName.StartsWith("Gina") || p.DisplayName == "gina").Select(p => p.DisplayName).ToListAsync()));
+        Assert.Equal(1, await app.QueryAsync(db => db.InboundDeliveries.CountAsync(d => d.DeliveryId == "import-1")));
+        Assert.Equal(2, await app.QueryAsync(db => db.AuditEntries.CountAsync(a => a.RecordType == "person")));
+    }
+
+    private sealed class BeforePersonInsert(Func<Task> action) : DbCommandInterceptor
+    {
+        private Func<Task>? _action = action;
+
+        public bool Fired { get; private set; }
+
+        public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            if (command.CommandText.Contains("INSERT INTO \"People\"", StringComparison.Ordinal) && Interlocked.Exchange(ref _action, null) is { } act)
+            {
+                Fired = true;
+                await act();
+            }
+
+            return result;
+        }
+    }
+}
