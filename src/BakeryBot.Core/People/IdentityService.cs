@@ -87,7 +87,10 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
         var person = await FindPersonAsync(tenant.Id, ids, ct);
         if (person is not null)
         {
-            var missing = ids.Where(id => person.Identities.All(i => i.ExternalId != id)).ToList();
+            // The ids nobody has: the look above tracked every person known by one of them, with their ids,
+            // so an id of another person (theirs, and it stands) is not tried again on every request.
+            var known = db.ChangeTracker.Entries<PersonIdentity>().Where(e => e.Entity.TenantId == tenant.Id).Select(e => e.Entity.ExternalId).ToHashSet(StringComparer.Ordinal);
+            var missing = ids.Where(id => !known.Contains(id)).ToList();
             if (missing.Count > 0)
             {
                 // Conditional inserts: an id another person has already stands (theirs), and so does one

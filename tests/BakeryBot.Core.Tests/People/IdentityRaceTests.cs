@@ -128,6 +128,52 @@ public abstract class IdentityRaceTests(DbProvider provider)
         Assert.Empty(log.Errors);
     }
 
+    [SkippableFact]
+    public async Task An_alias_that_is_another_persons_is_not_tried_again_on_every_request()
+    {
+        await using var app = await CoreTestApp.CreateAsync(provider);
+        await app.SendAsync("bakery", "whoami", user: "ivan");
+        await app.SendAsync("bakery", "whoami", user: "shared-aad");
+        var counter = new TransactionsBegun();
+        await using var counted = app.AnotherInstance(s =>
+        {
+            if (provider == DbProvider.Sqlite)
+            {
+                s.ConfigureDbContext<SqliteBakeryDbContext>((_, o) => o.AddInterceptors(counter));
+            }
+            else
+            {
+                s.ConfigureDbContext<PostgresBakeryDbContext>((_, o) => o.AddInterceptors(counter));
+            }
+        });
+
+        for (var i = 0; i < 3; i++)
+        {
+            var reply = await counted.Router.HandleAsync(CoreTestApp.Request("ivan") with { Command = "bakery", Text = "whoami", UserAliases = ["shared-aad"] }, CancellationToken.None);
+            Assert.Equal(ReplyKind.Private, reply.Kind);
+        }
+
+        // Ivan is Ivan (his main id wins), the alias stays the other person's, and nothing was written.
+        Assert.Equal(0, counter.Count);
+        Assert.Equal(2, await app.QueryAsync(db => db.People.CountAsync()));
+        var owners = await app.QueryAsync(db => db.PersonIdentities.Where(i => i.ExternalId == "ivan" || i.ExternalId == "shared-aad").Select(i => i.PersonId).ToListAsync());
+        Assert.Equal(2, owners.Count);
+        Assert.Equal(2, owners.Distinct().Count());
+    }
+
+    private sealed class TransactionsBegun : DbTransactionInterceptor
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public override ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _count);
+            return ValueTask.FromResult(result);
+        }
+    }
+
     private sealed class BeforeFirstTransaction(Func<Task> action) : DbTransactionInterceptor
     {
         private Func<Task>? _action = action;
