@@ -1,5 +1,7 @@
+using System.Globalization;
 using BakeryBot.Core.Chat;
 using BakeryBot.Core.People;
+using Humanizer;
 
 namespace BakeryBot.Core.Changes;
 
@@ -103,7 +105,7 @@ public sealed class ChangeCommands : IChatModule
         }
 
         var lines = shown.Take(30).Select(c => $"{c.RecordId} {c.Title} · {ChangeService.Word(c.State)} · {ChangeService.Word(c.Risk)} risk · {Times.Span(c.WindowStart, c.WindowEnd)}");
-        return ChatReply.Private("", new Card($"{(filter is null ? "Open" : char.ToUpperInvariant(filter[0]) + filter[1..])} changes ({shown.Count})", CardAccent.Info, [new TextSection(string.Join('\n', lines))], []));
+        return ChatReply.Private("", new Card($"{(filter is null ? "Open" : filter.Transform(CultureInfo.InvariantCulture, To.SentenceCase))} changes ({shown.Count})", CardAccent.Info, [new TextSection(string.Join('\n', lines))], []));
     }
 
     private static Task<ChatReply> ApproveAsync(CommandContext ctx) => VoteAsync(ctx, VoteKind.Approve, "/change approve CHG-7");
@@ -164,7 +166,7 @@ public sealed class ChangeCommands : IChatModule
                 var count = ctx.Args.Take(t => t.Kind == TokenKind.Word)?.Text;
                 var quorum = int.TryParse(count, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : throw new UserException("How many approvals? As in `/change cab quorum high 3`.");
                 var changed = await service.SetQuorumAsync(ctx.Tenant.Id, risk, quorum, ctx.Cancellation);
-                return ChatReply.Private(changed ? $"{char.ToUpperInvariant(ChangeService.Word(risk)[0])}{ChangeService.Word(risk)[1..]}-risk changes need {quorum} approval{(quorum == 1 ? "" : "s")} now." : "That was the quorum already.");
+                return ChatReply.Private(changed ? $"{ChangeService.Word(risk).Transform(CultureInfo.InvariantCulture, To.SentenceCase)}-risk changes need {quorum} approval{(quorum == 1 ? "" : "s")} now." : "That was the quorum already.");
             default:
                 var settings = await service.SettingsAsync(ctx.Tenant.Id, ctx.Cancellation);
                 return ChatReply.Private($"The CAB decides in {(settings.ChannelId is { } c ? $"<#{c}>" : "the channel where a change is requested")}; approvals needed: low {settings.QuorumLow}, medium {settings.QuorumMedium}, high {settings.QuorumHigh} (one more for an emergency in a freeze). `/change cab channel #cab` or `/change cab quorum high 3` changes it.");

@@ -7,6 +7,7 @@ using BakeryBot.Core.People;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -133,37 +134,58 @@ public abstract class BakeryDbContext : DbContext
     }
 
     /// <summary>
-    /// Inserts <paramref name="row"/> unless a row with the same values of <paramref name="uniqueBy"/> (the
-    /// properties of a unique index) is there, as one statement in the caller's transaction, and says
-    /// whether it inserted. Of first sightings arriving together (a new workspace, a new person) one inserts
-    /// and the others find its row, without a failed statement logged as an error. The row is not tracked.
+    /// Inserts each of <paramref name="rows"/> unless a row with the same values of <paramref name="uniqueBy"/>
+    /// (the properties of a unique index) is there, one statement each, in the caller's transaction or one
+    /// of its own (on SQLite a turn at the write gate), and says how many it inserted. Of first sightings
+    /// arriving together (a new workspace, a new person) one inserts and the others find its row, without a
+    /// failed statement logged as an error. The rows are not tracked.
     /// </summary>
-    internal async Task<bool> InsertUnlessPresentAsync<T>(T row, IReadOnlyList<string> uniqueBy, CancellationToken ct)
+    internal async Task<int> InsertUnlessPresentAsync<T>(IReadOnlyList<T> rows, IReadOnlyList<string> uniqueBy, CancellationToken ct)
         where T : class
     {
-        var transaction = Database.CurrentTransaction?.GetDbTransaction()
-            ?? throw new InvalidOperationException("A row is inserted unless present inside a transaction.");
-        var entity = Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not stored.");
-        var sql = this.GetService<ISqlGenerationHelper>();
-        string Column(Microsoft.EntityFrameworkCore.Metadata.IProperty property) => sql.DelimitIdentifier(property.GetColumnName());
-        // Every stored property but a key the database generates; each value as EF Core would store it (its
-        // mapping converts, as a time to SQLite's integer).
-        var properties = entity.GetProperties().Where(p => p.ValueGenerated != Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.OnAdd).ToList();
-        await using var command = transaction.Connection!.CreateCommand();
-        command.Transaction = transaction;
-        for (var i = 0; i < properties.Count; i++)
+        if (rows.Count == 0)
         {
-            var property = properties[i];
-            var value = (property.PropertyInfo ?? throw new InvalidOperationException($"{typeof(T).Name}.{property.Name} has no property to read.")).GetValue(row);
-            command.Parameters.Add(property.GetRelationalTypeMapping().CreateParameter(command, $"@p{i}", value, property.IsNullable));
+            return 0;
         }
 
-        command.CommandText = $"""
+        var entity = Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not stored.");
+        var sql = this.GetService<ISqlGenerationHelper>();
+        string Column(IProperty property) => sql.DelimitIdentifier(property.GetColumnName());
+        // Every stored property but a key the database generates; each value as EF Core would store it (its
+        // mapping converts, as a time to SQLite's integer).
+        var properties = entity.GetProperties().Where(p => p.ValueGenerated != ValueGenerated.OnAdd).ToList();
+        var text = $"""
             INSERT INTO {sql.DelimitIdentifier(entity.GetTableName()!)} ({string.Join(", ", properties.Select(Column))})
             VALUES ({string.Join(", ", properties.Select((_, i) => $"@p{i}"))})
             ON CONFLICT ({string.Join(", ", uniqueBy.Select(name => Column(entity.FindProperty(name)!)))}) DO NOTHING
             """;
-        return await command.ExecuteNonQueryAsync(ct) == 1;
+        var own = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(ct) : null;
+        await using (own)
+        {
+            var transaction = Database.CurrentTransaction!.GetDbTransaction();
+            var inserted = 0;
+            foreach (var row in rows)
+            {
+                await using var command = transaction.Connection!.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = text;
+                for (var i = 0; i < properties.Count; i++)
+                {
+                    var property = properties[i];
+                    var value = (property.PropertyInfo ?? throw new InvalidOperationException($"{typeof(T).Name}.{property.Name} has no property to read.")).GetValue(row);
+                    command.Parameters.Add(property.GetRelationalTypeMapping().CreateParameter(command, $"@p{i}", value, property.IsNullable));
+                }
+
+                inserted += await command.ExecuteNonQueryAsync(ct);
+            }
+
+            if (own is not null)
+            {
+                await own.CommitAsync(ct);
+            }
+
+            return inserted;
+        }
     }
 
     /// <summary>

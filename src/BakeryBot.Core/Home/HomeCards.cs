@@ -70,7 +70,7 @@ public static class HomeCards
         }
 
         var joined = parts.Count <= 1 ? string.Concat(parts) : $"{string.Join(", ", parts[..^1])} and {parts[^1]}";
-        var text = parts.Count == 0 ? "✅ Nothing needs you right now." : $"{char.ToUpperInvariant(joined[0])}{joined[1..]}.";
+        var text = parts.Count == 0 ? "✅ Nothing needs you right now." : $"{joined.Transform(CultureInfo.InvariantCulture, To.SentenceCase)}.";
         var accent = view.Incidents.Count > 0 ? Severity.Accent(view.Incidents.Min(i => i.Severity)) : view.IsQuiet ? CardAccent.Success : CardAccent.Info;
         return new Card($"🏠 Home: what needs you, {view.Person.DisplayName}", accent, [new TextSection(text)], [], $"As of {TimerCards.Local(now, zone, culture)} ({zone.Id}).");
     }

@@ -1,9 +1,11 @@
+using System.Globalization;
 using BakeryBot.Core.Chat;
 using BakeryBot.Core.Cmdb;
 using BakeryBot.Core.Data;
 using BakeryBot.Core.Data.Outbox;
 using BakeryBot.Core.People;
 using BakeryBot.Core.Problems;
+using Humanizer;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -251,7 +253,7 @@ public sealed class IncidentService(BakeryDbContext db, CmdbService cmdb, Knowle
     {
         if (open.State == IncidentState.Mitigated)
         {
-            await NoteAsync(tenant, monitor, open.RecordId, kind, char.ToUpperInvariant(what[0]) + what[1..], ct);
+            await NoteAsync(tenant, monitor, open.RecordId, kind, what.Transform(CultureInfo.InvariantCulture, To.SentenceCase), ct);
             return false;
         }
 

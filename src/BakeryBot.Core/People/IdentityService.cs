@@ -66,16 +66,7 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
         // A conditional insert: of a new workspace's first requests arriving together, one creates it and
         // the others find it.
         var created = new Tenant { Platform = request.Platform, ExternalId = request.TenantId, Name = request.TenantName, CreatedAt = clock.GetUtcNow() };
-        var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
-        await using (own)
-        {
-            await db.InsertUnlessPresentAsync(created, [nameof(Tenant.Platform), nameof(Tenant.ExternalId)], ct);
-            if (own is not null)
-            {
-                await own.CommitAsync(ct);
-            }
-        }
-
+        await db.InsertUnlessPresentAsync([created], [nameof(Tenant.Platform), nameof(Tenant.ExternalId)], ct);
         return await db.Tenants.SingleAsync(t => t.Platform == request.Platform && t.ExternalId == request.TenantId, ct);
     }
 
@@ -97,19 +88,7 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
                 // a concurrent request of the same person adds at the same moment (their first clicks
                 // often arrive together), without a failed statement. In a transaction, so that on SQLite
                 // they take their turn at the write gate rather than wait in SQLite's busy handler.
-                var adding = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
-                await using (adding)
-                {
-                    foreach (var id in missing)
-                    {
-                        await db.InsertUnlessPresentAsync(new PersonIdentity { TenantId = tenant.Id, Platform = request.Platform, ExternalId = id, PersonId = person.Id }, IdentityKey, ct);
-                    }
-
-                    if (adding is not null)
-                    {
-                        await adding.CommitAsync(ct);
-                    }
-                }
+                await db.InsertUnlessPresentAsync(IdentitiesOf(person, tenant, request.Platform, missing), IdentityKey, ct);
 
                 await db.Entry(person).Collection(p => p.Identities).LoadAsync(ct);
             }
@@ -126,7 +105,7 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
 
         // None of the ids is known: a new person, their audit row, then each id by a conditional insert. An id
         // taken meanwhile means a request of the same person arriving together created them: that person
-        // stands, and this one is undone (to a savepoint inside a caller's transaction).
+        // stands, and this one is undone to a savepoint (inside a caller's transaction, whose own work goes on).
         person = new Person
         {
             TenantId = tenant.Id,
@@ -138,28 +117,15 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
         await using (own)
         {
             var transaction = db.Database.CurrentTransaction!;
-            if (own is null)
-            {
-                await transaction.CreateSavepointAsync(Savepoint, ct);
-            }
-
+            await transaction.CreateSavepointAsync(Savepoint, ct);
             db.People.Add(person);
             await db.SaveChangesAsync(ct);
-            var allTheirs = true;
-            foreach (var id in ids)
+            if (await db.InsertUnlessPresentAsync(IdentitiesOf(person, tenant, request.Platform, ids), IdentityKey, ct) == ids.Count)
             {
-                allTheirs &= await db.InsertUnlessPresentAsync(new PersonIdentity { TenantId = tenant.Id, Platform = request.Platform, ExternalId = id, PersonId = person.Id }, IdentityKey, ct);
-            }
-
-            if (allTheirs)
-            {
+                await transaction.ReleaseSavepointAsync(Savepoint, ct);
                 if (own is not null)
                 {
                     await own.CommitAsync(ct);
-                }
-                else
-                {
-                    await transaction.ReleaseSavepointAsync(Savepoint, ct);
                 }
 
                 await db.Entry(person).Collection(p => p.Identities).LoadAsync(ct);
@@ -171,14 +137,8 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
                 return (person, true);
             }
 
-            if (own is not null)
-            {
-                await own.RollbackAsync(ct);
-            }
-            else
-            {
-                await transaction.RollbackToSavepointAsync(Savepoint, ct);
-            }
+            // A transaction of this method's own then commits nothing: it rolls back as it is disposed.
+            await transaction.RollbackToSavepointAsync(Savepoint, ct);
         }
 
         // Forget what was undone: the person and its audit row.
@@ -190,6 +150,9 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
 
         return (await FindPersonAsync(tenant.Id, ids, ct) ?? throw new InvalidOperationException("Person vanished."), false);
     }
+
+    private static List<PersonIdentity> IdentitiesOf(Person person, Tenant tenant, string platform, IEnumerable<string> ids) =>
+        ids.Select(id => new PersonIdentity { TenantId = tenant.Id, Platform = platform, ExternalId = id, PersonId = person.Id }).ToList();
 
     private async Task<Person?> FindPersonAsync(int tenantId, List<string> ids, CancellationToken ct)
     {

@@ -47,8 +47,9 @@ public sealed class CoreTestApp : IAsyncDisposable
     /// Another instance whose units of work call <paramref name="hook"/> as a transaction begins, before
     /// anything of the bot's own: on SQLite before the write gate, so that what the hook runs can write.
     /// </summary>
-    public CoreTestApp AnotherInstanceWithTransactionHook(IInterceptor hook) => AnotherInstance(s =>
+    public CoreTestApp AnotherInstanceWithTransactionHook(IInterceptor hook, Action<IServiceCollection>? configure = null) => AnotherInstance(s =>
     {
+        configure?.Invoke(s);
         if (Database.Provider == DbProvider.Sqlite)
         {
             s.RemoveAll<IDbContextOptionsConfiguration<SqliteBakeryDbContext>>();

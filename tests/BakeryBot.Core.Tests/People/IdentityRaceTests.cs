@@ -5,9 +5,7 @@ using BakeryBot.Core.People;
 using BakeryBot.Core.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace BakeryBot.Core.Tests.People;
 
@@ -101,20 +99,7 @@ public abstract class IdentityRaceTests(DbProvider provider)
             });
             return await db.SaveChangesAsync();
         }));
-        // On SQLite the hook comes before the write gate, so that what it runs can write.
-        await using var logged = app.AnotherInstance(s =>
-        {
-            log.AddTo(s);
-            if (provider == DbProvider.Sqlite)
-            {
-                s.RemoveAll<IDbContextOptionsConfiguration<SqliteBakeryDbContext>>();
-                s.ConfigureDbContext<SqliteBakeryDbContext>((_, o) => DatabaseSetup.ConfigureSqlite(o, DatabaseSetup.SqliteConnectionString(app.Database.ConnectionString), hook));
-            }
-            else
-            {
-                s.ConfigureDbContext<PostgresBakeryDbContext>((_, o) => o.AddInterceptors(hook));
-            }
-        });
+        await using var logged = app.AnotherInstanceWithTransactionHook(hook, log.AddTo);
 
         var reply = await logged.SendAsync("bakery", "whoami", user: "frank");
 
@@ -135,17 +120,7 @@ public abstract class IdentityRaceTests(DbProvider provider)
         await app.SendAsync("bakery", "whoami", user: "ivan");
         await app.SendAsync("bakery", "whoami", user: "shared-aad");
         var counter = new TransactionsBegun();
-        await using var counted = app.AnotherInstance(s =>
-        {
-            if (provider == DbProvider.Sqlite)
-            {
-                s.ConfigureDbContext<SqliteBakeryDbContext>((_, o) => o.AddInterceptors(counter));
-            }
-            else
-            {
-                s.ConfigureDbContext<PostgresBakeryDbContext>((_, o) => o.AddInterceptors(counter));
-            }
-        });
+        await using var counted = app.AnotherInstanceWithTransactionHook(counter);
 
         for (var i = 0; i < 3; i++)
         {
