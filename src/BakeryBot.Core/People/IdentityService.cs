@@ -19,8 +19,12 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
 
     public async Task<Identity> ResolveAsync(ChatRequest request, CancellationToken ct)
     {
-        var tenant = await FindOrCreateTenantAsync(request, ct);
-        var (person, isNew) = await FindOrCreatePersonAsync(tenant, request, ct);
+        // Every request starts here, so a known person in a known tenant is one statement: the tenant
+        // with the people known by one of the request's ids, their roles and ids.
+        var ids = IdsOf(request);
+        var (tenant, known) = await FindTenantWithPersonAsync(request.Platform, request.TenantId, ids, ct);
+        tenant ??= await CreateTenantAsync(request, ct);
+        var (person, isNew) = await FindOrCreatePersonAsync(tenant, request, ids, known, ct);
         var roles = person.Roles.Select(r => r.Role).ToHashSet(StringComparer.OrdinalIgnoreCase);
         if (!roles.Contains(Roles.Admin) && security.Value.IsConfiguredAdmin(request.Platform, request.TenantId, request.UserId))
         {
@@ -55,14 +59,8 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
     public Task<Tenant?> FindTenantAsync(string platform, string externalId, CancellationToken ct) =>
         db.Tenants.FirstOrDefaultAsync(t => t.Platform == platform && t.ExternalId == externalId, ct);
 
-    private async Task<Tenant> FindOrCreateTenantAsync(ChatRequest request, CancellationToken ct)
+    private async Task<Tenant> CreateTenantAsync(ChatRequest request, CancellationToken ct)
     {
-        var tenant = await db.Tenants.FirstOrDefaultAsync(t => t.Platform == request.Platform && t.ExternalId == request.TenantId, ct);
-        if (tenant is not null)
-        {
-            return tenant;
-        }
-
         // A conditional insert: of a new workspace's first requests arriving together, one creates it and
         // the others find it.
         var created = new Tenant { Platform = request.Platform, ExternalId = request.TenantId, Name = request.TenantName, CreatedAt = clock.GetUtcNow() };
@@ -72,10 +70,17 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
 
     private async Task<(Person Person, bool IsNew)> FindOrCreatePersonAsync(Tenant tenant, ChatRequest request, CancellationToken ct)
     {
-        // The platform's main id first, then the other ids it knows the person by (a mention may
-        // have named them by one of those before they ever spoke to the bot).
-        var ids = new[] { request.UserId }.Concat(request.UserAliases ?? []).Where(id => id.Length > 0).Distinct(StringComparer.Ordinal).ToList();
-        var person = await FindPersonAsync(tenant.Id, ids, ct);
+        var ids = IdsOf(request);
+        return await FindOrCreatePersonAsync(tenant, request, ids, await FindPersonAsync(tenant.Id, ids, ct), ct);
+    }
+
+    /// <summary>The platform's main id first, then the other ids it knows the person by (a mention may have named them by one of those before they ever spoke to the bot).</summary>
+    private static List<string> IdsOf(ChatRequest request) =>
+        new[] { request.UserId }.Concat(request.UserAliases ?? []).Where(id => id.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <param name="person">The person found by one of <paramref name="ids"/>, looked for already; null when none was.</param>
+    private async Task<(Person Person, bool IsNew)> FindOrCreatePersonAsync(Tenant tenant, ChatRequest request, List<string> ids, Person? person, CancellationToken ct)
+    {
         if (person is not null)
         {
             // The ids nobody has: the look above tracked every person known by one of them, with their ids,
@@ -157,13 +162,46 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
     private async Task<Person?> FindPersonAsync(int tenantId, List<string> ids, CancellationToken ct)
     {
         // One statement: a person has a handful of roles and ids, so their product is a few rows.
+        // Found through the ids' index: a person's ids looked for among theirs would read every person
+        // of the tenant (14 ms at 20,000 people, on every request).
+        var known = db.Set<PersonIdentity>().Where(i => i.TenantId == tenantId && ids.Contains(i.ExternalId)).Select(i => i.PersonId);
         var candidates = await db.People
             .Include(p => p.Roles)
             .Include(p => p.Identities)
-            .Where(p => p.TenantId == tenantId && p.Identities.Any(i => ids.Contains(i.ExternalId)))
+            .Where(p => known.Contains(p.Id))
             .AsSingleQuery()
             .ToListAsync(ct);
-        // The one known by the main id wins over one known only by an alias.
-        return candidates.FirstOrDefault(p => p.Identities.Any(i => i.ExternalId == ids[0])) ?? candidates.FirstOrDefault();
+        return Chosen(candidates, ids);
     }
+
+    /// <summary>
+    /// The tenant, when known, with the person known by one of <paramref name="ids"/> in it, in one
+    /// statement. The entities are tracked, so the person's roles and ids are on it as
+    /// <see cref="FindPersonAsync"/> loads them.
+    /// </summary>
+    private async Task<(Tenant? Tenant, Person? Person)> FindTenantWithPersonAsync(string platform, string externalId, List<string> ids, CancellationToken ct)
+    {
+        var tenant = db.Tenants.Where(t => t.Platform == platform && t.ExternalId == externalId);
+        // As in FindPersonAsync, through the ids' index; the tenant's id as a subquery of its own, so that
+        // the ids are looked up by (tenant, id) and not per person.
+        var known = db.Set<PersonIdentity>()
+            .Where(i => i.TenantId == tenant.Select(t => t.Id).FirstOrDefault() && ids.Contains(i.ExternalId))
+            .Select(i => i.PersonId);
+        var found = await tenant
+            .Select(t => new
+            {
+                Tenant = t,
+                People = db.People
+                    .Where(p => p.TenantId == t.Id && known.Contains(p.Id))
+                    .Select(p => new { Person = p, p.Roles, p.Identities })
+                    .ToList(),
+            })
+            .AsSingleQuery()
+            .FirstOrDefaultAsync(ct);
+        return found is null ? (null, null) : (found.Tenant, Chosen(found.People.Select(p => p.Person).ToList(), ids));
+    }
+
+    /// <summary>The one known by the main id wins over one known only by an alias.</summary>
+    private static Person? Chosen(List<Person> candidates, List<string> ids) =>
+        candidates.FirstOrDefault(p => p.Identities.Any(i => i.ExternalId == ids[0])) ?? candidates.FirstOrDefault();
 }
