@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using BakeryBot.Core.Cmdb;
@@ -186,6 +187,41 @@ public abstract class BakeryDbContext : DbContext
 
             return inserted;
         }
+    }
+
+    /// <summary>
+    /// Stores each card's message id (as <paramref name="cards"/> hold them) and <paramref name="postedAt"/>
+    /// in one statement, in the caller's transaction: the outbox records a round's posts together.
+    /// </summary>
+    internal async Task SetMessageIdsAsync(IReadOnlyList<PostedCard> cards, DateTimeOffset postedAt, CancellationToken ct)
+    {
+        if (cards.Count == 0)
+        {
+            return;
+        }
+
+        var entity = Model.FindEntityType(typeof(PostedCard))!;
+        var sql = this.GetService<ISqlGenerationHelper>();
+        var (id, messageId, at) = (entity.FindProperty(nameof(PostedCard.Id))!, entity.FindProperty(nameof(PostedCard.MessageId))!, entity.FindProperty(nameof(PostedCard.PostedAt))!);
+        string Column(IProperty property) => sql.DelimitIdentifier(property.GetColumnName());
+        var table = sql.DelimitIdentifier(entity.GetTableName()!);
+        // The ids and message ids as a table of values, which both databases read the same way. Through
+        // EF Core, so that its command log and interceptors see it; each value as EF Core stores it.
+        var text = $"""
+            WITH "v" ("Id", "MessageId") AS (VALUES {string.Join(", ", cards.Select((_, i) => $"(@i{i}, @m{i})"))})
+            UPDATE {table} SET {Column(messageId)} = (SELECT "v"."MessageId" FROM "v" WHERE "v"."Id" = {table}.{Column(id)}), {Column(at)} = @at
+            WHERE {Column(id)} IN (SELECT "v"."Id" FROM "v")
+            """;
+        await using var factory = Database.GetDbConnection().CreateCommand();
+        var parameters = new List<DbParameter>(cards.Count * 2 + 1);
+        for (var i = 0; i < cards.Count; i++)
+        {
+            parameters.Add(id.GetRelationalTypeMapping().CreateParameter(factory, $"@i{i}", cards[i].Id, nullable: false));
+            parameters.Add(messageId.GetRelationalTypeMapping().CreateParameter(factory, $"@m{i}", cards[i].MessageId, nullable: true));
+        }
+
+        parameters.Add(at.GetRelationalTypeMapping().CreateParameter(factory, "@at", postedAt, nullable: true));
+        await Database.ExecuteSqlRawAsync(text, parameters, ct);
     }
 
     /// <summary>
