@@ -19,7 +19,14 @@ if (args.Length > 0 && args[0] == "digest")
     return;
 }
 
+if (args.Length > 0 && args[0] == "identity")
+{
+    var sizes = args.Length > 1 ? args.Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)) : [100, 10_000, 100_000];
+    await IdentityBench.RunAsync([.. sizes]);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 
-/// <summary>Entry point: BenchmarkDotNet's micro-benchmarks, <c>cmdb</c> for the CMDB graph figures, or <c>digest</c> for the weekly digest's.</summary>
+/// <summary>Entry point: BenchmarkDotNet's micro-benchmarks, <c>cmdb</c> for the CMDB graph figures, or <c>digest</c> for the weekly digest's, <c>identity</c> for finding who sends a request.</summary>
 public partial class Program;
