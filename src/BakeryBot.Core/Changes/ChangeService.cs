@@ -223,6 +223,7 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
 
     public async Task<Change> GetAsync(int tenantId, RecordId id, CancellationToken ct) =>
         await db.Changes.Include(c => c.Cis).ThenInclude(c => c.Ci).Include(c => c.Votes)
+            .AsSplitQuery()
             .FirstOrDefaultAsync(c => c.TenantId == tenantId && c.Number == id.Number, ct)
         ?? throw new UserException($"There is no {id}. `/change list` shows the open ones.");
 
@@ -526,6 +527,7 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
     {
         var open = await db.Changes.AsNoTracking().Include(c => c.Cis).ThenInclude(c => c.Ci)
             .Where(c => c.TenantId == tenantId && (c.State == ChangeState.Pending || c.State == ChangeState.Approved || c.State == ChangeState.InRelease))
+            .AsSplitQuery()
             .ToListAsync(ct);
         return open.OrderBy(c => c.WindowStart).ThenBy(c => c.Number).ToList();
     }
@@ -543,6 +545,7 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
             .Where(c => c.TenantId == change.TenantId && c.Id != id && c.WindowStart < end && start < c.WindowEnd
                         && (c.State == ChangeState.Pending || c.State == ChangeState.Approved || c.State == ChangeState.InRelease))
             .OrderBy(c => c.WindowStart).ThenBy(c => c.Number)
+            .AsSplitQuery()
             .ToListAsync(ct);
         if (others.Count == 0)
         {

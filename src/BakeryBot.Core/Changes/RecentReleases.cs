@@ -39,6 +39,7 @@ public sealed class RecentReleases(BakeryDbContext db, CmdbGraph graph)
             .Where(c => c.TenantId == tenantId && (c.State == ChangeState.InRelease || c.State == ChangeState.Completed)
                         && c.ReleaseStartedAt != null && c.ReleaseStartedAt <= at
                         && (c.ReleasedAt == null || c.ReleasedAt >= from))
+            .AsSplitQuery()
             .ToListAsync(ct);
         if (candidates.Count == 0)
         {

@@ -47,6 +47,7 @@ public sealed class ProblemService(BakeryDbContext db, CmdbService cmdb, Inciden
 
     public async Task<Problem> GetAsync(int tenantId, RecordId id, CancellationToken ct) =>
         await db.Set<Problem>().Include(p => p.Cis).ThenInclude(c => c.Ci)
+            .AsSplitQuery()
             .FirstOrDefaultAsync(p => p.TenantId == tenantId && p.Number == id.Number, ct)
         ?? throw new UserException($"There is no {id}. `/problem list` shows the open ones.");
 
