@@ -310,8 +310,11 @@ public sealed class CmdbService(BakeryDbContext db, CmdbGraph graph, TimeProvide
         }
 
         var names = await db.People.Where(p => people.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.DisplayName, ct);
+        // From the CI's links (by their CiId index): testing each incident of the tenant for a link to the
+        // CI would read the tenant's whole history.
+        var linked = db.Set<IncidentCi>().Where(c => c.CiId == ci.Id).Select(c => c.IncidentId);
         var openIncidents = await db.Incidents
-            .Where(i => i.TenantId == ci.TenantId && i.Cis.Any(c => c.CiId == ci.Id))
+            .Where(i => i.TenantId == ci.TenantId && linked.Contains(i.Id))
             .Where(Incident.Open)
             .OrderBy(i => i.Number).Select(i => i.Number).ToListAsync(ct);
         return new CiView(

@@ -1,3 +1,4 @@
+using BakeryBot.Core.Chat;
 using BakeryBot.Core.Data;
 using BakeryBot.Core.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -6,7 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BakeryBot.Core.Tests.Changes;
 
 /// <summary>
-/// A record loaded with its CIs must read the CI links of that record only. In one statement, EF Core
+/// A record loaded with its CIs must read the CI links of that record only, and a CI's records come
+/// from its own links. In one statement, EF Core
 /// joins the record to a subquery of every link with its CI, which SQLite cannot narrow on the right
 /// of a LEFT JOIN: it builds that subquery in full, all tenants' links, for every CAB click (30 ms
 /// for one change at 40,000 links, 90 ms for the overlapping changes its card lists). Each statement
@@ -51,5 +53,26 @@ public sealed class ChangeQueryPlanTests
             Assert.False(p.Plan.Any(step => step.StartsWith("MATERIALIZE", StringComparison.Ordinal)), p.Describe());
             Assert.False(p.Plan.Any(step => step.StartsWith("SCAN ", StringComparison.Ordinal) && !coroutines.Contains(step)), p.Describe());
         });
+    }
+
+    [Fact]
+    public async Task A_cis_open_incidents_come_from_its_links_not_from_each_incident_of_the_workspace()
+    {
+        await using var app = await CoreTestApp.CreateAsync(DbProvider.Sqlite);
+        await app.SendAsync("cmdb", "add asset oven-2");
+        await app.SendAsync("cmdb", "add asset oven-3");
+        await app.SendAsync("incident", "oven cold sev2 ci:oven-2");
+        await app.SendAsync("incident", "mixer loud sev3 ci:oven-3");
+        await app.SendAsync("incident", "no ci here sev4");
+
+        var plans = new PlanRecorder();
+        await using var observed = app.AnotherInstance(s => s.ConfigureDbContext<SqliteBakeryDbContext>((_, o) => o.AddInterceptors(plans)));
+        var card = Assert.Single((await observed.SendAsync("cmdb", "show oven-2")).Cards);
+
+        Assert.Contains("Open incidents: INC-1", string.Join('\n', card.Sections.OfType<TextSection>().Select(s => s.Text)), StringComparison.Ordinal);
+        Assert.DoesNotContain("INC-2", string.Join('\n', card.Sections.OfType<TextSection>().Select(s => s.Text)), StringComparison.Ordinal);
+        var open = Assert.Single(plans.Seen, p => p.Sql.StartsWith("SELECT \"i\".\"Number\"", StringComparison.Ordinal) && p.Sql.Contains("\"IncidentCi\"", StringComparison.Ordinal));
+        Assert.Contains(open.Plan, step => step.Contains("(CiId=?)", StringComparison.Ordinal));
+        Assert.DoesNotContain(open.Plan, step => step.Contains("CORRELATED", StringComparison.Ordinal));
     }
 }
