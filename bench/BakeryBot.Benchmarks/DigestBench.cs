@@ -157,7 +157,7 @@ public static class DigestBench
         await using var tx = await connection.BeginTransactionAsync();
         async Task Exec(string sql, params object[] values)
         {
-            await using var command = Command(connection, tx, sql, values.Length);
+            await using var command = BenchDb.Command(connection, tx, sql, values.Length);
             for (var i = 0; i < values.Length; i++)
             {
                 command.Parameters[i].Value = values[i];
@@ -168,7 +168,7 @@ public static class DigestBench
 
         async Task Many(string sql, int columns, int count, Func<int, object[]> row)
         {
-            await using var command = Command(connection, tx, sql, columns);
+            await using var command = BenchDb.Command(connection, tx, sql, columns);
             for (var n = 1; n <= count; n++)
             {
                 var values = row(n);
@@ -225,25 +225,5 @@ public static class DigestBench
             VALUES (1, @p0, @p1, 'Normal', 'Low', 'Completed', @p2, @p2, @p2, 1, @p2, @p3, @p3, @p3, @p2, 1, @p4, 'bench', 'C1', 0)
             """, 5, Math.Max(1, size / 100), n => [n, $"change {n}", Time(At()), false, random.Next(10) == 0 ? "RolledBack" : "Succeeded"]);
         await tx.CommitAsync();
-    }
-
-    private static DbCommand Command(DbConnection connection, DbTransaction tx, string sql, int parameters)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = sql;
-        for (var i = 0; i < parameters; i++)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = $"@p{i}";
-            command.Parameters.Add(parameter);
-        }
-
-        return command;
-    }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

@@ -99,18 +99,18 @@ public static class IdentityBench
             for (var tenant = 1; tenant <= 2; tenant++)
             {
                 await ExecAsync(connection, tx, """INSERT INTO "Tenants" ("Id", "Platform", "ExternalId", "TimeZone", "CreatedAt") VALUES (@p0, 'bench', @p1, 'UTC', @p2)""", tenant, $"T{tenant}", at);
-                await using var person = Command(connection, tx, """INSERT INTO "People" ("Id", "TenantId", "DisplayName", "TimeZone", "CreatedAt") VALUES (@p0, @p1, @p2, 'UTC', @p3)""", 4);
-                await using var id = Command(connection, tx, """INSERT INTO "PersonIdentities" ("TenantId", "PersonId", "Platform", "ExternalId") VALUES (@p0, @p1, 'bench', @p2)""", 3);
-                await using var role = Command(connection, tx, """INSERT INTO "RoleAssignments" ("TenantId", "PersonId", "Role", "GrantedAt") VALUES (@p0, @p1, 'cab', @p2)""", 3);
+                await using var person = BenchDb.Command(connection, tx, """INSERT INTO "People" ("Id", "TenantId", "DisplayName", "TimeZone", "CreatedAt") VALUES (@p0, @p1, @p2, 'UTC', @p3)""", 4);
+                await using var id = BenchDb.Command(connection, tx, """INSERT INTO "PersonIdentities" ("TenantId", "PersonId", "Platform", "ExternalId") VALUES (@p0, @p1, 'bench', @p2)""", 3);
+                await using var role = BenchDb.Command(connection, tx, """INSERT INTO "RoleAssignments" ("TenantId", "PersonId", "Role", "GrantedAt") VALUES (@p0, @p1, 'cab', @p2)""", 3);
                 for (var n = 1; n <= size; n++)
                 {
                     var personId = ((tenant - 1) * size) + n;
-                    await RunAsync(person, personId, tenant, $"Person {n}", at);
-                    await RunAsync(id, tenant, personId, $"U{n}");
-                    await RunAsync(id, tenant, personId, $"A{n}");
+                    await BenchDb.RunAsync(person, personId, tenant, $"Person {n}", at);
+                    await BenchDb.RunAsync(id, tenant, personId, $"U{n}");
+                    await BenchDb.RunAsync(id, tenant, personId, $"A{n}");
                     if (n % 10 == 0)
                     {
-                        await RunAsync(role, tenant, personId, at);
+                        await BenchDb.RunAsync(role, tenant, personId, at);
                     }
                 }
             }
@@ -124,37 +124,7 @@ public static class IdentityBench
 
     private static async Task ExecAsync(DbConnection connection, DbTransaction tx, string sql, params object[] values)
     {
-        await using var command = Command(connection, tx, sql, values.Length);
-        await RunAsync(command, values);
-    }
-
-    private static async Task RunAsync(DbCommand command, params object[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            command.Parameters[i].Value = values[i];
-        }
-
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static DbCommand Command(DbConnection connection, DbTransaction tx, string sql, int parameters)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = sql;
-        for (var i = 0; i < parameters; i++)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = $"@p{i}";
-            command.Parameters.Add(parameter);
-        }
-
-        return command;
-    }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
+        await using var command = BenchDb.Command(connection, tx, sql, values.Length);
+        await BenchDb.RunAsync(command, values);
     }
 }
