@@ -22,12 +22,13 @@ internal static class JobTestBed
     }
 
     /// <summary>Waits (at most 30 s) until the scheduler has recorded <paramref name="count"/> runs of the job.</summary>
-    public static async Task<List<JobRun>> ScheduledRunsAsync(BotFactory bot, string job, int count = 1, JobOutcome? outcome = null)
+    public static async Task<List<JobRun>> ScheduledRunsAsync(BotFactory bot, string job, int count = 1, JobOutcome? outcome = null, DateTimeOffset? startedAfter = null)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
-            var runs = await bot.QueryAsync(db => db.JobRuns.Where(r => r.Job == job && !r.Manual && (outcome == null || r.Outcome == outcome)).OrderBy(r => r.Id).ToListAsync());
+            var runs = (await bot.QueryAsync(db => db.JobRuns.Where(r => r.Job == job && !r.Manual && (outcome == null || r.Outcome == outcome)).OrderBy(r => r.Id).ToListAsync()))
+                .Where(r => startedAfter is null || r.StartedAt > startedAfter).ToList();
             if (runs.Count >= count)
             {
                 return runs;
