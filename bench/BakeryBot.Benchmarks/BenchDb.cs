@@ -21,6 +21,13 @@ internal static class BenchDb
         return command;
     }
 
+    /// <summary>Runs <paramref name="sql"/> once in <paramref name="tx"/> with <paramref name="values"/> as <c>@p0</c>..<c>@pN-1</c>.</summary>
+    public static async Task ExecAsync(DbConnection connection, DbTransaction tx, string sql, params object[] values)
+    {
+        await using var command = Command(connection, tx, sql, values.Length);
+        await RunAsync(command, values);
+    }
+
     /// <summary>Runs <paramref name="command"/> with <paramref name="values"/> as its parameters, in order.</summary>
     public static async Task RunAsync(DbCommand command, params object[] values)
     {

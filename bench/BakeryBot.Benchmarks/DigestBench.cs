@@ -155,16 +155,7 @@ public static class DigestBench
         DateTimeOffset At() => start + TimeSpan.FromSeconds(random.NextDouble() * History.TotalSeconds);
 
         await using var tx = await connection.BeginTransactionAsync();
-        async Task Exec(string sql, params object[] values)
-        {
-            await using var command = BenchDb.Command(connection, tx, sql, values.Length);
-            for (var i = 0; i < values.Length; i++)
-            {
-                command.Parameters[i].Value = values[i];
-            }
-
-            await command.ExecuteNonQueryAsync();
-        }
+        Task Exec(string sql, params object[] values) => BenchDb.ExecAsync(connection, tx, sql, values);
 
         async Task Many(string sql, int columns, int count, Func<int, object[]> row)
         {

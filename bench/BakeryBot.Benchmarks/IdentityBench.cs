@@ -98,7 +98,7 @@ public static class IdentityBench
             // Two workspaces with the same people's ids, so that a lookup must keep to its own.
             for (var tenant = 1; tenant <= 2; tenant++)
             {
-                await ExecAsync(connection, tx, """INSERT INTO "Tenants" ("Id", "Platform", "ExternalId", "TimeZone", "CreatedAt") VALUES (@p0, 'bench', @p1, 'UTC', @p2)""", tenant, $"T{tenant}", at);
+                await BenchDb.ExecAsync(connection, tx, """INSERT INTO "Tenants" ("Id", "Platform", "ExternalId", "TimeZone", "CreatedAt") VALUES (@p0, 'bench', @p1, 'UTC', @p2)""", tenant, $"T{tenant}", at);
                 await using var person = BenchDb.Command(connection, tx, """INSERT INTO "People" ("Id", "TenantId", "DisplayName", "TimeZone", "CreatedAt") VALUES (@p0, @p1, @p2, 'UTC', @p3)""", 4);
                 await using var id = BenchDb.Command(connection, tx, """INSERT INTO "PersonIdentities" ("TenantId", "PersonId", "Platform", "ExternalId") VALUES (@p0, @p1, 'bench', @p2)""", 3);
                 await using var role = BenchDb.Command(connection, tx, """INSERT INTO "RoleAssignments" ("TenantId", "PersonId", "Role", "GrantedAt") VALUES (@p0, @p1, 'cab', @p2)""", 3);
@@ -120,11 +120,5 @@ public static class IdentityBench
 
         await db.Database.ExecuteSqlRawAsync("ANALYZE");
         await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE)");
-    }
-
-    private static async Task ExecAsync(DbConnection connection, DbTransaction tx, string sql, params object[] values)
-    {
-        await using var command = BenchDb.Command(connection, tx, sql, values.Length);
-        await BenchDb.RunAsync(command, values);
     }
 }

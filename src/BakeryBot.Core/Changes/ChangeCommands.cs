@@ -164,7 +164,7 @@ public sealed class ChangeCommands : IChatModule
             case "quorum":
                 var risk = Parse<ChangeRisk>(ctx.Args.Take(t => t.Kind == TokenKind.Word)?.Text ?? "", "risk", "low, medium or high");
                 var count = ctx.Args.Take(t => t.Kind == TokenKind.Word)?.Text;
-                var quorum = int.TryParse(count, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : throw new UserException("How many approvals? As in `/change cab quorum high 3`.");
+                var quorum = int.TryParse(count, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new UserException("How many approvals? As in `/change cab quorum high 3`.");
                 var changed = await service.SetQuorumAsync(ctx.Tenant.Id, risk, quorum, ctx.Cancellation);
                 return ChatReply.Private(changed ? $"{ChangeService.Word(risk).Transform(CultureInfo.InvariantCulture, To.SentenceCase)}-risk changes need {quorum} approval{(quorum == 1 ? "" : "s")} now." : "That was the quorum already.");
             default:

@@ -196,10 +196,11 @@ public sealed class OutboxDispatcher
         }
 
         // The usual outcome, a message sent, is recorded for the whole round in two statements: the rows,
-        // then the message ids on their cards. Saving each tracked row took two statements a message, a
-        // fifth of all the statements of an /incident. The rest (failures, waits, direct messages, whose
-        // card may move to the conversation the platform opened) are saved row by row as before.
-        var delivered = rows.Where(r => r.Status == OutboxStatus.Sent && r.Kind != OutboxKind.Direct && outcomes.TryGetValue(r.Id, out var o) && o is PostOutcome.Sent).ToList();
+        // then the message ids on their cards. Saving each tracked row took two statements a message, two
+        // of the twelve of an /incident. The rest (failures, waits, direct messages, whose card may move
+        // to the conversation the platform opened) are saved row by row as before. (A claimed row is
+        // pending; only a sent outcome, applied above, makes it sent.)
+        var delivered = rows.Where(r => r.Status == OutboxStatus.Sent && r.Kind != OutboxKind.Direct).ToList();
         var cards = delivered.Where(r => r.Kind == OutboxKind.Post && r.PostedCard is not null).Select(r => r.PostedCard!).ToList();
         // Their tracked entries keep what was applied to them, as if saved, so SaveChanges leaves them be.
         foreach (var entry in delivered.Select(r => (object)r).Concat(cards).Select(db.Entry))

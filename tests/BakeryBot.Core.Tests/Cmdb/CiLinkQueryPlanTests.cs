@@ -4,17 +4,17 @@ using BakeryBot.Core.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace BakeryBot.Core.Tests.Changes;
+namespace BakeryBot.Core.Tests.Cmdb;
 
 /// <summary>
 /// A record loaded with its CIs must read the CI links of that record only, and a CI's records come
-/// from its own links. In one statement, EF Core
-/// joins the record to a subquery of every link with its CI, which SQLite cannot narrow on the right
-/// of a LEFT JOIN: it builds that subquery in full, all tenants' links, for every CAB click (30 ms
-/// for one change at 40,000 links, 90 ms for the overlapping changes its card lists). Each statement
-/// of a click and of the record commands is asked of SQLite's planner.
+/// from its own links. In one statement, EF Core joins the record to a subquery of every link with its
+/// CI, which SQLite cannot narrow on the right of a LEFT JOIN: it builds that subquery in full, all
+/// tenants' links, for every CAB click (30 ms for one change at 40,000 links, 90 ms for the overlapping
+/// changes its card lists). Each statement of a click and of the record commands is asked of SQLite's
+/// planner.
 /// </summary>
-public sealed class ChangeQueryPlanTests
+public sealed class CiLinkQueryPlanTests
 {
     [Fact]
     public async Task A_cab_click_reads_the_ci_links_of_its_changes_only()
