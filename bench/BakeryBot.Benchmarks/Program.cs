@@ -26,7 +26,17 @@ if (args.Length > 0 && args[0] == "identity")
     return;
 }
 
+if (args.Length > 0 && args[0] == "request")
+{
+    // request [sizes...] [--only text]: the router's cost per request, in-process.
+    var at = Array.IndexOf(args, "--only");
+    var only = at > 0 && at + 1 < args.Length ? [args[at + 1]] : new List<string>();
+    var sizes = args.Skip(1).TakeWhile(a => a != "--only").Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToList();
+    await RequestBench.RunAsync(sizes.Count > 0 ? sizes : [0, 100_000], only);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 
-/// <summary>Entry point: BenchmarkDotNet's micro-benchmarks, <c>cmdb</c> for the CMDB graph figures, or <c>digest</c> for the weekly digest's, <c>identity</c> for finding who sends a request.</summary>
+/// <summary>Entry point: BenchmarkDotNet's micro-benchmarks, <c>cmdb</c> for the CMDB graph figures, or <c>digest</c> for the weekly digest's, <c>identity</c> for finding who sends a request, <c>request</c> for what a request costs past HTTP.</summary>
 public partial class Program;

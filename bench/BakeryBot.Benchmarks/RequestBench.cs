@@ -1,0 +1,178 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
+using BakeryBot.Core;
+using BakeryBot.Core.Chat;
+using BakeryBot.Core.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace BakeryBot.Benchmarks;
+
+/// <summary>
+/// What one request costs the bot once it is past HTTP and the signature: <see cref="CommandRouter.HandleAsync"/>
+/// in-process, one request after another on a SQLite file (WAL), with the database already holding N
+/// incidents of the workspace. Per request: the median and mean time, the bytes allocated (which do
+/// not vary from run to run, unlike time on a shared machine), and the SQL statements sent.
+/// Outbox rows are written, not delivered (nothing posts them here).
+/// Run: <c>dotnet run -c Release --project bench/BakeryBot.Benchmarks -- request 0 10000 100000</c>.
+/// </summary>
+public static class RequestBench
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 30, 9, 0, 0, TimeSpan.Zero);
+
+    private const int Requests = 3_000;
+
+    /// <summary>What is measured: a name and the command's text (a function of the request's number, so that titles differ).</summary>
+    private static readonly (string Name, string Command, Func<int, string> Text)[] Kinds =
+    [
+        ("/incident help", "incident", _ => "help"),
+        ("/incident list", "incident", _ => "list"),
+        ("/incident <title> sev2", "incident", n => $"oven {n} is burning the cookies sev2"),
+    ];
+
+    public static async Task RunAsync(IReadOnlyList<int> sizes, IReadOnlyList<string> only)
+    {
+        Console.WriteLine("request | incidents before | p50 µs | mean µs | allocated KB | statements | requests");
+        // A first pass, not printed, so that the first size does not pay for JIT compiling and tiering up.
+        await MeasureAsync(0, only, print: false);
+        foreach (var size in sizes)
+        {
+            await MeasureAsync(size, only, print: true);
+        }
+    }
+
+    private static int passes;
+
+    private static async Task MeasureAsync(int size, IReadOnlyList<string> only, bool print)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"bakerybot-request-{++passes}-{size}.db");
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(file + suffix);
+        }
+
+        var counter = new StatementCount();
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.EntityFrameworkCore.Migrations", LogLevel.Error).AddSimpleConsole());
+        services.AddSingleton<TimeProvider>(new FixedClock(Now));
+        services.AddOptions();
+        services.AddBakeryCore();
+        services.AddBakeryDatabase(DatabaseOptions.Sqlite, $"Data Source={file}");
+        services.ConfigureDbContext<SqliteBakeryDbContext>((_, o) => o.AddInterceptors(counter));
+        await using var provided = services.BuildServiceProvider();
+        await using (var scope = provided.CreateAsyncScope())
+        {
+            await DatabaseSetup.MigrateAsync(scope.ServiceProvider.GetRequiredService<BakeryDbContext>(), CancellationToken.None);
+        }
+
+        var router = provided.GetRequiredService<CommandRouter>();
+        var request = new ChatRequest { Platform = "bench", TenantId = "T1", ChannelId = "C1", UserId = "U1", UserName = "Person 1" };
+        // The workspace and its person exist before anything is measured, then the incidents of its history.
+        await router.HandleAsync(request with { Command = "incident", Text = "help" }, CancellationToken.None);
+        await FillAsync(provided, size);
+
+        foreach (var (name, command, text) in Kinds.Where(k => only.Count == 0 || only.Any(o => k.Name.Contains(o, StringComparison.Ordinal))))
+        {
+            var times = new List<double>(Requests);
+            long bytes = 0;
+            long statements = 0;
+            // Warm: the first thousand are not counted.
+            for (var run = -1_000; run < Requests; run++)
+            {
+                var sent = request with { Command = command, Text = text(run + 1_000 + size) };
+                var allocated = GC.GetTotalAllocatedBytes(precise: false);
+                var before = counter.Count;
+                var watch = Stopwatch.StartNew();
+                var reply = await router.HandleAsync(sent, CancellationToken.None);
+                var elapsed = watch.Elapsed.TotalMicroseconds;
+                if (reply.Kind is ReplyKind.Error or ReplyKind.Warning)
+                {
+                    throw new InvalidOperationException($"{name} answered {reply.Kind}: {reply.Text}");
+                }
+
+                if (run >= 0)
+                {
+                    times.Add(elapsed);
+                    bytes += GC.GetTotalAllocatedBytes(precise: false) - allocated;
+                    statements += counter.Count - before;
+                }
+            }
+
+            times.Sort();
+            if (print)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{name} | {size:N0} | {times[times.Count / 2]:0} | {times.Average():0} | {bytes / 1024.0 / times.Count:0.0} | {(double)statements / times.Count:0.##} | {times.Count:N0}"));
+            }
+        }
+
+        SqliteConnection.ClearAllPools();
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(file + suffix);
+        }
+    }
+
+    /// <summary>N closed incidents of the workspace, written directly, with the record counter set past them.</summary>
+    private static async Task FillAsync(IServiceProvider provided, int size)
+    {
+        if (size == 0)
+        {
+            return;
+        }
+
+        await using var scope = provided.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<BakeryDbContext>();
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        var at = new DateTimeOffsetToBinaryConverter().ConvertToProvider(Now.AddDays(-400))!;
+        await using (var tx = await connection.BeginTransactionAsync())
+        {
+            await using var incident = BenchDb.Command(connection, tx, """
+                INSERT INTO "Incidents" ("TenantId", "Number", "Title", "Severity", "State", "DetectedBy", "DeclaredAt", "DeclaredById", "Platform", "ChannelId", "ResolvedAt", "ClosedAt", "Version")
+                SELECT "TenantId", @p0, @p1, 3, 'Closed', 'Person', @p2, "Id", 'bench', 'C1', @p2, @p2, 1 FROM "People" LIMIT 1
+                """, 3);
+            for (var n = 1; n <= size; n++)
+            {
+                await BenchDb.RunAsync(incident, n, $"history {n}", at);
+            }
+
+            await BenchDb.ExecAsync(connection, tx, """INSERT INTO "RecordCounters" ("TenantId", "Kind", "Last") SELECT "TenantId", 'INC', @p0 FROM "People" LIMIT 1""", size);
+            await tx.CommitAsync();
+        }
+
+        // No ANALYZE: the bot never runs it, so its planner goes without statistics, as here.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+
+    /// <summary>Counts the statements EF Core sends.</summary>
+    private sealed class StatementCount : DbCommandInterceptor
+    {
+        private long count;
+
+        public long Count => Interlocked.Read(ref count);
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref count);
+            return ValueTask.FromResult(result);
+        }
+
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref count);
+            return ValueTask.FromResult(result);
+        }
+
+        public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref count);
+            return ValueTask.FromResult(result);
+        }
+    }
+}
