@@ -24,8 +24,8 @@ public sealed record ChatRequest
 
     public string? UserName { get; init; }
 
-    /// <summary>Other ids the platform uses for the same person (mentions may name them by one of these).</summary>
-    public IReadOnlyList<string>? UserAliases { get; init; }
+    /// <summary>Another id the platform uses for the same person (mentions may name them by it), as Teams' channel account id beside the Entra object id.</summary>
+    public string? UserAlias { get; init; }
 
     /// <summary>The command word without its slash (<c>incident</c>); empty for a button click.</summary>
     public string Command { get; init; } = "";

@@ -1,6 +1,9 @@
+using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
 using BakeryBot.Core.Chat;
 using BakeryBot.Core.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.Options;
 
 namespace BakeryBot.Core.People;
@@ -76,7 +79,7 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
 
     /// <summary>The platform's main id first, then the other ids it knows the person by (a mention may have named them by one of those before they ever spoke to the bot).</summary>
     private static List<string> IdsOf(ChatRequest request) =>
-        new[] { request.UserId }.Concat(request.UserAliases ?? []).Where(id => id.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        new[] { request.UserId, request.UserAlias ?? "" }.Where(id => id.Length > 0).Distinct(StringComparer.Ordinal).ToList();
 
     /// <param name="person">The person found by one of <paramref name="ids"/>, looked for already; null when none was.</param>
     private async Task<(Person Person, bool IsNew)> FindOrCreatePersonAsync(Tenant tenant, ChatRequest request, List<string> ids, Person? person, CancellationToken ct)
@@ -175,30 +178,60 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
     }
 
     /// <summary>
-    /// The tenant, when known, with the person known by one of <paramref name="ids"/> in it, in one
-    /// statement. The entities are tracked, so the person's roles and ids are on it as
+    /// The tenant, when known, with the person known by one of <paramref name="ids"/> (one or two) in it,
+    /// in one statement. The entities are tracked, so the person's roles and ids are on it as
     /// <see cref="FindPersonAsync"/> loads them.
     /// </summary>
     private async Task<(Tenant? Tenant, Person? Person)> FindTenantWithPersonAsync(string platform, string externalId, List<string> ids, CancellationToken ct)
     {
-        var tenant = db.Tenants.Where(t => t.Platform == platform && t.ExternalId == externalId);
-        // As in FindPersonAsync, through the ids' index; the tenant's id as a subquery of its own, so that
-        // the ids are looked up by (tenant, id) and not per person.
-        var known = db.Set<PersonIdentity>()
-            .Where(i => i.TenantId == tenant.Select(t => t.Id).FirstOrDefault() && ids.Contains(i.ExternalId))
-            .Select(i => i.PersonId);
-        var found = await tenant
-            .Select(t => new
+        var query = TenantWithPeopleQueries.GetValue(db.Model, _ => EF.CompileAsyncQuery(TenantWithPeopleQuery));
+        var found = await query(db, platform, externalId, ids[0], ids[^1], ct);
+        return found is null ? (null, null) : (found.Tenant, Chosen(found.People.Select(p => p.Person).ToList(), ids));
+    }
+
+    /// <summary>
+    /// Compiled, because every request runs it: EF Core otherwise reads the query's parameters out of
+    /// its expression and writes its SQL anew each time, which cost more than the statement itself.
+    /// As in <see cref="FindPersonAsync"/>, the people are found through the ids' index; the tenant's id
+    /// is a subquery of its own, so that the ids are looked up by (tenant, id) and not per person. Two
+    /// ids, the same twice when the request has one: SQL that does not depend on how many there are.
+    /// </summary>
+    private static readonly Expression<Func<BakeryDbContext, string, string, string, string, CancellationToken, TenantWithPeople?>> TenantWithPeopleQuery =
+        (db, platform, externalId, main, alias, ct) => db.Tenants
+            .Where(t => t.Platform == platform && t.ExternalId == externalId)
+            .Select(t => new TenantWithPeople
             {
                 Tenant = t,
                 People = db.People
-                    .Where(p => p.TenantId == t.Id && known.Contains(p.Id))
-                    .Select(p => new { Person = p, p.Roles, p.Identities })
+                    .Where(p => p.TenantId == t.Id && db.Set<PersonIdentity>()
+                        .Where(i => i.TenantId == db.Tenants.Where(x => x.Platform == platform && x.ExternalId == externalId).Select(x => x.Id).FirstOrDefault()
+                                    && (i.ExternalId == main || i.ExternalId == alias))
+                        .Select(i => i.PersonId)
+                        .Contains(p.Id))
+                    .Select(p => new KnownPerson { Person = p, Roles = p.Roles, Identities = p.Identities })
                     .ToList(),
             })
             .AsSingleQuery()
-            .FirstOrDefaultAsync(ct);
-        return found is null ? (null, null) : (found.Tenant, Chosen(found.People.Select(p => p.Person).ToList(), ids));
+            .FirstOrDefault();
+
+    /// <summary>A compiled query belongs to one model: the SQLite and the PostgreSQL contexts each have theirs.</summary>
+    private static readonly ConditionalWeakTable<IModel, Func<BakeryDbContext, string, string, string, string, CancellationToken, Task<TenantWithPeople?>>> TenantWithPeopleQueries = new();
+
+    private sealed class TenantWithPeople
+    {
+        public required Tenant Tenant { get; init; }
+
+        public required List<KnownPerson> People { get; init; }
+    }
+
+    /// <summary>A person with their roles and ids, all tracked, so that the collections are on the person too.</summary>
+    private sealed class KnownPerson
+    {
+        public required Person Person { get; init; }
+
+        public required List<RoleAssignment> Roles { get; init; }
+
+        public required List<PersonIdentity> Identities { get; init; }
     }
 
     /// <summary>The one known by the main id wins over one known only by an alias.</summary>

@@ -195,7 +195,7 @@ public sealed class TeamsEndpoints(
             ChannelId = sighting.ConversationId,
             UserId = activity.From.AadObjectId ?? activity.From.Id,
             UserName = activity.From.Name,
-            UserAliases = activity.From.AadObjectId is not null ? [activity.From.Id] : null,
+            UserAlias = activity.From.AadObjectId is not null ? activity.From.Id : null,
             ActionId = BakeryCommands.WelcomeAction,
             DeliveryId = activity.Id is { } id ? $"add:{id}@{Hash(sighting.ConversationId)}" : null,
             Conversation = sighting,
@@ -252,7 +252,7 @@ public sealed class TeamsEndpoints(
         // Teams answers in front of everyone except in a personal chat.
         PrivateReplies = activity.Conversation.ConversationType == "personal",
         Conversation = sighting,
-        UserAliases = activity.From.AadObjectId is not null ? [activity.From.Id] : null,
+        UserAlias = activity.From.AadObjectId is not null ? activity.From.Id : null,
         SourceLink = chat.SourceLink ?? LinkToMessage(activity),
         // Teams message ids are times in milliseconds: unique within a conversation, not across them.
         DeliveryId = chat.DeliveryId is { } id ? $"{id}@{Hash(chat.TenantId + "/" + activity.Conversation.Id)}" : null,

@@ -26,7 +26,7 @@ public abstract class IdentityRaceTests(DbProvider provider)
             // Each round: the person's object id is new, so every request of the round adds it.
             var objectId = $"dana-aad-{round}";
             var requests = Enumerable.Range(0, 8).Select(_ => app.Router.HandleAsync(
-                CoreTestApp.Request(objectId) with { Command = "bakery", Text = "whoami", UserAliases = ["dana-29"] },
+                CoreTestApp.Request(objectId) with { Command = "bakery", Text = "whoami", UserAlias = "dana-29" },
                 CancellationToken.None));
 
             var replies = await Task.WhenAll(requests);
@@ -59,7 +59,7 @@ public abstract class IdentityRaceTests(DbProvider provider)
             {
                 go.Wait();
                 return app.Router.HandleAsync(
-                    CoreTestApp.Request(user, tenant) with { Command = "bakery", Text = "whoami", UserAliases = [$"{user}-aad"] },
+                    CoreTestApp.Request(user, tenant) with { Command = "bakery", Text = "whoami", UserAlias = $"{user}-aad" },
                     CancellationToken.None);
             })).ToList();
             go.Set();
@@ -124,7 +124,7 @@ public abstract class IdentityRaceTests(DbProvider provider)
 
         for (var i = 0; i < 3; i++)
         {
-            var reply = await counted.Router.HandleAsync(CoreTestApp.Request("ivan") with { Command = "bakery", Text = "whoami", UserAliases = ["shared-aad"] }, CancellationToken.None);
+            var reply = await counted.Router.HandleAsync(CoreTestApp.Request("ivan") with { Command = "bakery", Text = "whoami", UserAlias = "shared-aad" }, CancellationToken.None);
             Assert.Equal(ReplyKind.Private, reply.Kind);
         }
 

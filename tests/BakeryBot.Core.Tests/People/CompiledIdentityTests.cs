@@ -1,0 +1,78 @@
+using System.Diagnostics.Metrics;
+using BakeryBot.Core.Chat;
+using BakeryBot.Core.Tests.Infrastructure;
+using BakeryBot.Core.Tests.Telemetry;
+using Microsoft.EntityFrameworkCore;
+
+namespace BakeryBot.Core.Tests.People;
+
+/// <summary>
+/// Finding who sends a request is the one query every request runs, so it is compiled once: EF Core
+/// would otherwise look the query up in its cache, read its parameters out of the expression and
+/// write its SQL again on every request. EF Core counts every such lookup in its metrics
+/// (<c>compiled_query_cache_hits</c> and <c>_misses</c>); a compiled query makes none. Those counters
+/// are process-wide, so these tests run alone.
+/// </summary>
+[Collection(nameof(MetricsCollection))]
+public abstract class CompiledIdentityTests(DbProvider provider)
+{
+    [SkippableFact]
+    public async Task A_known_person_is_found_without_translating_a_query()
+    {
+        await using var app = await CoreTestApp.CreateAsync(provider);
+        // The workspace and the person exist, and the query is compiled for this database's model.
+        await app.SendAsync("incident", "help", user: "carol");
+
+        var before = QueryCacheLookups();
+        for (var i = 0; i < 5; i++)
+        {
+            var reply = await app.SendAsync("incident", "help", user: "carol");
+            Assert.Equal(ReplyKind.Private, reply.Kind);
+            Assert.Contains("/incident", reply.Text, StringComparison.Ordinal);
+        }
+
+        // `/incident help` reads nothing but who sends it.
+        Assert.Equal(0, QueryCacheLookups() - before);
+    }
+
+    [SkippableFact]
+    public async Task A_person_known_by_either_id_is_the_same_person_with_their_roles()
+    {
+        await using var app = await CoreTestApp.CreateAsync(provider);
+        var first = CoreTestApp.Request("dana-aad") with { Command = "bakery", Text = "whoami", UserAlias = "dana-29" };
+        await app.Router.HandleAsync(first, CancellationToken.None);
+        Assert.NotEqual(ReplyKind.Warning, (await app.SendAsync("bakery", "role add <@dana-29> cab", user: "admin")).Kind);
+
+        // By the alias alone (as a mention names them), then by the main id alone: the one person, a CAB member.
+        foreach (var user in new[] { "dana-29", "dana-aad" })
+        {
+            var reply = await app.SendAsync("bakery", "whoami", user: user);
+            var roles = reply.Cards.SelectMany(c => c.Sections).OfType<FieldsSection>().SelectMany(f => f.Fields).Single(f => f.Label == "Roles");
+            Assert.Equal("cab", roles.Value);
+        }
+
+        Assert.Equal(1, await app.QueryAsync(db => db.People.CountAsync(p => p.Identities.Any(i => i.ExternalId == "dana-aad" || i.ExternalId == "dana-29"))));
+    }
+
+    /// <summary>How many times EF Core has looked a query up in its cache of translated queries, in this process.</summary>
+    private static long QueryCacheLookups()
+    {
+        long total = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "Microsoft.EntityFrameworkCore" && instrument.Name.StartsWith("microsoft.entityframeworkcore.compiled_query_cache_", StringComparison.Ordinal))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => total += value);
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return total;
+    }
+}
+
+public sealed class SqliteCompiledIdentityTests() : CompiledIdentityTests(DbProvider.Sqlite);
+
+public sealed class PostgresCompiledIdentityTests() : CompiledIdentityTests(DbProvider.Postgres);
