@@ -4,6 +4,7 @@ using System.Globalization;
 using BakeryBot.Core;
 using BakeryBot.Core.Chat;
 using BakeryBot.Core.Data;
+using BakeryBot.Core.People;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -27,13 +28,31 @@ public static class RequestBench
 
     private const int Requests = 3_000;
 
-    /// <summary>What is measured: a name and the command's text (a function of the request's number, so that titles differ).</summary>
-    private static readonly (string Name, string Command, Func<int, string> Text)[] Kinds =
+    private const int Warmup = 1_000;
+
+    /// <summary>CAB members of the workspace, and the quorum of its medium-risk changes: every 20th click decides a change.</summary>
+    private const int Members = 20;
+
+    private static readonly ChatRequest Sender = new() { Platform = "bench", TenantId = "T1", ChannelId = "C1", UserId = "U1", UserName = "Person 1" };
+
+    /// <summary>What is measured: a name and the request numbered n (titles differ; clicks go change by change, member by member).</summary>
+    private static readonly (string Name, Func<int, ChatRequest> Request)[] Kinds =
     [
-        ("/incident help", "incident", _ => "help"),
-        ("/incident list", "incident", _ => "list"),
-        ("/incident <title> sev2", "incident", n => $"oven {n} is burning the cookies sev2"),
+        ("/incident help", _ => Sender with { Command = "incident", Text = "help" }),
+        ("/incident list", _ => Sender with { Command = "incident", Text = "list" }),
+        ("/incident <title> sev2", n => Sender with { Command = "incident", Text = $"oven {n} is burning the cookies sev2" }),
+        ("CAB approve click", n => Sender with
+        {
+            UserId = $"M{n / Changes}",
+            UserName = $"Member {n / Changes}",
+            ChannelId = "CHANGES",
+            ActionId = "change.approve",
+            ActionValue = $"CHG-{(n % Changes) + 1}",
+        }),
     ];
+
+    /// <summary>Pending changes, enough for every click to be a new vote.</summary>
+    private const int Changes = (Requests + Warmup) / Members;
 
     public static async Task RunAsync(IReadOnlyList<int> sizes, IReadOnlyList<string> only)
     {
@@ -61,6 +80,7 @@ public static class RequestBench
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.EntityFrameworkCore.Migrations", LogLevel.Error).AddSimpleConsole());
         services.AddSingleton<TimeProvider>(new FixedClock(Now));
         services.AddOptions();
+        services.Configure<SecurityOptions>(o => o.Admins = ["bench:T1/U1"]);
         services.AddBakeryCore();
         services.AddBakeryDatabase(DatabaseOptions.Sqlite, $"Data Source={file}");
         services.ConfigureDbContext<SqliteBakeryDbContext>((_, o) => o.AddInterceptors(counter));
@@ -71,20 +91,24 @@ public static class RequestBench
         }
 
         var router = provided.GetRequiredService<CommandRouter>();
-        var request = new ChatRequest { Platform = "bench", TenantId = "T1", ChannelId = "C1", UserId = "U1", UserName = "Person 1" };
         // The workspace and its person exist before anything is measured, then the incidents of its history.
-        await router.HandleAsync(request with { Command = "incident", Text = "help" }, CancellationToken.None);
+        await router.HandleAsync(Sender with { Command = "incident", Text = "help" }, CancellationToken.None);
         await FillAsync(provided, size);
 
-        foreach (var (name, command, text) in Kinds.Where(k => only.Count == 0 || only.Any(o => k.Name.Contains(o, StringComparison.Ordinal))))
+        foreach (var (name, request) in Kinds.Where(k => only.Count == 0 || only.Any(o => k.Name.Contains(o, StringComparison.Ordinal))))
         {
+            if (name.StartsWith("CAB", StringComparison.Ordinal))
+            {
+                await SetUpChangesAsync(router);
+            }
+
             var times = new List<double>(Requests);
             long bytes = 0;
             long statements = 0;
             // Warm: the first thousand are not counted.
-            for (var run = -1_000; run < Requests; run++)
+            for (var run = -Warmup; run < Requests; run++)
             {
-                var sent = request with { Command = command, Text = text(run + 1_000 + size) };
+                var sent = request(run + Warmup);
                 var allocated = GC.GetTotalAllocatedBytes(precise: false);
                 var before = counter.Count;
                 var watch = Stopwatch.StartNew();
@@ -115,6 +139,24 @@ public static class RequestBench
         foreach (var suffix in new[] { "", "-wal", "-shm" })
         {
             File.Delete(file + suffix);
+        }
+    }
+
+    /// <summary>The CAB (an admin grants each member the role), its quorum, a CI, and the pending changes, in windows that do not overlap.</summary>
+    private static async Task SetUpChangesAsync(CommandRouter router)
+    {
+        var lines = Enumerable.Range(0, Members).Select(m => ("bakery", $"role add <@M{m}> cab")).ToList();
+        lines.Add(("change", $"cab quorum medium {Members}"));
+        lines.Add(("cmdb", "add asset oven-2"));
+        lines.AddRange(Enumerable.Range(1, Changes).Select(c => ("change",
+            $"request replace thermostat {c} ci:oven-2 window:\"{Now.AddDays(2 + c):yyyy-MM-dd}T22:00+2h\" risk:medium rollback:\"refit the old one\"")));
+        foreach (var (command, text) in lines)
+        {
+            var reply = await router.HandleAsync(Sender with { ChannelId = "CHANGES", Command = command, Text = text }, CancellationToken.None);
+            if (reply.Kind is ReplyKind.Error or ReplyKind.Warning)
+            {
+                throw new InvalidOperationException($"/{command} {text} answered {reply.Kind}: {reply.Text}");
+            }
         }
     }
 
