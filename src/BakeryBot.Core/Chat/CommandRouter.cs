@@ -98,7 +98,7 @@ public sealed partial class CommandRouter(CommandMap map, IServiceScopeFactory s
             usage = verb.Usage;
             if (request.DeliveryId is { } deliveryId)
             {
-                if (await db.InboundDeliveries.AnyAsync(d => d.Platform == request.Platform && d.DeliveryId == deliveryId, ct))
+                if (await db.WasDeliveredAsync(request.Platform, deliveryId, ct))
                 {
                     logger.LogInformation("Delivery {DeliveryId} from {Platform} was handled already", deliveryId, request.Platform);
                     return ChatReply.None;
@@ -299,7 +299,7 @@ public sealed partial class CommandRouter(CommandMap map, IServiceScopeFactory s
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BakeryDbContext>();
-        return await db.InboundDeliveries.AnyAsync(d => d.Platform == request.Platform && d.DeliveryId == request.DeliveryId, ct);
+        return await db.WasDeliveredAsync(request.Platform, request.DeliveryId!, ct);
     }
 
     private (CommandVerb Verb, CommandArgs Args, string? Help) Resolve(ChatRequest request)

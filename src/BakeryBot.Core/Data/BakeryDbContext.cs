@@ -105,6 +105,12 @@ public abstract class BakeryDbContext : DbContext
 
     public DbSet<InboundDelivery> InboundDeliveries => Set<InboundDelivery>();
 
+    /// <summary>Whether a platform's delivery (a Slack trigger, a Teams activity) was handled already. Every request with one asks, so the query is compiled.</summary>
+    public Task<bool> WasDeliveredAsync(string platform, string deliveryId, CancellationToken ct) => DeliveredQuery.For(this)(this, platform, deliveryId, ct);
+
+    private static readonly CompiledPerModel<Func<BakeryDbContext, string, string, CancellationToken, Task<bool>>> DeliveredQuery = new(() => EF.CompileAsyncQuery(
+        (BakeryDbContext db, string platform, string deliveryId, CancellationToken ct) => db.InboundDeliveries.Any(d => d.Platform == platform && d.DeliveryId == deliveryId)));
+
     public DbSet<Jobs.JobRun> JobRuns => Set<Jobs.JobRun>();
 
     public DbSet<Jobs.Reminder> Reminders => Set<Jobs.Reminder>();

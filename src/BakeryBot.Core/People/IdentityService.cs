@@ -1,9 +1,6 @@
-using System.Linq.Expressions;
-using System.Runtime.CompilerServices;
 using BakeryBot.Core.Chat;
 using BakeryBot.Core.Data;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.Extensions.Options;
 
 namespace BakeryBot.Core.People;
@@ -184,8 +181,7 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
     /// </summary>
     private async Task<(Tenant? Tenant, Person? Person)> FindTenantWithPersonAsync(string platform, string externalId, List<string> ids, CancellationToken ct)
     {
-        var query = TenantWithPeopleQueries.GetValue(db.Model, _ => EF.CompileAsyncQuery(TenantWithPeopleQuery));
-        var found = await query(db, platform, externalId, ids[0], ids[^1], ct);
+        var found = await TenantWithPeopleQuery.For(db)(db, platform, externalId, ids[0], ids[^1], ct);
         return found is null ? (null, null) : (found.Tenant, Chosen(found.People.Select(p => p.Person).ToList(), ids));
     }
 
@@ -196,8 +192,8 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
     /// is a subquery of its own, so that the ids are looked up by (tenant, id) and not per person. Two
     /// ids, the same twice when the request has one: SQL that does not depend on how many there are.
     /// </summary>
-    private static readonly Expression<Func<BakeryDbContext, string, string, string, string, CancellationToken, TenantWithPeople?>> TenantWithPeopleQuery =
-        (db, platform, externalId, main, alias, ct) => db.Tenants
+    private static readonly CompiledPerModel<Func<BakeryDbContext, string, string, string, string, CancellationToken, Task<TenantWithPeople?>>> TenantWithPeopleQuery = new(() => EF.CompileAsyncQuery(
+        (BakeryDbContext db, string platform, string externalId, string main, string alias, CancellationToken ct) => db.Tenants
             .Where(t => t.Platform == platform && t.ExternalId == externalId)
             .Select(t => new TenantWithPeople
             {
@@ -212,10 +208,7 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
                     .ToList(),
             })
             .AsSingleQuery()
-            .FirstOrDefault();
-
-    /// <summary>A compiled query belongs to one model: the SQLite and the PostgreSQL contexts each have theirs.</summary>
-    private static readonly ConditionalWeakTable<IModel, Func<BakeryDbContext, string, string, string, string, CancellationToken, Task<TenantWithPeople?>>> TenantWithPeopleQueries = new();
+            .FirstOrDefault()));
 
     private sealed class TenantWithPeople
     {

@@ -7,14 +7,14 @@ using Microsoft.EntityFrameworkCore;
 namespace BakeryBot.Core.Tests.People;
 
 /// <summary>
-/// Finding who sends a request is the one query every request runs, so it is compiled once: EF Core
-/// would otherwise look the query up in its cache, read its parameters out of the expression and
-/// write its SQL again on every request. EF Core counts every such lookup in its metrics
-/// (<c>compiled_query_cache_hits</c> and <c>_misses</c>); a compiled query makes none. Those counters
-/// are process-wide, so these tests run alone.
+/// The queries every request runs (who sends it; whether its delivery was handled already) are
+/// compiled once: EF Core would otherwise look each up in its cache, read its parameters out of the
+/// expression and write its SQL again on every request. EF Core counts every such lookup in its
+/// metrics (<c>compiled_query_cache_hits</c> and <c>_misses</c>); a compiled query makes none. Those
+/// counters are process-wide, so these tests run alone.
 /// </summary>
 [Collection(nameof(MetricsCollection))]
-public abstract class CompiledIdentityTests(DbProvider provider)
+public abstract class CompiledRequestQueryTests(DbProvider provider)
 {
     [SkippableFact]
     public async Task A_known_person_is_found_without_translating_a_query()
@@ -33,6 +33,28 @@ public abstract class CompiledIdentityTests(DbProvider provider)
 
         // `/incident help` reads nothing but who sends it.
         Assert.Equal(0, QueryCacheLookups() - before);
+    }
+
+    [SkippableFact]
+    public async Task A_requests_delivery_is_checked_without_translating_a_query_and_a_retry_has_no_second_effect()
+    {
+        await using var app = await CoreTestApp.CreateAsync(provider);
+        await app.Router.HandleAsync(CoreTestApp.Request("carol") with { Command = "bakery", Text = "whoami", DeliveryId = "cmd:0" }, CancellationToken.None);
+
+        var before = QueryCacheLookups();
+        for (var i = 1; i <= 5; i++)
+        {
+            var reply = await app.Router.HandleAsync(CoreTestApp.Request("carol") with { Command = "bakery", Text = "whoami", DeliveryId = $"cmd:{i}" }, CancellationToken.None);
+            Assert.Equal(ReplyKind.Private, reply.Kind);
+        }
+
+        // `/bakery whoami` reads nothing but who sends it and whether its delivery is new.
+        Assert.Equal(0, QueryCacheLookups() - before);
+
+        var declare = CoreTestApp.Request("carol") with { Command = "incident", Text = "burnt cookies", DeliveryId = "cmd:declare" };
+        Assert.Equal(ReplyKind.Private, (await app.Router.HandleAsync(declare, CancellationToken.None)).Kind);
+        Assert.Equal(ReplyKind.None, (await app.Router.HandleAsync(declare, CancellationToken.None)).Kind);
+        Assert.Equal(1, await app.QueryAsync(db => db.Incidents.CountAsync()));
     }
 
     [SkippableFact]
@@ -73,6 +95,6 @@ public abstract class CompiledIdentityTests(DbProvider provider)
     }
 }
 
-public sealed class SqliteCompiledIdentityTests() : CompiledIdentityTests(DbProvider.Sqlite);
+public sealed class SqliteCompiledRequestQueryTests() : CompiledRequestQueryTests(DbProvider.Sqlite);
 
-public sealed class PostgresCompiledIdentityTests() : CompiledIdentityTests(DbProvider.Postgres);
+public sealed class PostgresCompiledRequestQueryTests() : CompiledRequestQueryTests(DbProvider.Postgres);
