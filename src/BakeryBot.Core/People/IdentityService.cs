@@ -181,7 +181,9 @@ public sealed class IdentityService(BakeryDbContext db, IOptions<SecurityOptions
     /// </summary>
     private async Task<(Tenant? Tenant, Person? Person)> FindTenantWithPersonAsync(string platform, string externalId, List<string> ids, CancellationToken ct)
     {
-        var found = await TenantWithPeopleQuery.For(db)(db, platform, externalId, ids[0], ids[^1], ct);
+        // No id at all (an empty user id) finds the tenant alone: no person has an empty id.
+        var main = ids.Count > 0 ? ids[0] : "";
+        var found = await TenantWithPeopleQuery.For(db)(db, platform, externalId, main, ids.Count > 1 ? ids[1] : main, ct);
         return found is null ? (null, null) : (found.Tenant, Chosen(found.People.Select(p => p.Person).ToList(), ids));
     }
 

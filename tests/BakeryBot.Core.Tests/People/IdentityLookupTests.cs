@@ -66,6 +66,17 @@ public sealed class IdentityLookupTests
         Assert.Equal(1, await app.QueryAsync(db => db.RoleAssignments.CountAsync(r => r.Role == Roles.Cab)));
     }
 
+    [Fact]
+    public async Task A_request_without_a_user_id_is_answered_not_failed()
+    {
+        await using var app = await CoreTestApp.CreateAsync(DbProvider.Sqlite);
+        await app.SendAsync("incident", "list", user: "carol");
+
+        var reply = await app.Router.HandleAsync(CoreTestApp.Request("nobody") with { UserId = "", UserName = null, Command = "incident", Text = "list" }, CancellationToken.None);
+
+        Assert.NotEqual(ReplyKind.Error, reply.Kind);
+    }
+
     /// <summary>Colleagues in the workspace, and the same people in another, so that a lookup that looked at each person would show.</summary>
     private static async Task SeedAsync(CoreTestApp app)
     {
