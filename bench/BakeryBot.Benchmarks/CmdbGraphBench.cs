@@ -23,10 +23,7 @@ public static class CmdbGraphBench
         foreach (var size in sizes)
         {
             var file = Path.Combine(Path.GetTempPath(), $"bakerybot-bench-{size}.db");
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-            {
-                File.Delete(file + suffix);
-            }
+            BenchDb.DeleteSqlite(file);
 
             var options = new DbContextOptionsBuilder<SqliteBakeryDbContext>();
             DatabaseSetup.ConfigureSqlite(options, $"Data Source={file}");

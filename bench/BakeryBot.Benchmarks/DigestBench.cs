@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
-using BakeryBot.Core;
 using BakeryBot.Core.Data;
 using BakeryBot.Core.Digests;
 using BakeryBot.Core.Incidents;
@@ -9,7 +8,6 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace BakeryBot.Benchmarks;
@@ -41,13 +39,13 @@ public static class DigestBench
         {
             var file = Path.Combine(Path.GetTempPath(), $"bakerybot-digest-{size}.db");
             var seed = !(reuse && File.Exists(file));
-            foreach (var suffix in seed ? new[] { "", "-wal", "-shm" } : [])
+            if (seed)
             {
-                File.Delete(file + suffix);
+                BenchDb.DeleteSqlite(file);
             }
 
             await MeasureAsync(DatabaseOptions.Sqlite, $"Data Source={file}", size, seed, () => Task.FromResult(
-                new[] { "", "-wal", "-shm" }.Select(s => file + s).Where(File.Exists).Sum(f => new FileInfo(f).Length)));
+                BenchDb.SqliteSuffixes.Select(s => file + s).Where(File.Exists).Sum(f => new FileInfo(f).Length)));
         }
 
         if (postgres is null)
@@ -80,16 +78,9 @@ public static class DigestBench
 
     private static async Task MeasureAsync(string provider, string connectionString, int size, bool seed, Func<Task<long>> databaseSize)
     {
-        var services = new ServiceCollection();
         // DIGEST_BENCH_SQL=1 prints each SQL command with its time, to see which one costs.
         var sql = Environment.GetEnvironmentVariable("DIGEST_BENCH_SQL") == "1";
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.EntityFrameworkCore.Migrations", LogLevel.Error)
-            .AddFilter("Microsoft.EntityFrameworkCore.Database.Command", sql ? LogLevel.Information : LogLevel.None).AddSimpleConsole());
-        services.AddSingleton<TimeProvider>(new FixedClock(Now));
-        services.AddOptions();
-        services.AddBakeryCore();
-        services.AddBakeryDatabase(provider, connectionString);
-        await using var provided = services.BuildServiceProvider();
+        await using var provided = BenchDb.Services(Now, provider, connectionString, sql: sql);
         if (seed)
         {
             await FillAsync(provided, provider, size);

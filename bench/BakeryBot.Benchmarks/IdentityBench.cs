@@ -1,14 +1,12 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
-using BakeryBot.Core;
 using BakeryBot.Core.Chat;
 using BakeryBot.Core.Data;
 using BakeryBot.Core.People;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace BakeryBot.Benchmarks;
 
@@ -39,18 +37,8 @@ public static class IdentityBench
     private static async Task MeasureAsync(int size, bool print)
     {
         var file = Path.Combine(Path.GetTempPath(), $"bakerybot-identity-{size}{(print ? "" : "-warm")}.db");
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(file + suffix);
-        }
-
-        var services = new ServiceCollection();
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.EntityFrameworkCore.Migrations", LogLevel.Error).AddSimpleConsole());
-        services.AddSingleton<TimeProvider>(new FixedClock(Now));
-        services.AddOptions();
-        services.AddBakeryCore();
-        services.AddBakeryDatabase(DatabaseOptions.Sqlite, $"Data Source={file}");
-        await using var provided = services.BuildServiceProvider();
+        BenchDb.DeleteSqlite(file);
+        await using var provided = BenchDb.Services(Now, DatabaseOptions.Sqlite, $"Data Source={file}");
         await FillAsync(provided, size);
 
         var random = new Random(7);

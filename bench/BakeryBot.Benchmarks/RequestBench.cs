@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
-using BakeryBot.Core;
 using BakeryBot.Core.Chat;
 using BakeryBot.Core.Data;
 using BakeryBot.Core.People;
@@ -10,7 +9,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace BakeryBot.Benchmarks;
 
@@ -70,21 +68,13 @@ public static class RequestBench
     private static async Task MeasureAsync(int size, IReadOnlyList<string> only, bool print)
     {
         var file = Path.Combine(Path.GetTempPath(), $"bakerybot-request-{++passes}-{size}.db");
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(file + suffix);
-        }
-
+        BenchDb.DeleteSqlite(file);
         var counter = new StatementCount();
-        var services = new ServiceCollection();
-        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning).AddFilter("Microsoft.EntityFrameworkCore.Migrations", LogLevel.Error).AddSimpleConsole());
-        services.AddSingleton<TimeProvider>(new FixedClock(Now));
-        services.AddOptions();
-        services.Configure<SecurityOptions>(o => o.Admins = ["bench:T1/U1"]);
-        services.AddBakeryCore();
-        services.AddBakeryDatabase(DatabaseOptions.Sqlite, $"Data Source={file}");
-        services.ConfigureDbContext<SqliteBakeryDbContext>((_, o) => o.AddInterceptors(counter));
-        await using var provided = services.BuildServiceProvider();
+        await using var provided = BenchDb.Services(Now, DatabaseOptions.Sqlite, $"Data Source={file}", services =>
+        {
+            services.Configure<SecurityOptions>(o => o.Admins = ["bench:T1/U1"]);
+            services.ConfigureDbContext<SqliteBakeryDbContext>((_, o) => o.AddInterceptors(counter));
+        });
         await using (var scope = provided.CreateAsyncScope())
         {
             await DatabaseSetup.MigrateAsync(scope.ServiceProvider.GetRequiredService<BakeryDbContext>(), CancellationToken.None);
@@ -138,10 +128,7 @@ public static class RequestBench
         }
 
         SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(file + suffix);
-        }
+        BenchDb.DeleteSqlite(file);
     }
 
     /// <summary>The CAB (an admin grants each member the role), its quorum, a CI, and the pending changes, in windows that do not overlap.</summary>
