@@ -98,8 +98,7 @@ public sealed class ChangeCalendarService(BakeryDbContext db, TimeProvider clock
         var to = now + Ahead;
         var changes = await db.Changes.AsNoTracking()
             .Where(c => c.TenantId == tenantId && c.WindowEnd > from && c.WindowStart < to)
-            .Include(c => c.Cis).ThenInclude(c => c.Ci)
-            .AsSplitQuery()
+            .WithCis()
             .ToListAsync(ct);
         var freezes = await db.FreezeWindows.AsNoTracking()
             .Where(f => f.TenantId == tenantId && f.To > from && f.From < to)

@@ -222,8 +222,7 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
         ci.Attributes.TryGetValue("kind", out var kind) && kind.ToLowerInvariant() is "database" or "schema";
 
     public async Task<Change> GetAsync(int tenantId, RecordId id, CancellationToken ct) =>
-        await db.Changes.Include(c => c.Cis).ThenInclude(c => c.Ci).Include(c => c.Votes)
-            .AsSplitQuery()
+        await db.Changes.WithCisAndVotes()
             .FirstOrDefaultAsync(c => c.TenantId == tenantId && c.Number == id.Number, ct)
         ?? throw new UserException($"There is no {id}. `/change list` shows the open ones.");
 
@@ -525,9 +524,8 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
     /// <summary>Pending, approved and releasing changes, soonest window first.</summary>
     public async Task<List<Change>> OpenChangesAsync(int tenantId, CancellationToken ct)
     {
-        var open = await db.Changes.AsNoTracking().Include(c => c.Cis).ThenInclude(c => c.Ci)
+        var open = await db.Changes.AsNoTracking().WithCis()
             .Where(c => c.TenantId == tenantId && (c.State == ChangeState.Pending || c.State == ChangeState.Approved || c.State == ChangeState.InRelease))
-            .AsSplitQuery()
             .ToListAsync(ct);
         return open.OrderBy(c => c.WindowStart).ThenBy(c => c.Number).ToList();
     }
@@ -541,11 +539,10 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
         // Only the open changes whose windows overlap, chosen in SQL: a vote re-renders the card, and a
         // workspace may have many open changes on other days.
         var (id, start, end) = (change.Id, change.WindowStart, change.WindowEnd);
-        var others = await db.Changes.AsNoTracking().Include(c => c.Cis).ThenInclude(c => c.Ci)
+        var others = await db.Changes.AsNoTracking().WithCis()
             .Where(c => c.TenantId == change.TenantId && c.Id != id && c.WindowStart < end && start < c.WindowEnd
                         && (c.State == ChangeState.Pending || c.State == ChangeState.Approved || c.State == ChangeState.InRelease))
             .OrderBy(c => c.WindowStart).ThenBy(c => c.Number)
-            .AsSplitQuery()
             .ToListAsync(ct);
         if (others.Count == 0)
         {

@@ -35,11 +35,10 @@ public sealed class RecentReleases(BakeryDbContext db, CmdbGraph graph)
         // Stored times are UTC: SQLite compares them as encoded integers, and PostgreSQL accepts only UTC offsets.
         var at = declaredAt.ToUniversalTime();
         var from = at - Lookback;
-        var candidates = await db.Changes.AsNoTracking().Include(c => c.Cis).ThenInclude(c => c.Ci)
+        var candidates = await db.Changes.AsNoTracking().WithCis()
             .Where(c => c.TenantId == tenantId && (c.State == ChangeState.InRelease || c.State == ChangeState.Completed)
                         && c.ReleaseStartedAt != null && c.ReleaseStartedAt <= at
                         && (c.ReleasedAt == null || c.ReleasedAt >= from))
-            .AsSplitQuery()
             .ToListAsync(ct);
         if (candidates.Count == 0)
         {

@@ -149,7 +149,7 @@ public sealed class ReleaseService(BakeryDbContext db, ChangeService changes, In
         var reminded = new List<RecordId>();
         await Rounds.EachAsync(db, logger, due, r => $"The release reminder #{r.Id} (change #{r.RecordId})", async reminder =>
         {
-            var change = await db.Changes.Include(c => c.Cis).ThenInclude(c => c.Ci).Include(c => c.Votes).AsSplitQuery().FirstOrDefaultAsync(c => c.Id == reminder.RecordId, ct);
+            var change = await db.Changes.WithCisAndVotes().FirstOrDefaultAsync(c => c.Id == reminder.RecordId, ct);
             var why = change is null ? "its change is gone"
                 : change.State != ChangeState.Approved ? $"{change.RecordId} is {ChangeService.Word(change.State)}"
                 : now >= change.WindowEnd ? $"{change.RecordId}'s window closed {Durations.Humanize(now - change.WindowEnd, Culture)} ago"
@@ -295,7 +295,7 @@ public sealed class ReleaseService(BakeryDbContext db, ChangeService changes, In
         }
 
         var previous = incident.CausedByChangeId is { } previousId
-            ? await db.Changes.Include(c => c.Cis).ThenInclude(c => c.Ci).Include(c => c.Votes).AsSplitQuery().FirstAsync(c => c.Id == previousId, ct)
+            ? await db.Changes.WithCisAndVotes().FirstAsync(c => c.Id == previousId, ct)
             : null;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         change.CausedFailure = true;

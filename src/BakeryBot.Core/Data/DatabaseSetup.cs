@@ -49,8 +49,9 @@ public static class DatabaseSetup
         return services;
     }
 
-    // Queries that include several collections at once (a change's CIs and its votes) load a handful of
-    // rows each: one round trip beats one per collection, so single queries are the stated choice.
+    // Queries that include a collection load a handful of rows: one round trip beats one per collection,
+    // so single queries are the stated choice. Records with their CI links and CIs are the exception and
+    // are split (ChangeQueries.WithCis says why): SQLite would read every tenant's links.
     // Interceptors given as <paramref name="before"/> see a transaction begin before the write gate is taken.
     public static void ConfigureSqlite(DbContextOptionsBuilder options, string connectionString, params IInterceptor[] before) =>
         options.UseSqlite(connectionString, o => o.UseQuerySplittingBehavior(QuerySplittingBehavior.SingleQuery))
