@@ -28,11 +28,12 @@ if (args.Length > 0 && args[0] == "identity")
 
 if (args.Length > 0 && args[0] == "request")
 {
-    // request [sizes...] [--only text]: the router's cost per request, in-process.
+    // request [sizes...] [--only text] [--statements]: the router's cost per request, in-process;
+    // --statements also prints the SQL one request of each kind sends.
     var at = Array.IndexOf(args, "--only");
     var only = at > 0 && at + 1 < args.Length ? [args[at + 1]] : new List<string>();
-    var sizes = args.Skip(1).TakeWhile(a => a != "--only").Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToList();
-    await RequestBench.RunAsync(sizes.Count > 0 ? sizes : [0, 100_000], only);
+    var sizes = args.Skip(1).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToList();
+    await RequestBench.RunAsync(sizes.Count > 0 ? sizes : [0, 100_000], only, args.Contains("--statements"));
     return;
 }
 

@@ -52,20 +52,20 @@ public static class RequestBench
     /// <summary>Pending changes, enough for every click to be a new vote.</summary>
     private const int Changes = (Requests + Warmup) / Members;
 
-    public static async Task RunAsync(IReadOnlyList<int> sizes, IReadOnlyList<string> only)
+    public static async Task RunAsync(IReadOnlyList<int> sizes, IReadOnlyList<string> only, bool statements)
     {
         Console.WriteLine("request | incidents before | p50 µs | mean µs | allocated KB | statements | requests");
         // A first pass, not printed, so that the first size does not pay for JIT compiling and tiering up.
-        await MeasureAsync(0, only, print: false);
+        await MeasureAsync(0, only, print: false, statements: false);
         foreach (var size in sizes)
         {
-            await MeasureAsync(size, only, print: true);
+            await MeasureAsync(size, only, print: true, statements);
         }
     }
 
     private static int passes;
 
-    private static async Task MeasureAsync(int size, IReadOnlyList<string> only, bool print)
+    private static async Task MeasureAsync(int size, IReadOnlyList<string> only, bool print, bool statements)
     {
         var file = Path.Combine(Path.GetTempPath(), $"bakerybot-request-{++passes}-{size}.db");
         BenchDb.DeleteSqlite(file);
@@ -94,16 +94,18 @@ public static class RequestBench
 
             var times = new List<double>(Requests);
             long bytes = 0;
-            long statements = 0;
+            long sent = 0;
             // Warm: the first thousand are not counted.
             for (var run = -Warmup; run < Requests; run++)
             {
                 // Every Slack and Teams request carries a delivery id, checked and stored so that a retry has no second effect.
-                var sent = request(run + Warmup) with { DeliveryId = $"{name}#{run + Warmup}" };
+                var next = request(run + Warmup) with { DeliveryId = $"{name}#{run + Warmup}" };
                 var allocated = GC.GetTotalAllocatedBytes(precise: false);
                 var before = counter.Count;
                 var watch = Stopwatch.StartNew();
-                var reply = await router.HandleAsync(sent, CancellationToken.None);
+                // The last request's SQL, when asked for: what a request of this kind sends.
+                counter.Texts = statements && run == Requests - 1 ? [] : null;
+                var reply = await router.HandleAsync(next, CancellationToken.None);
                 var elapsed = watch.Elapsed.TotalMicroseconds;
                 // A counted click answers nothing but the re-rendered card; a request seen before answers nothing at all.
                 if (reply.Kind is ReplyKind.Error or ReplyKind.Warning || (reply.Kind == ReplyKind.None && reply.UpdatedCard is null))
@@ -115,7 +117,7 @@ public static class RequestBench
                 {
                     times.Add(elapsed);
                     bytes += GC.GetTotalAllocatedBytes(precise: false) - allocated;
-                    statements += counter.Count - before;
+                    sent += counter.Count - before;
                 }
             }
 
@@ -123,8 +125,15 @@ public static class RequestBench
             if (print)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{name} | {size:N0} | {times[times.Count / 2]:0} | {times.Average():0} | {bytes / 1024.0 / times.Count:0.0} | {(double)statements / times.Count:0.##} | {times.Count:N0}"));
+                    $"{name} | {size:N0} | {times[times.Count / 2]:0} | {times.Average():0} | {bytes / 1024.0 / times.Count:0.0} | {(double)sent / times.Count:0.##} | {times.Count:N0}"));
             }
+
+            foreach (var (text, at) in counter.Texts?.Select((t, i) => (t, i + 1)) ?? [])
+            {
+                Console.WriteLine($"  {at}. {text.ReplaceLineEndings(" ")}");
+            }
+
+            counter.Texts = null;
         }
 
         SqliteConnection.ClearAllPools();
@@ -181,28 +190,36 @@ public static class RequestBench
         await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE)");
     }
 
-    /// <summary>Counts the statements EF Core sends.</summary>
+    /// <summary>Counts the statements EF Core sends, and keeps their text when given a list.</summary>
     private sealed class StatementCount : DbCommandInterceptor
     {
         private long count;
 
         public long Count => Interlocked.Read(ref count);
 
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        public List<string>? Texts { get; set; }
+
+        private void Seen(DbCommand command)
         {
             Interlocked.Increment(ref count);
+            Texts?.Add(command.CommandText);
+        }
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Seen(command);
             return ValueTask.FromResult(result);
         }
 
         public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
         {
-            Interlocked.Increment(ref count);
+            Seen(command);
             return ValueTask.FromResult(result);
         }
 
         public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
         {
-            Interlocked.Increment(ref count);
+            Seen(command);
             return ValueTask.FromResult(result);
         }
     }
