@@ -53,22 +53,66 @@ public sealed class AdmissionTests
         Assert.Equal(2, await bot.QueryAsync(db => db.Incidents.CountAsync()));
     }
 
+    [Fact]
+    public async Task By_default_eight_requests_per_processor_are_handled_at_once()
+    {
+        await using var slack = await FakeSlack.StartAsync();
+        await using var bot = await BotFactory.CreateAsync(DbProvider.Sqlite, slack, new Dictionary<string, string?>
+        {
+            // Only the queue is set: none waits, so the first request past the places is turned away.
+            ["Admission:MaxQueuedRequests"] = "0",
+            // A command answers without its result after this long, and gives up its place: not while the test holds the database.
+            ["Slack:AnswerBudget"] = "00:00:30",
+        });
+        using var http = bot.CreateClient();
+        var places = AdmissionOptions.PerProcessor * Environment.ProcessorCount;
+
+        var admitted = new List<Task<HttpResponseMessage>>();
+        await using (var db = bot.Database.NewContext())
+        {
+            // Another writer holds the database: each admitted command waits for it, holding its place.
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var commands = Enumerable.Range(1, places).Select(n => (Func<Task<HttpResponseMessage>>)(() =>
+                http.SendAsync(BotFactory.Signed("/slack/commands", bot.CommandBody("incident", $"oven {n} runs cold sev2", user: $"U0COOK{n}"))))).ToList();
+            admitted = await HoldingThePlacesAsync(http, commands);
+
+            var busy = await http.SendAsync(BotFactory.Signed("/slack/commands", bot.CommandBody("incident", "fryer on fire sev1", user: "U0BOB")));
+            Assert.Equal(Admission.BusyText, JsonNode.Parse(await busy.Content.ReadAsStringAsync())!["text"]!.GetValue<string>());
+            await transaction.CommitAsync();
+        }
+
+        foreach (var response in await Task.WhenAll(admitted))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var titles = await bot.QueryAsync(db => db.Incidents.Select(i => i.Title).ToListAsync());
+        Assert.Equal(Enumerable.Range(1, places).Select(n => $"oven {n} runs cold").Order(), titles.Order());
+    }
+
     /// <summary>
     /// Sends the command and waits until it holds the only place: an unsigned probe (which would change
     /// nothing anyway) is then turned away. A probe that took the place first turns the command away
     /// instead, with nothing done; it is then sent again.
     /// </summary>
-    private static async Task<Task<HttpResponseMessage>> HoldingThePlaceAsync(HttpClient http, Func<Task<HttpResponseMessage>> send)
+    private static async Task<Task<HttpResponseMessage>> HoldingThePlaceAsync(HttpClient http, Func<Task<HttpResponseMessage>> send) =>
+        (await HoldingThePlacesAsync(http, [send]))[0];
+
+    /// <summary>The same for several commands, each sent once and again if a probe took its place: when a probe is turned away, they hold every place.</summary>
+    private static async Task<List<Task<HttpResponseMessage>>> HoldingThePlacesAsync(HttpClient http, List<Func<Task<HttpResponseMessage>>> sends)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        var admitted = send();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var admitted = sends.Select(send => send()).ToList();
         while (true)
         {
-            if (admitted.IsCompleted)
+            for (var i = 0; i < admitted.Count; i++)
             {
-                var early = JsonNode.Parse(await (await admitted).Content.ReadAsStringAsync())!;
-                Assert.Equal(Admission.BusyText, early["text"]!.GetValue<string>());
-                admitted = send();
+                if (admitted[i].IsCompleted)
+                {
+                    var early = JsonNode.Parse(await (await admitted[i]).Content.ReadAsStringAsync())!;
+                    Assert.Equal(Admission.BusyText, early["text"]!.GetValue<string>());
+                    admitted[i] = sends[i]();
+                }
             }
 
             if ((await http.PostAsync("/slack/events", new StringContent("{}"))).StatusCode == HttpStatusCode.ServiceUnavailable)
@@ -76,7 +120,7 @@ public sealed class AdmissionTests
                 return admitted;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, "The admitted request never held its place.");
+            Assert.True(DateTime.UtcNow < deadline, "The admitted requests never held their places.");
             await Task.Delay(20);
         }
     }
