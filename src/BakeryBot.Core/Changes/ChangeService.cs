@@ -221,10 +221,23 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
     private static bool IsSchema(ConfigurationItem ci) =>
         ci.Attributes.TryGetValue("kind", out var kind) && kind.ToLowerInvariant() is "database" or "schema";
 
+    /// <summary>The change with its CIs and votes, tracked; a user's error when there is none.</summary>
     public async Task<Change> GetAsync(int tenantId, RecordId id, CancellationToken ct) =>
-        await db.Changes.WithCisAndVotes()
-            .FirstOrDefaultAsync(c => c.TenantId == tenantId && c.Number == id.Number, ct)
+        await ByNumberQuery.For(db)(db, tenantId, id.Number, ct)
         ?? throw new UserException($"There is no {id}. `/change list` shows the open ones.");
+
+    /// <summary>
+    /// <see cref="ChangeQueries.WithCisAndVotes"/> by number, compiled: every CAB click loads its change so,
+    /// and EF Core would otherwise read the parameters out of the expression and look the query up in its
+    /// cache each time. The includes are written out, as a compiled query cannot call that method; split
+    /// for the same reason (<c>CiLinkQueryPlanTests</c>).
+    /// </summary>
+    private static readonly CompiledPerModel<Func<BakeryDbContext, int, int, CancellationToken, Task<Change?>>> ByNumberQuery = new(() => EF.CompileAsyncQuery(
+        (BakeryDbContext db, int tenantId, int number, CancellationToken ct) => db.Changes
+            .Include(c => c.Cis).ThenInclude(c => c.Ci)
+            .Include(c => c.Votes)
+            .AsSplitQuery()
+            .FirstOrDefault(c => c.TenantId == tenantId && c.Number == number)));
 
     /// <summary>
     /// A CAB member's vote. Only CAB members vote, never on their own change, once each; a rejection

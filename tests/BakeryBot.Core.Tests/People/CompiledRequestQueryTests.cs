@@ -3,6 +3,7 @@ using BakeryBot.Core.Chat;
 using BakeryBot.Core.Tests.Infrastructure;
 using BakeryBot.Core.Tests.Telemetry;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BakeryBot.Core.Tests.People;
 
@@ -74,6 +75,29 @@ public abstract class CompiledRequestQueryTests(DbProvider provider)
         }
 
         Assert.Equal(1, await app.QueryAsync(db => db.People.CountAsync(p => p.Identities.Any(i => i.ExternalId == "dana-aad" || i.ExternalId == "dana-29"))));
+    }
+
+    [SkippableFact]
+    public async Task A_change_is_loaded_for_a_click_without_translating_a_query()
+    {
+        await using var app = await CoreTestApp.CreateAsync(provider);
+        await app.SendAsync("bakery", "role add <@bob> cab", user: "admin");
+        await app.SendAsync("cmdb", "add asset oven-2");
+        await app.SendAsync("change", "request replace thermostat ci:oven-2 window:\"tomorrow 22:00+2h\" risk:medium rollback:\"refit the old one\"");
+        await app.ClickAsync("change.approve", "CHG-1", user: "bob");
+        var tenant = await app.QueryAsync(db => db.Tenants.SingleAsync());
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var changes = scope.ServiceProvider.GetRequiredService<BakeryBot.Core.Changes.ChangeService>();
+        await changes.GetAsync(tenant.Id, new RecordId(RecordId.Change, 1), CancellationToken.None);
+        var before = QueryCacheLookups();
+        var change = await changes.GetAsync(tenant.Id, new RecordId(RecordId.Change, 1), CancellationToken.None);
+
+        Assert.Equal(0, QueryCacheLookups() - before);
+        Assert.Equal("oven-2", Assert.Single(change.Cis).Ci!.Name);
+        Assert.Equal(BakeryBot.Core.Changes.VoteKind.Approve, Assert.Single(change.Votes).Kind);
+        var missing = await Assert.ThrowsAsync<UserException>(() => changes.GetAsync(tenant.Id, new RecordId(RecordId.Change, 2), CancellationToken.None));
+        Assert.Contains("There is no CHG-2", missing.Message, StringComparison.Ordinal);
     }
 
     /// <summary>How many times EF Core has looked a query up in its cache of translated queries, in this process.</summary>
