@@ -43,7 +43,7 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
     {
         if (!_settings.TryGetValue(tenantId, out var settings))
         {
-            settings = await db.CabSettings.FirstOrDefaultAsync(s => s.TenantId == tenantId, ct) ?? new CabSettings { TenantId = tenantId };
+            settings = await SettingsQuery.For(db)(db, tenantId, ct) ?? new CabSettings { TenantId = tenantId };
             _settings[tenantId] = settings;
         }
 
@@ -238,6 +238,28 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
             .Include(c => c.Votes)
             .AsSplitQuery()
             .FirstOrDefault(c => c.TenantId == tenantId && c.Number == number)));
+
+    // What every vote reads to decide and to render the card, compiled for the reason above.
+    private static readonly CompiledPerModel<Func<BakeryDbContext, int, CancellationToken, Task<CabSettings?>>> SettingsQuery = new(() => EF.CompileAsyncQuery(
+        (BakeryDbContext db, int tenantId, CancellationToken ct) => db.CabSettings.FirstOrDefault(s => s.TenantId == tenantId)));
+
+    // Compared in SQL: SQLite stores these times as sortable integers.
+    private static readonly CompiledPerModel<Func<BakeryDbContext, int, DateTimeOffset, DateTimeOffset, IAsyncEnumerable<FreezeWindow>>> FreezesOverQuery = new(() => EF.CompileAsyncQuery(
+        (BakeryDbContext db, int tenantId, DateTimeOffset start, DateTimeOffset end) => db.FreezeWindows.AsNoTracking()
+            .Where(f => f.TenantId == tenantId && f.From < end && start < f.To)));
+
+    /// <summary>The other open changes whose windows overlap, with their CIs (split, as <see cref="ChangeQueries.WithCis"/>).</summary>
+    private static readonly CompiledPerModel<Func<BakeryDbContext, int, int, DateTimeOffset, DateTimeOffset, IAsyncEnumerable<Change>>> OverlappingQuery = new(() => EF.CompileAsyncQuery(
+        (BakeryDbContext db, int tenantId, int id, DateTimeOffset start, DateTimeOffset end) => db.Changes.AsNoTracking()
+            .Include(c => c.Cis).ThenInclude(c => c.Ci)
+            .AsSplitQuery()
+            .Where(c => c.TenantId == tenantId && c.Id != id && c.WindowStart < end && start < c.WindowEnd
+                        && (c.State == ChangeState.Pending || c.State == ChangeState.Approved || c.State == ChangeState.InRelease))
+            .OrderBy(c => c.WindowStart).ThenBy(c => c.Number)
+            .AsQueryable()));
+
+    private static readonly CompiledPerModel<Func<BakeryDbContext, int, IAsyncEnumerable<int>>> CausedQuery = new(() => EF.CompileAsyncQuery(
+        (BakeryDbContext db, int changeId) => db.Incidents.Where(i => i.CausedByChangeId == changeId).OrderBy(i => i.Number).Select(i => i.Number)));
 
     /// <summary>
     /// A CAB member's vote. Only CAB members vote, never on their own change, once each; a rejection
@@ -500,7 +522,7 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
         }
 
         // Compared in SQL: SQLite stores these times as sortable integers.
-        var freezes = await db.FreezeWindows.AsNoTracking().Where(f => f.TenantId == tenantId && f.From < end && start < f.To).ToListAsync(ct);
+        var freezes = await FreezesOverQuery.For(db)(db, tenantId, start, end).ToListAsync(ct);
         return _freezeAt[(tenantId, start, end)] = freezes.OrderBy(f => f.From).FirstOrDefault();
     }
 
@@ -551,12 +573,7 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
     {
         // Only the open changes whose windows overlap, chosen in SQL: a vote re-renders the card, and a
         // workspace may have many open changes on other days.
-        var (id, start, end) = (change.Id, change.WindowStart, change.WindowEnd);
-        var others = await db.Changes.AsNoTracking().WithCis()
-            .Where(c => c.TenantId == change.TenantId && c.Id != id && c.WindowStart < end && start < c.WindowEnd
-                        && (c.State == ChangeState.Pending || c.State == ChangeState.Approved || c.State == ChangeState.InRelease))
-            .OrderBy(c => c.WindowStart).ThenBy(c => c.Number)
-            .ToListAsync(ct);
+        var others = await OverlappingQuery.For(db)(db, change.TenantId, change.Id, change.WindowStart, change.WindowEnd).ToListAsync(ct);
         if (others.Count == 0)
         {
             return [];
@@ -602,7 +619,7 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
         var names = await db.People.Where(p => people.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.DisplayName, ct);
         var conflicts = change.IsOpen ? await ConflictsAsync(change, ct) : [];
         var freeze = change.IsOpen ? await FreezeAtAsync(change.TenantId, change.WindowStart, change.WindowEnd, ct) : null;
-        var caused = change.Id == 0 ? [] : await db.Incidents.Where(i => i.CausedByChangeId == change.Id).OrderBy(i => i.Number).Select(i => i.Number).ToListAsync(ct);
+        var caused = change.Id == 0 ? [] : await CausedQuery.For(db)(db, change.Id).ToListAsync(ct);
         return ChangeCards.Card(change, names, CabPolicy.Required(settings, change.Risk, change.Type, change.InFreeze), conflicts, freeze, clock.GetUtcNow(), caused.Select(n => new RecordId(RecordId.Incident, n)).ToList());
     }
 

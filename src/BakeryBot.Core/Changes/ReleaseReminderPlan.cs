@@ -13,10 +13,14 @@ namespace BakeryBot.Core.Changes;
 /// </summary>
 public sealed class ReleaseReminderPlan(BakeryDbContext db, IOptions<ReleaseOptions> options)
 {
+    /// <summary>The change's release reminder; compiled, as every CAB vote looks for it.</summary>
+    private static readonly CompiledPerModel<Func<BakeryDbContext, int, CancellationToken, Task<Reminder?>>> ReminderQuery = new(() => EF.CompileAsyncQuery(
+        (BakeryDbContext db, int changeId, CancellationToken ct) => db.Reminders.FirstOrDefault(r => r.Kind == ReminderKind.ReleaseWindow && r.RecordId == changeId)));
+
     /// <summary>Brings the change's reminder in line with it; call with the change saved once (it needs its id), before saving its change of state.</summary>
     public async Task PlanAsync(Change change, CancellationToken ct)
     {
-        var row = await db.Reminders.FirstOrDefaultAsync(r => r.Kind == ReminderKind.ReleaseWindow && r.RecordId == change.Id, ct);
+        var row = await ReminderQuery.For(db)(db, change.Id, ct);
         if (change.State != ChangeState.Approved)
         {
             if (row is { HandledAt: null })

@@ -246,7 +246,11 @@ public abstract class BakeryDbContext : DbContext
 
     /// <summary>The tenant's CMDB graph version as committed (or as this unit of work's transaction sees it).</summary>
     public async Task<long> CmdbGraphVersionAsync(int tenantId, CancellationToken ct) =>
-        await CmdbGraphStamps.Where(s => s.TenantId == tenantId).Select(s => (long?)s.Version).FirstOrDefaultAsync(ct) ?? 0;
+        await GraphVersionQuery.For(this)(this, tenantId, ct) ?? 0;
+
+    /// <summary>Compiled: every use of the CMDB graph (an impact, a CAB vote's conflicts) asks whether the graph held in memory is current.</summary>
+    private static readonly CompiledPerModel<Func<BakeryDbContext, int, CancellationToken, Task<long?>>> GraphVersionQuery = new(() => EF.CompileAsyncQuery(
+        (BakeryDbContext db, int tenantId, CancellationToken ct) => db.CmdbGraphStamps.Where(s => s.TenantId == tenantId).Select(s => (long?)s.Version).FirstOrDefault()));
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
         throw new NotSupportedException("Use SaveChangesAsync.");

@@ -33,6 +33,11 @@ public sealed class CardPublisher(BakeryDbContext db, TimeProvider clock)
         return posted;
     }
 
+    /// <summary>Where a record's card was posted; compiled, as every change of a record (each CAB vote) asks.</summary>
+    private static readonly CompiledPerModel<Func<BakeryDbContext, int, string, string, IAsyncEnumerable<PostedCard>>> PostedQuery = new(() => EF.CompileAsyncQuery(
+        (BakeryDbContext db, int tenantId, string recordType, string recordKey) => db.PostedCards
+            .Where(c => c.TenantId == tenantId && c.RecordType == recordType && c.RecordKey == recordKey)));
+
     /// <summary>
     /// Re-renders a record's card everywhere it was posted, with <paramref name="lead"/> (the latest
     /// change) as the line above it. Only the newest waiting update of a card is sent.
@@ -40,9 +45,7 @@ public sealed class CardPublisher(BakeryDbContext db, TimeProvider clock)
     public async Task UpdateEverywhereAsync(int tenantId, string recordType, string recordKey, Card card, string lead, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var posted = await db.PostedCards
-            .Where(c => c.TenantId == tenantId && c.RecordType == recordType && c.RecordKey == recordKey)
-            .ToListAsync(ct);
+        var posted = await PostedQuery.For(db)(db, tenantId, recordType, recordKey).ToListAsync(ct);
         // Cards added in this unit of work and not yet saved are updated too (their post carries the old card).
         posted.AddRange(db.ChangeTracker.Entries<PostedCard>()
             .Where(e => e.State == EntityState.Added && e.Entity.RecordType == recordType && e.Entity.RecordKey == recordKey)
