@@ -13,7 +13,7 @@ public sealed class AdmissionOptions
     /// Slack and Teams requests handled at once; by default <see cref="PerProcessor"/> per processor the
     /// bot may use (16 on two cores). That many keep the processors and SQLite's one writer busy; more
     /// only hold memory while they wait their turn (bench/README.md: on two cores, 64 at once peaked
-    /// 25–60 MB higher than 16 under the same load, and answered no more requests a second).
+    /// 20–75 MB higher than 16 under the same load, and answered no more requests a second).
     /// </summary>
     public int MaxConcurrentRequests { get; set; } = PerProcessor * Environment.ProcessorCount;
 
