@@ -69,11 +69,16 @@ public sealed class ConversationDirectory(BakeryDbContext db, TimeProvider clock
     /// <summary>The <see cref="ChatConversation.Kind"/> of a one-to-one conversation with the bot.</summary>
     public const string PersonalKind = "personal";
 
+    /// <summary>A conversation as recorded; compiled, as every Teams request looks its conversation up.</summary>
+    private static readonly CompiledPerModel<Func<BakeryDbContext, int, string, CancellationToken, Task<ChatConversation?>>> KnownQuery = new(() => EF.CompileAsyncQuery(
+        (BakeryDbContext db, int tenantId, string conversationId, CancellationToken ct) => db.Set<ChatConversation>()
+            .FirstOrDefault(c => c.TenantId == tenantId && c.ConversationId == conversationId)));
+
     /// <summary>Records a conversation, or what changed about it. Returns true when it is new.</summary>
     public async Task<bool> RememberAsync(int tenantId, ConversationSighting seen, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var known = await db.Set<ChatConversation>().FirstOrDefaultAsync(c => c.TenantId == tenantId && c.ConversationId == seen.ConversationId, ct);
+        var known = await KnownQuery.For(db)(db, tenantId, seen.ConversationId, ct);
         if (known is not null && (seen.Endpoint ?? known.Endpoint) == known.Endpoint && (seen.Name ?? known.Name) == known.Name
             && (seen.TeamId ?? known.TeamId) == known.TeamId && (seen.UserId ?? known.UserId) == known.UserId
             && now - known.LastSeenAt < TimeSpan.FromDays(1))

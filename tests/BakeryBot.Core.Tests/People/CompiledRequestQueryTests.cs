@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using BakeryBot.Core.Chat;
+using BakeryBot.Core.Data;
 using BakeryBot.Core.Tests.Infrastructure;
 using BakeryBot.Core.Tests.Telemetry;
 using Microsoft.EntityFrameworkCore;
@@ -34,6 +35,29 @@ public abstract class CompiledRequestQueryTests(DbProvider provider)
 
         // `/incident help` reads nothing but who sends it.
         Assert.Equal(0, QueryCacheLookups() - before);
+    }
+
+    [SkippableFact]
+    public async Task A_known_conversation_is_looked_up_without_translating_a_query_and_not_written_again()
+    {
+        await using var app = await CoreTestApp.CreateAsync(provider);
+        // As Teams sends every request: where it comes from, which the bot remembers to post there later.
+        var seen = new ConversationSighting("test", "T1", "C1", "https://smba.example/emea/", "channel", "Ovens", "team-1");
+        var help = CoreTestApp.Request("carol") with { Command = "incident", Text = "help", Conversation = seen };
+        await app.Router.HandleAsync(help, CancellationToken.None);
+        var recorded = await app.QueryAsync(db => db.Set<ChatConversation>().SingleAsync());
+
+        var before = QueryCacheLookups();
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(ReplyKind.Private, (await app.Router.HandleAsync(help, CancellationToken.None)).Kind);
+        }
+
+        // Who sends it and the conversation, both compiled; nothing new about the conversation, so nothing written.
+        Assert.Equal(0, QueryCacheLookups() - before);
+        var now = await app.QueryAsync(db => db.Set<ChatConversation>().SingleAsync());
+        Assert.Equal((recorded.Name, recorded.Endpoint, recorded.LastSeenAt), (now.Name, now.Endpoint, now.LastSeenAt));
+        Assert.Equal("Ovens", now.Name);
     }
 
     [SkippableFact]
