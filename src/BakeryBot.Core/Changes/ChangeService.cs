@@ -227,16 +227,12 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
         ?? throw new UserException($"There is no {id}. `/change list` shows the open ones.");
 
     /// <summary>
-    /// <see cref="ChangeQueries.WithCisAndVotes"/> by number, compiled: every CAB click loads its change so,
-    /// and EF Core would otherwise read the parameters out of the expression and look the query up in its
-    /// cache each time. The includes are written out, as a compiled query cannot call that method; split
-    /// for the same reason (<c>CiLinkQueryPlanTests</c>).
+    /// A change with its CIs and votes by number, compiled: every CAB click loads its change so, and EF Core
+    /// would otherwise read the parameters out of the expression and look the query up in its cache each time.
     /// </summary>
     private static readonly CompiledPerModel<Func<BakeryDbContext, int, int, CancellationToken, Task<Change?>>> ByNumberQuery = new(() => EF.CompileAsyncQuery(
         (BakeryDbContext db, int tenantId, int number, CancellationToken ct) => db.Changes
-            .Include(c => c.Cis).ThenInclude(c => c.Ci)
-            .Include(c => c.Votes)
-            .AsSplitQuery()
+            .WithCisAndVotes()
             .FirstOrDefault(c => c.TenantId == tenantId && c.Number == number)));
 
     // What every vote reads to decide and to render the card, compiled for the reason above.
@@ -248,11 +244,10 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
         (BakeryDbContext db, int tenantId, DateTimeOffset start, DateTimeOffset end) => db.FreezeWindows.AsNoTracking()
             .Where(f => f.TenantId == tenantId && f.From < end && start < f.To)));
 
-    /// <summary>The other open changes whose windows overlap, with their CIs (split, as <see cref="ChangeQueries.WithCis"/>).</summary>
+    /// <summary>The other open changes whose windows overlap, with their CIs.</summary>
     private static readonly CompiledPerModel<Func<BakeryDbContext, int, int, DateTimeOffset, DateTimeOffset, IAsyncEnumerable<Change>>> OverlappingQuery = new(() => EF.CompileAsyncQuery(
         (BakeryDbContext db, int tenantId, int id, DateTimeOffset start, DateTimeOffset end) => db.Changes.AsNoTracking()
-            .Include(c => c.Cis).ThenInclude(c => c.Ci)
-            .AsSplitQuery()
+            .WithCis()
             .Where(c => c.TenantId == tenantId && c.Id != id && c.WindowStart < end && start < c.WindowEnd
                         && (c.State == ChangeState.Pending || c.State == ChangeState.Approved || c.State == ChangeState.InRelease))
             .OrderBy(c => c.WindowStart).ThenBy(c => c.Number)
@@ -521,7 +516,6 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
             return known;
         }
 
-        // Compared in SQL: SQLite stores these times as sortable integers.
         var freezes = await FreezesOverQuery.For(db)(db, tenantId, start, end).ToListAsync(ct);
         return _freezeAt[(tenantId, start, end)] = freezes.OrderBy(f => f.From).FirstOrDefault();
     }

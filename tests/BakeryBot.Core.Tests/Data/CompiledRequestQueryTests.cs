@@ -6,7 +6,7 @@ using BakeryBot.Core.Tests.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace BakeryBot.Core.Tests.People;
+namespace BakeryBot.Core.Tests.Data;
 
 /// <summary>
 /// The queries every request runs (who sends it; whether its delivery was handled already) are
