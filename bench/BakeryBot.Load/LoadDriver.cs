@@ -96,7 +96,8 @@ public static class LoadDriver
             output.WriteLine($"BakeryBot's closed-loop throughput as a share of the yardstick's ({yardstick:N0}/s; quality.md asks for at least a third):");
             foreach (var (name, throughput) in closedThroughput.Where(t => t.Key != "yardstick"))
             {
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: {throughput:N0}/s = {throughput / yardstick:0.00} of the yardstick"));
+                var note = scenarios.Single(s => s.Name == name).Writes ? "" : " (nothing written: the request path before its work)";
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: {throughput:N0}/s = {throughput / yardstick:0.00} of the yardstick{note}"));
             }
         }
 
@@ -169,6 +170,7 @@ public static class LoadDriver
     private static Scenario Create(string name) => name switch
     {
         "slack-incident" => new SlackIncidentScenario(),
+        "slack-help" => new SlackHelpScenario(),
         "teams-message" => new TeamsMessageScenario(),
         "slack-cab-click" => new SlackCabClickScenario(),
         "teams-cab-click" => new TeamsCabClickScenario(),
@@ -206,7 +208,7 @@ public static class LoadDriver
         answered200 += closed.Outcome.Succeeded + Count200(closed.Outcome);
         var logAfterClosed = scenario.IsBot ? ctx.Database.LogFileBytes() : null;
         closedRequests = [];
-        if (scenario.IsBot)
+        if (scenario.IsBot && scenario.Writes)
         {
             ctx.BotClosedLoopThroughput = Math.Max(ctx.BotClosedLoopThroughput ?? 0, closed.Outcome.Throughput);
         }
@@ -223,12 +225,15 @@ public static class LoadDriver
 
         Report.Table(output, scenario.Name, rows);
         var landed = await scenario.LandedAsync(ctx) - landedBefore;
-        var ok = rows.All(r => r.Outcome.ErrorCount == 0) && landed == answered200;
+        var expected = scenario.Writes ? answered200 : 0;
+        var ok = rows.All(r => r.Outcome.ErrorCount == 0) && landed == expected;
         var gaveUp = rows.Sum(r => r.Outcome.Errors.Where(e => e.Key.StartsWith("no answer", StringComparison.Ordinal)).Sum(e => (long)e.Value));
         var why = landed > answered200 && landed - answered200 <= gaveUp
             ? $": {landed - answered200:N0} of the {gaveUp:N0} requests the driver gave up on were carried out after all, unanswered"
             : "";
-        output.WriteLine($"  Work landed: {landed:N0} {scenario.WorkName} in the database for {answered200:N0} requests answered 200 (warm-up included){(landed == answered200 ? "." : $" !! THEY DIFFER{why}.")}");
+        output.WriteLine(scenario.Writes
+            ? $"  Work landed: {landed:N0} {scenario.WorkName} in the database for {answered200:N0} requests answered 200 (warm-up included){(landed == answered200 ? "." : $" !! THEY DIFFER{why}.")}"
+            : $"  Nothing written, as asked: {answered200:N0} requests answered 200 (warm-up included), {landed:N0} new {scenario.WorkName}{(landed == 0 ? "." : " !! A READ-ONLY COMMAND WROTE.")}");
         if (scenario.IsBot)
         {
             output.WriteLine($"  Outbox: {Drained(drained)} after the closed loop, {Drained(drainedAfterOpen)} after the open loop.");

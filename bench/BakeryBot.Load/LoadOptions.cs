@@ -5,7 +5,7 @@ namespace BakeryBot.Load;
 /// <summary>The driver's command line: <c>[scenario...] [--seconds N] [--rate R] [--connections C] [--warmup N] [--open-changes N] [--postgres "&lt;connection string&gt;"] [--bot-log &lt;file&gt;] [--bot &lt;bakerybot.dll&gt;] [--settle N]</c>.</summary>
 public sealed record LoadOptions
 {
-    public static readonly string[] AllScenarios = ["slack-incident", "teams-message", "slack-cab-click", "teams-cab-click", "yardstick", "outbox", "cold-start"];
+    public static readonly string[] AllScenarios = ["slack-incident", "teams-message", "slack-cab-click", "teams-cab-click", "slack-help", "yardstick", "outbox", "cold-start"];
 
     /// <summary>The scenarios that send requests (the others measure the outbox and a restart).</summary>
     public IEnumerable<string> RequestScenarios => Scenarios.Where(s => s is not ("outbox" or "cold-start"));
@@ -41,7 +41,7 @@ public sealed record LoadOptions
 
     public const string Usage = """
         dotnet run -c Release --project bench/BakeryBot.Load -- [scenario...] [--seconds N] [--rate R] [--connections C] [--warmup N] [--open-changes N] [--postgres "<connection string>"] [--bot-log <file>] [--bot <bakerybot.dll>] [--settle N]
-          scenarios: slack-incident teams-message slack-cab-click teams-cab-click yardstick outbox cold-start (default: all)
+          scenarios: slack-incident teams-message slack-cab-click teams-cab-click slack-help yardstick outbox cold-start (default: all)
           --seconds       length of each measured phase (default 10, at most 240: Slack signatures last 5 minutes)
           --rate          the open loop's requests per second (default 1000)
           --connections   the closed loop's concurrent connections (default 32)

@@ -10,7 +10,7 @@ public sealed class LoadOptionsTests
         Assert.Null(problem);
         Assert.Contains("outbox", options!.Scenarios);
         Assert.Contains("cold-start", options.Scenarios);
-        Assert.Equal(["slack-incident", "teams-message", "slack-cab-click", "teams-cab-click", "yardstick"], options.RequestScenarios);
+        Assert.Equal(["slack-incident", "teams-message", "slack-cab-click", "teams-cab-click", "slack-help", "yardstick"], options.RequestScenarios);
     }
 
     [Fact]

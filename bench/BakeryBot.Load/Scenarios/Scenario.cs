@@ -28,6 +28,9 @@ public abstract class Scenario
 
     public virtual bool IsBot => true;
 
+    /// <summary>Whether each request writes a unit of work (<see cref="LandedAsync"/> counts them); a read-only one must leave the count alone.</summary>
+    public virtual bool Writes => true;
+
     public virtual Task PrepareAsync(LoadContext ctx) => Task.CompletedTask;
 
     /// <summary>The requests of one phase (<c>warm</c>, <c>closed</c> or <c>open</c>): unique, signed, ready to send.</summary>
