@@ -61,7 +61,24 @@ public sealed class DockerfileTests
         var project = publish.Split(' ')[2];
         Assert.True(File.Exists(DeployFiles.PathOf(project)), $"{project} is not in the repository.");
         Assert.Contains("-c Release", publish, StringComparison.Ordinal);
-        Assert.Contains(runs, r => r == $"dotnet restore {project}");
+        Assert.Contains(runs, r => r == $"dotnet restore {project} -a $TARGETARCH");
+    }
+
+    [Fact]
+    public void It_publishes_for_the_image_s_architecture_so_that_the_Host_compiles_ReadyToRun_code()
+    {
+        var build = Instructions.SkipWhile(i => i.Instruction != "FROM").Skip(1).TakeWhile(i => i.Instruction != "FROM").ToList();
+        var publish = Assert.Single(build, i => i.Instruction == "RUN" && i.Arguments.StartsWith("dotnet publish ", StringComparison.Ordinal)).Arguments;
+
+        // BuildKit sets TARGETARCH (amd64, arm64) for the platform being built; a stage sees it once it declares it.
+        Assert.Contains(build.TakeWhile(i => i.Instruction != "RUN"), i => i.Instruction == "ARG" && i.Arguments == "TARGETARCH");
+        Assert.Contains(" -a $TARGETARCH ", publish, StringComparison.Ordinal);
+        Assert.Contains(" --no-restore", publish, StringComparison.Ordinal);
+
+        // The Host compiles ahead of time exactly when published for a runtime, as -a makes it.
+        var readyToRun = XDocument.Load(DeployFiles.PathOf("src", "BakeryBot.Host", "BakeryBot.Host.csproj")).Descendants("PublishReadyToRun").Single();
+        Assert.Equal("true", readyToRun.Value);
+        Assert.Equal("'$(RuntimeIdentifier)' != ''", readyToRun.Attribute("Condition")?.Value);
     }
 
     [Fact]
