@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text;
-using BakeryBot.Load.Running;
 
 namespace BakeryBot.Load.Scenarios;
 
@@ -17,25 +15,7 @@ public sealed class SlackHelpScenario : SlackIncidentScenario
 
     public override bool Writes => false;
 
-    public override Task<IReadOnlyList<LoadRequest>> RequestsAsync(LoadContext ctx, string phase, int count)
-    {
-        var now = SlackPayloadsNow();
-        var requests = new LoadRequest[count];
-        for (var i = 0; i < count; i++)
-        {
-            var n = ctx.Unique();
-            var body = ctx.Slack.Command(
-                LoadContext.SlackTeam,
-                $"C0LOAD{i % Channels:D4}",
-                $"U0LOAD{i % People:D2}",
-                "/incident",
-                "help",
-                $"{n.ToString(CultureInfo.InvariantCulture)}.{i}.load");
-            requests[i] = ctx.Slack.Signed("slack/commands", body, now);
-        }
-
-        return Task.FromResult<IReadOnlyList<LoadRequest>>(requests);
-    }
+    protected override string CommandText(string phase, long n) => "help";
 
     public override string? Check(int status, byte[] body) =>
         SlackAnswer(body) ?? (Encoding.UTF8.GetString(body).Contains("/incident ack", StringComparison.Ordinal) ? null : "200 without the help");

@@ -34,13 +34,16 @@ public class SlackIncidentScenario : Scenario
                 $"C0LOAD{i % Channels:D4}",
                 $"U0LOAD{i % People:D2}",
                 "/incident",
-                $"oven {phase}-{n.ToString(CultureInfo.InvariantCulture)} runs cold sev2",
+                CommandText(phase, n),
                 $"{n}.{i}.load");
             requests[i] = ctx.Slack.Signed("slack/commands", body, now);
         }
 
         return Task.FromResult<IReadOnlyList<LoadRequest>>(requests);
     }
+
+    /// <summary>What follows <c>/incident</c>: a new incident's unique title.</summary>
+    protected virtual string CommandText(string phase, long n) => $"oven {phase}-{n.ToString(CultureInfo.InvariantCulture)} runs cold sev2";
 
     protected static long SlackPayloadsNow() => SlackPayloads.Now();
 
