@@ -244,7 +244,10 @@ public sealed class ChangeService(BakeryDbContext db, CmdbService cmdb, CmdbGrap
         (BakeryDbContext db, int tenantId, DateTimeOffset start, DateTimeOffset end) => db.FreezeWindows.AsNoTracking()
             .Where(f => f.TenantId == tenantId && f.From < end && start < f.To)));
 
-    /// <summary>The other open changes whose windows overlap, with their CIs.</summary>
+    /// <summary>
+    /// The other open changes whose windows overlap, with their CIs. It ends as an <see cref="IQueryable{T}"/>,
+    /// not the ordered one, so that the overload compiled is the one that streams rows.
+    /// </summary>
     private static readonly CompiledPerModel<Func<BakeryDbContext, int, int, DateTimeOffset, DateTimeOffset, IAsyncEnumerable<Change>>> OverlappingQuery = new(() => EF.CompileAsyncQuery(
         (BakeryDbContext db, int tenantId, int id, DateTimeOffset start, DateTimeOffset end) => db.Changes.AsNoTracking()
             .WithCis()

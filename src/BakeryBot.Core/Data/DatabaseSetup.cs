@@ -23,8 +23,8 @@ public static class DatabaseSetup
     /// <summary>
     /// Contexts kept for reuse. Building a context (its own scope of EF Core's services) cost more than
     /// most of the queries a request makes with it; a pooled one is reset and lent again. More than this
-    /// many at once are built as needed and dropped afterwards (the admission limit keeps requests in
-    /// flight to 64).
+    /// many at once are built as needed and dropped afterwards (admission keeps requests in flight to
+    /// 8 per processor by default, well under this).
     /// </summary>
     public const int PoolSize = 128;
 

@@ -67,7 +67,7 @@ public sealed class AdmissionTests
         using var http = bot.CreateClient();
         var places = AdmissionOptions.PerProcessor * Environment.ProcessorCount;
 
-        var admitted = new List<Task<HttpResponseMessage>>();
+        List<Task<HttpResponseMessage>> admitted;
         await using (var db = bot.Database.NewContext())
         {
             // Another writer holds the database: each admitted command waits for it, holding its place.
